@@ -1,0 +1,37 @@
+// Opens the request scope: which tenant's store serves the request and who
+// the caller is (resolved once, when first needed). Sets the `warning` header
+// when the caller's rights are restricted.
+import type { Interceptor } from "@connectrpc/connect";
+import type { Config } from "../config/index.js";
+import type { Store } from "../store/interfaces.js";
+import { authenticate } from "./caller.js";
+import { scopeKey, type RequestScope } from "./scope.js";
+
+export interface ScopeDeps {
+  config: Config;
+  store: Store;
+  now: () => Date;
+}
+
+export function scopeInterceptor(deps: ScopeDeps): Interceptor {
+  const clusterKeys = deps.config.cluster.keys.map((k) => Buffer.from(k, "hex"));
+  return (next) => async (req) => {
+    const header = req.header.get("authorization");
+    let caller: ReturnType<RequestScope["caller"]> | undefined;
+    const scope: RequestScope = {
+      config: deps.config,
+      store: deps.store,
+      now: deps.now,
+      rights: new Map(),
+      caller: () =>
+        (caller ??= authenticate(header, { store: deps.store, clusterKeys, adminRightsAll: deps.config.is.adminRights.all, now: deps.now })),
+    };
+    req.contextValues.set(scopeKey, scope);
+    const res = await next(req);
+    if (caller) {
+      const warning = (await caller.catch(() => undefined))?.warning;
+      if (warning) res.header.set("warning", warning);
+    }
+    return res;
+  };
+}

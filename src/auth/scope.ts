@@ -1,0 +1,25 @@
+// The per-request scope every handler reads from the Connect context: the
+// tenant's store, the caller (authenticated once, lazily) and a rights cache
+// so one request never computes the same rights twice.
+import { createContextKey, type HandlerContext } from "@connectrpc/connect";
+import type { Config } from "../config/index.js";
+import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import type { Store } from "../store/interfaces.js";
+import type { Caller } from "./caller.js";
+
+export interface RequestScope {
+  readonly config: Config;
+  readonly store: Store;
+  readonly now: () => Date;
+  caller(): Promise<Caller>;
+  /** Rights of the caller by entity key; filled by the rights gate. */
+  readonly rights: Map<string, Promise<Set<Right>>>;
+}
+
+export const scopeKey = createContextKey<RequestScope | undefined>(undefined, { description: "identity server request scope" });
+
+export function scopeOf(ctx: HandlerContext): RequestScope {
+  const scope = ctx.values.get(scopeKey);
+  if (!scope) throw new Error("request scope missing: the scope interceptor is not installed");
+  return scope;
+}

@@ -1,0 +1,467 @@
+// Argument parsing for is-cli: the command tree types, the table-driven parser
+// (command words → positionals → typed flags → constraints), value parsers for
+// rights, enums, timestamps and addresses, global flags/env, and usage text.
+// Knows nothing about gRPC: commands carry their RPC as opaque extra fields.
+import { parseArgs } from "node:util";
+import type { DescEnum } from "@bufbuild/protobuf";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { RightSchema, type Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+
+export const PROGRAM = "is-cli";
+export const DEFAULT_GRPC_ADDRESS = "localhost:1884";
+export const ENV_GRPC_ADDRESS = "IS_CLI_GRPC_ADDRESS";
+export const ENV_API_KEY = "IS_CLI_API_KEY";
+
+// ---- command tree -----------------------------------------------------------
+
+export type FlagType =
+  | { kind: "string" }
+  | { kind: "boolean" } // presence only: `--all`
+  | { kind: "uint" } // non-negative integer
+  | { kind: "bool" } // explicit `true` / `false`
+  | { kind: "list" } // comma-separated strings, repeatable
+  | { kind: "rights" } // comma-separated right names, repeatable
+  | { kind: "timestamp" } // RFC 3339
+  | { kind: "enum"; schema: DescEnum; prefix: string }; // one enum value, by name without prefix
+
+export type FlagValue = string | boolean | number | string[] | Right[] | Timestamp;
+
+export interface FlagSpec {
+  readonly type: FlagType;
+  readonly description: string;
+  /** Shown in usage after the flag name, e.g. `--limit N`. */
+  readonly placeholder?: string;
+  readonly required?: boolean;
+}
+
+export interface PositionalSpec {
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface CommandSpec {
+  readonly kind: "command";
+  readonly name: string;
+  readonly summary: string;
+  readonly positionals?: readonly PositionalSpec[];
+  readonly flags?: Readonly<Record<string, FlagSpec>>;
+  /** Groups of flags of which at most one may be given. */
+  readonly exclusive?: readonly (readonly string[])[];
+  /** Groups of flags of which exactly one must be given. */
+  readonly requireOne?: readonly (readonly string[])[];
+  /** At least one of these flags must be given (update commands). */
+  readonly requireAny?: readonly string[];
+}
+
+export interface GroupSpec<C extends CommandSpec = CommandSpec> {
+  readonly kind: "group";
+  readonly name: string;
+  readonly summary: string;
+  readonly children: readonly (GroupSpec<C> | C)[];
+}
+
+// ---- parse result -----------------------------------------------------------
+
+export interface GlobalArgs {
+  /** Base URL for the transport, e.g. `http://localhost:1884`. */
+  readonly baseUrl: string;
+  readonly apiKey?: string;
+}
+
+export class ParsedArgs {
+  constructor(
+    readonly positionals: Readonly<Record<string, string>>,
+    readonly flags: Readonly<Record<string, FlagValue>>,
+    readonly global: GlobalArgs,
+  ) {}
+  has(flag: string): boolean {
+    return flag in this.flags;
+  }
+  /** Flags actually given, in the order of the command definition. */
+  given(names: readonly string[]): string[] {
+    return names.filter((n) => this.has(n));
+  }
+  arg(name: string): string {
+    const v = this.positionals[name];
+    if (v === undefined) throw new Error(`bug: no positional ${name}`);
+    return v;
+  }
+  str(flag: string): string | undefined {
+    return this.typed(flag, (v): v is string => typeof v === "string");
+  }
+  bool(flag: string): boolean | undefined {
+    return this.typed(flag, (v): v is boolean => typeof v === "boolean");
+  }
+  num(flag: string): number | undefined {
+    return this.typed(flag, (v): v is number => typeof v === "number");
+  }
+  list(flag: string): string[] | undefined {
+    return this.typed(flag, (v): v is string[] => Array.isArray(v));
+  }
+  rights(flag: string): Right[] | undefined {
+    return this.typed(flag, (v): v is Right[] => Array.isArray(v));
+  }
+  timestamp(flag: string): Timestamp | undefined {
+    return this.typed(flag, (v): v is Timestamp => typeof v === "object" && !Array.isArray(v));
+  }
+  private typed<T extends FlagValue>(flag: string, guard: (v: FlagValue) => v is T): T | undefined {
+    const v = this.flags[flag];
+    if (v === undefined) return undefined;
+    if (!guard(v)) throw new Error(`bug: flag --${flag} read with the wrong type`);
+    return v;
+  }
+}
+
+export type ParseResult<C extends CommandSpec> =
+  | { readonly kind: "help"; readonly text: string }
+  | { readonly kind: "run"; readonly command: C; readonly path: readonly string[]; readonly args: ParsedArgs };
+
+/** Bad command line: `message` is the one-line reason, `usage` the usage of the (sub)command. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage = "",
+  ) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+// ---- global flags -----------------------------------------------------------
+
+const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  "grpc-address": {
+    type: { kind: "string" },
+    placeholder: "ADDR",
+    description: `gRPC address, host:port or http(s)://host:port (env ${ENV_GRPC_ADDRESS}; default ${DEFAULT_GRPC_ADDRESS})`,
+  },
+  "api-key": {
+    type: { kind: "string" },
+    placeholder: "KEY",
+    description: `API key sent as "authorization: Bearer KEY" (env ${ENV_API_KEY})`,
+  },
+};
+
+// ---- parser -----------------------------------------------------------------
+
+/**
+ * Parses `argv` (without node and script) against the command tree `root`.
+ * Throws UsageError for anything wrong with the command line.
+ */
+export function parse<C extends CommandSpec>(
+  root: GroupSpec<C>,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ParseResult<C> {
+  // 1. Walk the command words down the tree; global flags may come anywhere.
+  let node: GroupSpec<C> | C = root;
+  const path: string[] = [];
+  const rest: string[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (node.kind === "command" || token === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (token === "--help" || token === "-h") {
+      help = true;
+      continue;
+    }
+    if (token.startsWith("-") && token !== "-") {
+      const name = token.replace(/^--?/, "").split("=", 1)[0]!;
+      if (!(name in GLOBAL_FLAGS)) {
+        throw new UsageError(`unknown flag ${token.split("=", 1)[0]}`, groupUsage(node, path));
+      }
+      rest.push(token);
+      if (!token.includes("=") && i + 1 < argv.length) rest.push(argv[++i]!);
+      continue;
+    }
+    const child: GroupSpec<C> | C | undefined = node.children.find((c) => c.name === token);
+    if (!child) {
+      throw new UsageError(`unknown command "${[...path, token].join(" ")}"`, groupUsage(node, path));
+    }
+    node = child;
+    path.push(token);
+  }
+  if (node.kind === "group") {
+    if (help) return { kind: "help", text: groupUsage(node, path) };
+    throw new UsageError(path.length ? `missing subcommand of "${path.join(" ")}"` : "missing command", groupUsage(node, path));
+  }
+  const command: C = node;
+  const usage = commandUsage(command, path);
+  if (help) return { kind: "help", text: usage };
+
+  // 2. Tokenize the rest with the command's flags and the global flags.
+  const specs: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...command.flags };
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  for (const [name, spec] of Object.entries(specs)) {
+    options[name] = { type: spec.type.kind === "boolean" ? "boolean" : "string" };
+  }
+  let tokens;
+  try {
+    tokens = parseArgs({ args: [...rest], options, strict: false, allowPositionals: true, tokens: true }).tokens;
+  } catch (err) {
+    throw new UsageError(firstLine(err), usage);
+  }
+  if (tokens.some((t) => t.kind === "option" && t.name === "help")) return { kind: "help", text: usage };
+
+  const positionals: string[] = [];
+  const raw = new Map<string, (string | true)[]>();
+  for (const t of tokens) {
+    if (t.kind === "positional") positionals.push(t.value);
+    if (t.kind !== "option") continue;
+    const spec = specs[t.name];
+    if (!spec) throw new UsageError(`unknown flag ${t.rawName}`, usage);
+    let value: string | true;
+    if (spec.type.kind === "boolean") {
+      if (t.value !== undefined) throw new UsageError(`flag --${t.name} takes no value`, usage);
+      value = true;
+    } else {
+      if (t.value === undefined) throw new UsageError(`flag --${t.name} needs a value`, usage);
+      value = t.value;
+    }
+    raw.set(t.name, [...(raw.get(t.name) ?? []), value]);
+  }
+
+  // 3. Positionals.
+  const wanted = command.positionals ?? [];
+  if (positionals.length < wanted.length) {
+    throw new UsageError(`missing argument <${wanted[positionals.length]!.name}>`, usage);
+  }
+  if (positionals.length > wanted.length) {
+    throw new UsageError(`unexpected argument "${positionals[wanted.length]}"`, usage);
+  }
+  const pos: Record<string, string> = {};
+  wanted.forEach((p, i) => (pos[p.name] = positionals[i]!));
+
+  // 4. Flag values.
+  const flags: Record<string, FlagValue> = {};
+  for (const [name, values] of raw) {
+    if (name in GLOBAL_FLAGS) continue;
+    try {
+      flags[name] = convert(specs[name]!.type, values);
+    } catch (err) {
+      throw new UsageError(`invalid value for --${name}: ${firstLine(err)}`, usage);
+    }
+  }
+
+  // 5. Constraints.
+  for (const [name, spec] of Object.entries(command.flags ?? {})) {
+    if (spec.required && !(name in flags)) throw new UsageError(`missing required flag --${name}`, usage);
+  }
+  for (const group of command.exclusive ?? []) {
+    const given = group.filter((n) => n in flags);
+    if (given.length > 1) throw new UsageError(`${dashed(given).join(" and ")} cannot be used together`, usage);
+  }
+  for (const group of command.requireOne ?? []) {
+    const given = group.filter((n) => n in flags);
+    if (given.length > 1) throw new UsageError(`${dashed(given).join(" and ")} cannot be used together`, usage);
+    if (given.length === 0) throw new UsageError(`one of ${dashed(group).join(" or ")} is required`, usage);
+  }
+  if (command.requireAny && !command.requireAny.some((n) => n in flags)) {
+    throw new UsageError(`nothing to do: give at least one of ${dashed(command.requireAny).join(", ")}`, usage);
+  }
+
+  // 6. Global flags, falling back to the environment.
+  const last = (name: string) => {
+    const v = raw.get(name);
+    return v ? (v[v.length - 1] as string) : undefined;
+  };
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeAddress(last("grpc-address") ?? (env[ENV_GRPC_ADDRESS] || DEFAULT_GRPC_ADDRESS));
+  } catch (err) {
+    throw new UsageError(firstLine(err), usage);
+  }
+  const apiKey = last("api-key") ?? (env[ENV_API_KEY] || undefined);
+  return { kind: "run", command, path, args: new ParsedArgs(pos, flags, { baseUrl, ...(apiKey ? { apiKey } : {}) }) };
+}
+
+function convert(type: FlagType, values: (string | true)[]): FlagValue {
+  const lastValue = values[values.length - 1]!;
+  if (type.kind === "boolean") return true;
+  const s = lastValue as string;
+  const all = values as string[];
+  switch (type.kind) {
+    case "string":
+      return s;
+    case "uint":
+      if (!/^\d+$/.test(s) || Number(s) > 0xffffffff) throw new Error(`"${s}" is not a non-negative integer`);
+      return Number(s);
+    case "bool":
+      if (/^(true|yes|1)$/i.test(s)) return true;
+      if (/^(false|no|0)$/i.test(s)) return false;
+      throw new Error(`"${s}" is not true or false`);
+    case "list":
+      return splitList(all);
+    case "rights":
+      return parseRights(all.join(","));
+    case "timestamp":
+      return parseTimestamp(s);
+    case "enum":
+      return parseEnumValue(type.schema, type.prefix, s);
+  }
+}
+
+function splitList(values: readonly string[]): string[] {
+  return values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
+// ---- value parsers ----------------------------------------------------------
+
+/**
+ * Looks up an enum value by its proto name, with or without `prefix`,
+ * case-insensitively: `approved`, `STATE_APPROVED`.
+ */
+export function parseEnumValue(schema: DescEnum, prefix: string, name: string): number {
+  const wanted = name.trim().toUpperCase();
+  const full = wanted.startsWith(prefix) ? wanted : prefix + wanted;
+  const value = schema.values.find((v) => v.name.toUpperCase() === full && v.name.startsWith(prefix));
+  if (!value) {
+    const known = schema.values.filter((v) => v.name.startsWith(prefix)).map((v) => v.name.slice(prefix.length).toLowerCase());
+    throw new Error(`unknown value "${name}" (one of ${known.join(", ")})`);
+  }
+  return value.number;
+}
+
+/** Comma-separated right names, `RIGHT_` prefix optional, any case. Duplicates are dropped. */
+export function parseRights(list: string): Right[] {
+  const names = splitList([list]);
+  if (names.length === 0) throw new Error("no rights given");
+  const out: Right[] = [];
+  for (const name of names) {
+    const upper = name.toUpperCase();
+    const full = upper.startsWith("RIGHT_") ? upper : `RIGHT_${upper}`;
+    const value = RightSchema.values.find((v) => v.name === full);
+    if (!value) throw new Error(`unknown right "${name}"`);
+    if (!out.includes(value.number)) out.push(value.number);
+  }
+  return out;
+}
+
+/** Proto name of a right, e.g. `RIGHT_APPLICATION_ALL`. */
+export function rightName(right: Right): string {
+  return RightSchema.values.find((v) => v.number === right)?.name ?? String(right);
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** RFC 3339 timestamp with nanosecond precision. */
+export function parseTimestamp(s: string): Timestamp {
+  const m = RFC3339.exec(s.trim());
+  if (!m) throw new Error(`"${s}" is not an RFC 3339 timestamp (like 2030-01-02T15:04:05Z)`);
+  const [, y, mo, d, h, mi, sec, frac, zone] = m;
+  const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${zone!.toUpperCase()}`);
+  const date = new Date(ms);
+  // Reject dates that Date silently rolls over (Feb 30, hour 25, ...).
+  if (Number.isNaN(ms) || Number(mo) < 1 || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) {
+    throw new Error(`"${s}" is not a valid date and time`);
+  }
+  const local = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (local.getUTCDate() !== Number(d)) throw new Error(`"${s}" is not a valid date`);
+  const ts = timestampFromMs(date.getTime());
+  ts.nanos = frac ? Number(frac.padEnd(9, "0")) : 0;
+  return ts;
+}
+
+/** `host:port` → `http://host:port`; `http(s)://...` kept; bare `host` gets port 1884. */
+export function normalizeAddress(address: string): string {
+  const a = address.trim();
+  if (/^https?:\/\//i.test(a)) {
+    let url: URL;
+    try {
+      url = new URL(a);
+    } catch {
+      throw new Error(`invalid gRPC address "${address}"`);
+    }
+    return url.href.replace(/\/+$/, "");
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) throw new Error(`invalid gRPC address "${address}": scheme must be http or https`);
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/.exec(a);
+  if (!m || (m[2] !== undefined && Number(m[2]) > 65535)) throw new Error(`invalid gRPC address "${address}" (want host:port or http(s)://host:port)`);
+  return `http://${m[1]}:${m[2] ?? DEFAULT_GRPC_ADDRESS.split(":")[1]}`;
+}
+
+function dashed(names: readonly string[]): string[] {
+  return names.map((n) => `--${n}`);
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split("\n", 1)[0]!;
+}
+
+// ---- usage text -------------------------------------------------------------
+
+function flagLine(name: string, spec: FlagSpec): [string, string] {
+  const placeholder = spec.type.kind === "boolean" ? "" : ` ${spec.placeholder ?? defaultPlaceholder(spec.type)}`;
+  return [`--${name}${placeholder}`, spec.description + (spec.required ? " (required)" : "")];
+}
+
+function defaultPlaceholder(type: FlagType): string {
+  switch (type.kind) {
+    case "uint":
+      return "N";
+    case "bool":
+      return "true|false";
+    case "list":
+      return "A,B";
+    case "rights":
+      return "RIGHT_A,RIGHT_B";
+    case "timestamp":
+      return "RFC3339";
+    case "enum":
+      return type.schema.values
+        .filter((v) => v.name.startsWith(type.prefix))
+        .map((v) => v.name.slice(type.prefix.length).toLowerCase())
+        .join("|");
+    default:
+      return "VALUE";
+  }
+}
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([l]) => l.length));
+  return rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`).join("\n");
+}
+
+const GLOBAL_USAGE = `Global flags:\n${table([
+  ...Object.entries(GLOBAL_FLAGS).map(([n, s]) => flagLine(n, s)),
+  ["-h, --help", "show this help"],
+])}`;
+
+export function commandUsage(command: CommandSpec, path: readonly string[]): string {
+  const pos = (command.positionals ?? []).map((p) => `<${p.name}>`);
+  const flags = command.flags ?? {};
+  const hasFlags = Object.keys(flags).length > 0;
+  const parts = [`Usage: ${PROGRAM} ${[...path, ...pos].join(" ")}${hasFlags ? " [flags]" : ""}`, "", command.summary];
+  if (pos.length) parts.push("", `Arguments:\n${table((command.positionals ?? []).map((p) => [`<${p.name}>`, p.description]))}`);
+  if (hasFlags) parts.push("", `Flags:\n${table(Object.entries(flags).map(([n, s]) => flagLine(n, s)))}`);
+  const notes: string[] = [];
+  for (const g of command.requireOne ?? []) notes.push(`exactly one of ${dashed(g).join(", ")} is required`);
+  for (const g of command.exclusive ?? []) notes.push(`${dashed(g).join(", ")} are mutually exclusive`);
+  if (command.requireAny) notes.push(`at least one of ${dashed(command.requireAny).join(", ")} is required`);
+  if (notes.length) parts.push("", notes.map((n) => `Note: ${n}.`).join("\n"));
+  parts.push("", GLOBAL_USAGE);
+  return parts.join("\n");
+}
+
+export function groupUsage(group: GroupSpec<CommandSpec>, path: readonly string[]): string {
+  const rows = group.children.map((c): [string, string] => [c.name, c.summary]);
+  return [
+    `Usage: ${PROGRAM} ${[...path, "<command>"].join(" ")} [flags]`,
+    "",
+    group.summary,
+    "",
+    `Commands:\n${table(rows)}`,
+    "",
+    `Run "${PROGRAM} ${[...path, "<command>"].join(" ")} --help" for the flags of a command.`,
+    "",
+    GLOBAL_USAGE,
+  ].join("\n");
+}

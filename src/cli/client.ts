@@ -1,0 +1,125 @@
+// Transport and RPC plumbing for is-cli: the RpcCommand type (a parser
+// CommandSpec plus the unary method to call and how to build its request), the
+// gRPC transport with the bearer-token interceptor, calling a command, and
+// rendering responses and errors as JSON.
+import { createRegistry, toJson, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { file_ttn_lorawan_v3_application } from "../../gen/ttn/lorawan/v3/application_pb.js";
+import { file_ttn_lorawan_v3_application_services } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
+import { file_ttn_lorawan_v3_contact_info } from "../../gen/ttn/lorawan/v3/contact_info_pb.js";
+import { file_ttn_lorawan_v3_enums } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { ErrorDetailsSchema, file_ttn_lorawan_v3_error } from "../../gen/ttn/lorawan/v3/error_pb.js";
+import { file_ttn_lorawan_v3_identifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { file_ttn_lorawan_v3_identityserver } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
+import { file_ttn_lorawan_v3_picture } from "../../gen/ttn/lorawan/v3/picture_pb.js";
+import { file_ttn_lorawan_v3_rights } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import { file_ttn_lorawan_v3_user } from "../../gen/ttn/lorawan/v3/user_pb.js";
+import { file_ttn_lorawan_v3_user_services } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import type { CommandSpec, GlobalArgs, GroupSpec, ParsedArgs } from "./args.js";
+
+/** What a request builder may use besides the parsed arguments. */
+export interface RequestContext {
+  /** All of standard input, as text. */
+  readStdin(): Promise<string>;
+}
+
+/** A leaf command: how to parse it (CommandSpec) and which RPC it makes. */
+export interface RpcCommand extends CommandSpec {
+  // The method and builder are type-erased here; `rpc()` checks they match.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly method: DescMethodUnary<any, any>;
+  readonly request: (args: ParsedArgs, ctx: RequestContext) => unknown;
+  /** Print `total: N` from the `x-total-count` response header. */
+  readonly list?: boolean;
+}
+
+export type CommandTree = GroupSpec<RpcCommand>;
+
+/** Defines a command; ties the request builder's type to the method's input. */
+export function rpc<I extends DescMessage, O extends DescMessage>(
+  spec: Omit<CommandSpec, "kind"> & {
+    readonly method: DescMethodUnary<I, O>;
+    readonly request: (args: ParsedArgs, ctx: RequestContext) => MessageInitShape<I> | Promise<MessageInitShape<I>>;
+    readonly list?: boolean;
+  },
+): RpcCommand {
+  return { kind: "command", ...spec };
+}
+
+export function group(name: string, summary: string, children: readonly (CommandTree | RpcCommand)[]): CommandTree {
+  return { kind: "group", name, summary, children };
+}
+
+// ---- transport --------------------------------------------------------------
+
+export function bearerInterceptor(apiKey: string): Interceptor {
+  return (next) => async (req) => {
+    req.header.set("authorization", `Bearer ${apiKey}`);
+    return next(req);
+  };
+}
+
+export function createTransport(global: GlobalArgs): Transport {
+  return createGrpcTransport({
+    baseUrl: global.baseUrl,
+    interceptors: global.apiKey ? [bearerInterceptor(global.apiKey)] : [],
+  });
+}
+
+export interface CallResult {
+  /** Response as pretty-printed JSON. */
+  readonly json: string;
+  /** Value of the `x-total-count` response header, if any. */
+  readonly total?: string;
+}
+
+export async function call(transport: Transport, command: RpcCommand, args: ParsedArgs, ctx: RequestContext): Promise<CallResult> {
+  const input = (await command.request(args, ctx)) as MessageInitShape<DescMessage>;
+  const res = await transport.unary(command.method, undefined, undefined, undefined, input);
+  const total = res.header.get("x-total-count") ?? undefined;
+  return { json: messageJson(command.method.output, res.message), ...(total !== null && total !== undefined ? { total } : {}) };
+}
+
+// ---- output -----------------------------------------------------------------
+
+const registry = createRegistry(
+  file_ttn_lorawan_v3_application,
+  file_ttn_lorawan_v3_application_services,
+  file_ttn_lorawan_v3_contact_info,
+  file_ttn_lorawan_v3_enums,
+  file_ttn_lorawan_v3_error,
+  file_ttn_lorawan_v3_identifiers,
+  file_ttn_lorawan_v3_identityserver,
+  file_ttn_lorawan_v3_picture,
+  file_ttn_lorawan_v3_rights,
+  file_ttn_lorawan_v3_user,
+  file_ttn_lorawan_v3_user_services,
+);
+
+function messageValue<D extends DescMessage>(schema: D, message: MessageShape<D>): unknown {
+  return toJson(schema, message, { useProtoFieldName: true, registry });
+}
+
+export function messageJson<D extends DescMessage>(schema: D, message: MessageShape<D>): string {
+  return JSON.stringify(messageValue(schema, message), null, 2);
+}
+
+/** `{"code", "message", "details"}` for any error thrown by a call. */
+export function errorJson(err: unknown): string {
+  const ce = ConnectError.from(err);
+  let details: unknown[] = [];
+  try {
+    details = ce.findDetails(ErrorDetailsSchema).map((d) => {
+      try {
+        return messageValue(ErrorDetailsSchema, d);
+      } catch {
+        // Details of unknown type inside: drop them rather than the whole error.
+        return messageValue(ErrorDetailsSchema, { ...d, details: [] });
+      }
+    });
+  } catch {
+    details = [];
+  }
+  return JSON.stringify({ code: ce.code, message: ce.rawMessage, details }, null, 2);
+}

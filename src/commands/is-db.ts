@@ -1,0 +1,105 @@
+// `identity-server is-db`: database bootstrap as operators know it from the
+// stack: migrate/init the schema and create the first admin (optionally with an
+// API key carrying all of the admin's rights, so an install can be scripted).
+import { parseArgs } from "node:util";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { APIKeySchema } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import { UserSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
+import { assertPasswordStrength } from "../auth/password-rules.js";
+import { createPasswordHasher } from "../auth/passwords.js";
+import { hashSecret } from "../auth/secrets.js";
+import { generateToken, TokenType } from "../auth/tokens.js";
+import type { Config } from "../config/index.js";
+import { RIGHT_ALL } from "../rights/algebra.js";
+import { openStore } from "../server.js";
+import { checks, check } from "../services/shared/validate.js";
+import { UsageError } from "./usage.js";
+
+export const isDbUsage = `Usage: identity-server is-db <command> [options]
+
+Commands:
+  migrate              apply pending database migrations
+  init                 create the schema (same as migrate on a new database)
+  create-admin-user    --id ID --email EMAIL (--password PW | --password-stdin) [--name NAME] [--api-key]
+                       create an approved admin user; with --api-key also print an API key with all rights`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+export async function isDb(config: Config, args: string[], out: (line: string) => void): Promise<void> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "migrate":
+    case "init": {
+      const { databases } = await openStore(config); // opening applies the migrations
+      await Promise.all(databases.map((d) => d.close()));
+      out("database schema is up to date");
+      return;
+    }
+    case "create-admin-user":
+      return createAdminUser(config, rest, out);
+    default:
+      throw new UsageError(command ? `unknown is-db command ${JSON.stringify(command)}` : "missing is-db command", isDbUsage);
+  }
+}
+
+async function createAdminUser(config: Config, args: string[], out: (line: string) => void): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        id: { type: "string" },
+        email: { type: "string" },
+        password: { type: "string" },
+        "password-stdin": { type: "boolean" },
+        name: { type: "string" },
+        "api-key": { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message, isDbUsage);
+  }
+  if (!values.id || !values.email) throw new UsageError("--id and --email are required", isDbUsage);
+  const password = values["password-stdin"] ? await readStdin() : values.password;
+  if (!password) throw new UsageError("--password or --password-stdin is required", isDbUsage);
+  check("id", values.id, checks.id2);
+  check("email", values.email, checks.email);
+  assertPasswordStrength(password, values.id, config.is.userRegistration.passwordRequirements);
+
+  const { store, databases } = await openStore(config);
+  try {
+    const hasher = createPasswordHasher(config.is.passwordHashing);
+    const now = timestampFromDate(new Date());
+    await store.transact(async (tx) => {
+      await tx.users.create(
+        create(UserSchema, {
+          ids: { userId: values.id },
+          name: values.name ?? "",
+          primaryEmailAddress: values.email,
+          primaryEmailAddressValidatedAt: now,
+          password: await hasher.hash(password),
+          passwordUpdatedAt: now,
+          state: State.APPROVED,
+          admin: true,
+        }),
+      );
+      out(`created admin user ${values.id}`);
+      if (values["api-key"]) {
+        const token = generateToken(TokenType.APIKey);
+        const key = create(APIKeySchema, { id: token.id, name: "admin key (is-db create-admin-user)", rights: [RIGHT_ALL] });
+        await tx.apiKeys.create({ kind: "user", id: values.id! }, key, hashSecret(token.secret));
+        out(token.value);
+      }
+    });
+  } finally {
+    await Promise.all(databases.map((d) => d.close()));
+  }
+}

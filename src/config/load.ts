@@ -1,0 +1,487 @@
+// Loading the configuration: turns defaults, YAML files, TTN_LW_* environment
+// variables and command-line flags (in that increasing precedence) into one
+// validated Config object, and renders help text and the effective config.
+// Everything is driven by the option table in options.ts; nothing here is
+// specific to a single option except the cross-field checks in validateConfig.
+// No module-level mutable state: callers own the Config they get back.
+
+import { readFileSync } from "node:fs";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { options, type Config, type OptionDef } from "./options.js";
+
+/** Any problem with the configuration; the message is meant for the operator. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    message: string,
+    /** Dotted option name, when the problem is about one option. */
+    readonly option?: string,
+    /** Where the value came from, e.g. `flag --x.y`, `env TTN_LW_X_Y`, `file ./c.yml`. */
+    readonly source?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Value = string | number | boolean | string[];
+
+// Read-only lookups derived from the table (built once; never mutated).
+const byName: ReadonlyMap<string, OptionDef> = new Map(options.map((o) => [o.name, o]));
+const byEnv: ReadonlyMap<string, OptionDef> = new Map(options.map((o) => [envName(o.name), o]));
+// Every proper prefix of an option name ("is", "is.user-registration", ...), so
+// YAML sections and unknown-vs-misplaced keys can be told apart.
+const sections: ReadonlySet<string> = new Set(
+  options.flatMap((o) => o.name.split(".").slice(0, -1).map((_, i, segs) => segs.slice(0, i + 1).join("."))),
+);
+
+/** Comma-separated config files, used when no --config flag is given. */
+const CONFIG_ENV = "TTN_LW_CONFIG";
+
+/** `is.database-uri` → `TTN_LW_IS_DATABASE_URI`. */
+export function envName(name: string): string {
+  return "TTN_LW_" + name.toUpperCase().replace(/[.-]/g, "_");
+}
+
+/** `is.user-registration.enabled` → `["is", "userRegistration", "enabled"]`. */
+export function optionPath(name: string): string[] {
+  return name.split(".").map((seg) => seg.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+}
+
+// ---- Value parsing ----------------------------------------------------------
+
+const NS_PER_UNIT: Readonly<Record<string, number>> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/**
+ * Go `time.ParseDuration` syntax (`24h`, `1h30m`, `1.5h`, `500ms`, `0`) → milliseconds.
+ * Negative durations are rejected: every duration option is a period or TTL.
+ * Returns undefined when the text is not a valid duration.
+ */
+export function parseDuration(text: string): number | undefined {
+  if (text === "0") return 0;
+  if (text === "") return undefined;
+  // Alternation order matters: "ms"/"ns" must be tried before "m"/"s".
+  const part = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  let ns = 0;
+  for (let i = 0; i < text.length; i = part.lastIndex) {
+    part.lastIndex = i;
+    const m = part.exec(text);
+    if (!m) return undefined;
+    ns += Number(m[1]) * NS_PER_UNIT[m[2]!]!;
+  }
+  // Round at nanosecond precision so 1.1h is exactly 3960000 ms, not ...0005.
+  return Math.round(ns) / 1e6;
+}
+
+/** Milliseconds → the shortest Go duration string that parses back to it. */
+export function formatDuration(ms: number): string {
+  let ns = Math.round(ms * 1e6);
+  if (ns === 0) return "0s";
+  let out = "";
+  for (const [unit, size] of [["h", 3600e9], ["m", 60e9], ["s", 1e9], ["ms", 1e6], ["us", 1e3], ["ns", 1]] as const) {
+    const n = Math.floor(ns / size);
+    if (n > 0) out += `${n}${unit}`;
+    ns -= n * size;
+  }
+  return out;
+}
+
+function expected(o: OptionDef): string {
+  switch (o.type) {
+    case "string": return "a string";
+    case "int": return "a non-negative integer";
+    case "bool": return "true or false";
+    case "duration": return "a non-negative duration such as 24h, 10m, 1h30m or 500ms";
+    case "string-list": return "a list of strings (comma-separated in env and flags)";
+    case "enum": return `one of ${o.values.join(", ")}`;
+  }
+}
+
+function invalid(o: OptionDef, raw: unknown, source: string): ConfigError {
+  const shown = typeof raw === "string" ? JSON.stringify(raw) : stringifyYaml(raw, { indent: 2 }).trim();
+  return new ConfigError(`invalid value ${shown} for ${o.name} (from ${source}): expected ${expected(o)}`, o.name, source);
+}
+
+const BOOLS: Readonly<Record<string, boolean>> = { true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false };
+
+/** Parse the textual form used by env vars, flags, defaults and YAML strings. */
+function parseText(o: OptionDef, text: string, source: string): Value {
+  const t = text.trim();
+  switch (o.type) {
+    case "string":
+      return text;
+    case "int": {
+      const n = Number(t);
+      if (/^\d+$/.test(t) && Number.isSafeInteger(n)) return n;
+      break;
+    }
+    case "bool": {
+      const b = BOOLS[t.toLowerCase()];
+      if (b !== undefined) return b;
+      break;
+    }
+    case "duration": {
+      const d = parseDuration(t);
+      if (d !== undefined) return d;
+      break;
+    }
+    case "string-list":
+      return splitList(text);
+    case "enum":
+      if (o.values.includes(t)) return t;
+      break;
+  }
+  throw invalid(o, text, source);
+}
+
+function splitList(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** YAML already has native types; accept those where they are unambiguous. */
+function parseYamlValue(o: OptionDef, raw: unknown, source: string): Value {
+  if (typeof raw === "string") {
+    // A YAML string for a list option is the comma-separated form, as in env.
+    return parseText(o, raw, source);
+  }
+  switch (o.type) {
+    case "string":
+      // Empty `key:` means empty; numbers are refused because YAML would have
+      // already mangled them (leading zeros, exponents) — quote them instead.
+      if (raw === null) return "";
+      break;
+    case "int":
+      if (typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0) return raw;
+      break;
+    case "bool":
+      if (typeof raw === "boolean") return raw;
+      break;
+    case "duration":
+      if (raw === 0) return 0;
+      break;
+    case "string-list":
+      if (raw === null) return [];
+      if (Array.isArray(raw) && raw.every((s) => typeof s === "string")) return [...raw];
+      break;
+    case "enum":
+      break;
+  }
+  throw invalid(o, raw, source);
+}
+
+/** Defaults are stored in the table in textual form, so they share the parser. */
+function defaultValue(o: OptionDef): Value {
+  switch (o.type) {
+    case "duration":
+      return parseText(o, o.default, "option table default");
+    case "string-list":
+      return [...o.default];
+    default:
+      return o.default;
+  }
+}
+
+// ---- Config object access ---------------------------------------------------
+
+type Tree = { [key: string]: Tree | Value };
+
+function setPath(root: Tree, name: string, value: Value): void {
+  const path = optionPath(name);
+  let node = root;
+  for (const seg of path.slice(0, -1)) node = (node[seg] ??= {}) as Tree;
+  node[path[path.length - 1]!] = value;
+}
+
+function getPath(root: object, name: string): Value {
+  let node: unknown = root;
+  for (const seg of optionPath(name)) node = (node as Tree)[seg];
+  return node as Value;
+}
+
+/** A fresh Config holding every option's default. */
+export function defaultConfig(): Config {
+  const cfg: Tree = {};
+  for (const o of options) setPath(cfg, o.name, defaultValue(o));
+  return cfg as unknown as Config;
+}
+
+// ---- Sources ----------------------------------------------------------------
+
+/** Closest known name, for "did you mean" hints on typos. */
+function suggest(input: string, candidates: Iterable<string>): string {
+  let best = "";
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(input, c);
+    if (d < bestDist) [best, bestDist] = [c, d];
+  }
+  return bestDist <= Math.max(2, Math.floor(input.length / 4)) ? ` (did you mean ${best}?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+type Setting = { option: OptionDef; value: Value; source: string };
+
+interface ArgvScan {
+  configFiles: string[];
+  flags: { option: OptionDef; text: string; source: string }[];
+  rest: string[];
+}
+
+/**
+ * Separates option flags from everything else. Dotted `--a.b` flags must be
+ * known options; undotted flags (`--help`, a subcommand's own `--user-id x`)
+ * and positional args are passed through to `rest` in order, as is all after `--`.
+ */
+function scanArgv(argv: readonly string[]): ArgvScan {
+  const scan: ArgvScan = { configFiles: [], flags: [], rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      scan.rest.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("--")) {
+      scan.rest.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    const option = byName.get(name);
+    if (name !== "config" && !option) {
+      if (!name.includes(".")) {
+        scan.rest.push(arg);
+        continue;
+      }
+      throw new ConfigError(`unknown option ${name} (from flag --${name})${suggest(name, byName.keys())}`, name, `flag --${name}`);
+    }
+    const source = `flag --${name}`;
+    let text = inline;
+    if (text === undefined && option?.type === "bool") {
+      // Bare `--flag` means true; only an explicit true/false after it is
+      // taken as its value, so a following positional arg is never swallowed.
+      text = argv[i + 1] === "true" || argv[i + 1] === "false" ? argv[++i]! : "true";
+    }
+    if (text === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) {
+        const what = option ? expected(option) : "a YAML file path";
+        throw new ConfigError(`missing value for ${name} (from ${source}): expected ${what}`, name, source);
+      }
+      text = next;
+      i++;
+    }
+    if (option) scan.flags.push({ option, text, source });
+    else scan.configFiles.push(text);
+  }
+  return scan;
+}
+
+function readConfigFile(file: string): Setting[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`, undefined, `file ${file}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`invalid YAML in config file ${file}: ${(err as Error).message}`, undefined, `file ${file}`);
+  }
+  const settings: Setting[] = [];
+  if (doc === null || doc === undefined) return settings; // empty file
+  walkYaml(doc, "", file, settings);
+  return settings;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function walkYaml(node: unknown, prefix: string, file: string, out: Setting[]): void {
+  if (!isMapping(node)) {
+    const where = prefix ? `${prefix} in config file ${file}` : `config file ${file}`;
+    throw new ConfigError(`${where} must be a mapping of option names`, prefix || undefined, `file ${file}`);
+  }
+  for (const [key, raw] of Object.entries(node)) {
+    // A dotted key ("is.database-uri: ...") is accepted too; it names the same option.
+    const name = prefix ? `${prefix}.${key}` : key;
+    const source = `file ${file}`;
+    const option = byName.get(name);
+    if (option) out.push({ option, value: parseYamlValue(option, raw, source), source });
+    else if (sections.has(name)) {
+      if (raw !== null) walkYaml(raw, name, file, out); // `is:` with nothing under it is fine
+    } else throw new ConfigError(`unknown option ${name} (from ${source})${suggest(name, byName.keys())}`, name, source);
+  }
+}
+
+function readEnv(env: Readonly<Record<string, string | undefined>>): Setting[] {
+  const settings: Setting[] = [];
+  // Sorted so that, with several bad variables, the reported one is stable.
+  for (const key of Object.keys(env).sort()) {
+    const text = env[key];
+    if (!key.startsWith("TTN_LW_") || key === CONFIG_ENV || text === undefined) continue;
+    const option = byEnv.get(key);
+    const source = `env ${key}`;
+    if (!option) throw new ConfigError(`unknown environment variable ${key}: no option maps to it${suggest(key, byEnv.keys())}`, undefined, source);
+    settings.push({ option, value: parseText(option, text, source), source });
+  }
+  return settings;
+}
+
+// ---- Public API -------------------------------------------------------------
+
+export interface LoadInput {
+  /** Command-line arguments after the subcommand. */
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface LoadResult {
+  config: Config;
+  /** Positional args and non-option flags, in their original order. */
+  rest: string[];
+  /** YAML files that were read, in the order applied. */
+  configFiles: string[];
+}
+
+/**
+ * Precedence, lowest first: defaults, --config files (later files win),
+ * TTN_LW_* env, flags. Within flags the last one wins, except that repeated
+ * string-list flags append. Throws ConfigError on anything it does not accept.
+ */
+export function loadConfig(input: LoadInput): LoadResult {
+  const scan = scanArgv(input.argv);
+  const configFiles = scan.configFiles.length > 0 ? scan.configFiles : splitList(input.env[CONFIG_ENV] ?? "");
+
+  const settings: Setting[] = [...configFiles.flatMap(readConfigFile), ...readEnv(input.env)];
+  const listFlagSeen = new Set<string>();
+  for (const { option, text, source } of scan.flags) {
+    const value = parseText(option, text, source);
+    if (option.type === "string-list" && listFlagSeen.has(option.name)) {
+      // Repeated list flags accumulate instead of replacing the earlier flag.
+      const prev = settings.findLast((s) => s.option === option)!;
+      settings.push({ option, value: [...(prev.value as string[]), ...(value as string[])], source });
+    } else settings.push({ option, value, source });
+    listFlagSeen.add(option.name);
+  }
+
+  const config = defaultConfig();
+  const sources = new Map<string, string>();
+  for (const { option, value, source } of settings) {
+    setPath(config as unknown as Tree, option.name, value);
+    sources.set(option.name, source);
+  }
+  validateConfig(config, sources);
+  return { config, rest: scan.rest, configFiles };
+}
+
+/**
+ * Cross-field checks that a single option's parser cannot do. `sources` maps
+ * option names to where they were set, to point the operator at the culprit.
+ */
+export function validateConfig(config: Config, sources: ReadonlyMap<string, string> = new Map()): void {
+  const from = (name: string) => ` (set by ${sources.get(name) ?? "default"})`;
+  const fail = (name: string, msg: string): never => {
+    throw new ConfigError(`${name}${from(name)}: ${msg}`, name, sources.get(name) ?? "default");
+  };
+
+  if (config.tls.certificate && !config.tls.key) fail("tls.certificate", "tls.key must be set as well");
+  if (config.tls.key && !config.tls.certificate) fail("tls.key", "tls.certificate must be set as well");
+  if (config.http.listenTls && !config.tls.certificate) fail("http.listen-tls", "TLS listener needs tls.certificate and tls.key");
+  if (config.grpc.listenTls && !config.tls.certificate) fail("grpc.listen-tls", "TLS listener needs tls.certificate and tls.key");
+
+  if (!/^(postgres|postgresql|pglite):\/\//.test(config.is.databaseUri)) {
+    fail("is.database-uri", `expected postgres://..., postgresql://... or pglite://<folder|memory>, got ${JSON.stringify(maskUri(config.is.databaseUri))}`);
+  }
+  if (config.is.readDatabaseUri && !/^(postgres|postgresql):\/\//.test(config.is.readDatabaseUri)) {
+    fail("is.read-database-uri", `a read replica must be postgres://... or postgresql://..., got ${JSON.stringify(maskUri(config.is.readDatabaseUri))}`);
+  }
+
+  const pw = config.is.userRegistration.passwordRequirements;
+  if (pw.minLength > pw.maxLength) {
+    fail("is.user-registration.password-requirements.min-length", `must not exceed max-length (${pw.maxLength})`);
+  }
+
+  config.cluster.keys.forEach((key, i) => {
+    if (!/^([0-9a-fA-F]{2})+$/.test(key)) fail("cluster.keys", `entry ${i + 1} is not an even-length hex string`);
+  });
+
+  // Argon2 rejects these at hash time; failing at startup is kinder.
+  if (config.is.passwordHashing.timeCost < 1) fail("is.password-hashing.time-cost", "must be at least 1");
+  if (config.is.passwordHashing.memoryCost < 8) fail("is.password-hashing.memory-cost", "must be at least 8 (KiB)");
+}
+
+// ---- Rendering --------------------------------------------------------------
+
+function showDefault(o: OptionDef): string {
+  if (o.type === "string-list") return o.default.length ? o.default.join(",") : "[]";
+  if (o.type === "string" && o.default === "") return '""';
+  return String(o.default);
+}
+
+function showType(o: OptionDef): string {
+  return o.type === "enum" ? o.values.join("|") : o.type;
+}
+
+/** Help for every option: flag, type, default, description; grouped by top-level prefix. */
+export function formatHelp(): string {
+  const rows = options.map((o) => ({ group: o.name.split(".")[0]!, cols: [`--${o.name}`, showType(o), showDefault(o), o.description] }));
+  const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r.cols[c]!.length)));
+  const line = (cols: string[]) => "  " + cols.map((s, c) => (c < 3 ? s.padEnd(width[c]!) : s)).join("  ");
+
+  const out = [
+    "Configuration options. Precedence, lowest first: defaults, --config <file.yml> (repeatable;",
+    `or ${CONFIG_ENV}=a.yml,b.yml), environment TTN_LW_<NAME> (e.g. ${envName("is.database-uri")}), flags.`,
+    "YAML files nest the name segments (is: {database-uri: ...}). Durations use Go syntax (24h, 1h30m, 500ms).",
+    "Lists are comma-separated in env and flags; repeated list flags append.",
+    "",
+    line(["OPTION", "TYPE", "DEFAULT", "DESCRIPTION"]),
+  ];
+  let group = "";
+  for (const r of rows) {
+    if (r.group !== group) out.push("", `${(group = r.group)}:`);
+    out.push(line(r.cols).trimEnd());
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Names whose values are credentials themselves, not paths to them. */
+// `tls.key` is deliberately not matched: it is a file path, useful when debugging.
+function isSecret(name: string): boolean {
+  return /(^keys$|-keys?$|password|secret|token)/.test(name.split(".").pop()!);
+}
+
+/** `postgres://user:pw@host/db?password=pw` → `postgres://user:***@host/db?password=***`. */
+export function maskUri(value: string): string {
+  return value
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[^@/?#]*@/i, "$1:***@")
+    .replace(/([?&](?:password|pass|pwd|secret|token)=)[^&#]*/gi, "$1***");
+}
+
+/**
+ * The effective configuration as YAML using the dotted names' segments, in
+ * the form a --config file accepts; secrets are masked so it is safe to log.
+ */
+export function formatConfig(config: Config): string {
+  const tree: Tree = {};
+  for (const o of options) {
+    let value = getPath(config, o.name);
+    if (o.type === "duration") value = formatDuration(value as number);
+    else if (Array.isArray(value)) value = isSecret(o.name) ? value.map(() => "***") : [...value];
+    else if (typeof value === "string") value = isSecret(o.name) && value !== "" ? "***" : maskUri(value);
+    let node = tree;
+    const segs = o.name.split(".");
+    for (const seg of segs.slice(0, -1)) node = (node[seg] ??= {}) as Tree;
+    node[segs[segs.length - 1]!] = value;
+  }
+  return stringifyYaml(tree);
+}

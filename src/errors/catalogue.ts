@@ -1,0 +1,72 @@
+// The error catalogue: every error the Identity Server can return, by the
+// namespace and name The Things Stack uses for the same condition, so clients
+// that match on `namespace:name` keep working.
+import { Code, defineError } from "./definition.js";
+
+const IS = "pkg/identityserver";
+const STORE = "pkg/identityserver/store";
+const RIGHTS = "pkg/auth/rights";
+const VALIDATE = "pkg/rpcmiddleware/validator";
+
+// Authentication.
+export const errUnauthenticated = defineError(IS, "unauthenticated", "unauthenticated", Code.Unauthenticated);
+export const errUnsupportedAuthorization = defineError(IS, "unsupported_authorization", "unsupported authorization method", Code.Unauthenticated);
+export const errInvalidToken = defineError("pkg/auth", "token", "invalid token", Code.InvalidArgument);
+export const errAPIKeyNotFound = defineError(IS, "api_key_not_found", "API key not found", Code.Unauthenticated);
+export const errInvalidAuthorization = defineError(IS, "invalid_authorization", "invalid authorization", Code.Unauthenticated);
+export const errAPIKeyExpired = defineError(IS, "api_key_expired", "API key expired", Code.Unauthenticated);
+export const errInvalidClusterKey = defineError(IS, "invalid_cluster_key", "invalid cluster key", Code.Unauthenticated);
+export const errUserRequested = defineError(IS, "user_requested", "user account has not been approved yet", Code.PermissionDenied);
+export const errUserRejected = defineError(IS, "user_rejected", "user account was rejected: {description}", Code.PermissionDenied);
+export const errUserSuspended = defineError(IS, "user_suspended", "user account was suspended: {description}", Code.PermissionDenied);
+
+// Authorization.
+export const errPermissionDenied = defineError(IS, "permission_denied", "permission denied", Code.PermissionDenied);
+export const errUpdateAdminField = defineError(IS, "update_admin_field", "only admins can update field `{field}`", Code.PermissionDenied);
+export const errAdminsPurge = (entity: string) =>
+  defineError(IS, `admins_purge_${entity}s`, `only admins can purge ${entity}s`, Code.PermissionDenied);
+export const errAdminsCreate = (entity: string) =>
+  defineError(IS, `admins_create_${entity}s`, `only admins can create ${entity}s`, Code.PermissionDenied);
+export const errNoRights = (entity: string) =>
+  defineError(RIGHTS, `no_${entity}_rights`, `no rights for ${entity} \`{uid}\``, Code.PermissionDenied);
+export const errInsufficientRights = (entity: string) =>
+  defineError(RIGHTS, `insufficient_${entity}_rights`, `insufficient rights for ${entity} \`{uid}\`: missing {missing}`, Code.PermissionDenied);
+export const errRightsEscalation = defineError(RIGHTS, "insufficient_rights", "cannot grant rights the caller does not have: {missing}", Code.PermissionDenied);
+export const errUserRegistrationDisabled = defineError(IS, "user_registration_disabled", "user registration is disabled", Code.PermissionDenied);
+
+// Request validation.
+export const errValidation = defineError("pkg/errors", "validation", "invalid `{field}`: {reason}", Code.InvalidArgument);
+export const errFieldMaskPaths = defineError(VALIDATE, "field_mask_paths", "forbidden path(s) in field mask: {forbidden_paths}", Code.InvalidArgument);
+export const errNonZeroPath = defineError(VALIDATE, "non_zero_path", "field `{path}` must be empty unless it is in the field mask", Code.InvalidArgument);
+export const errForbiddenID = defineError("pkg/identityserver/blocklist", "forbidden_id", "ID `{id}` is reserved", Code.InvalidArgument);
+export const errPasswordStrength = defineError(IS, "password_strength", "the password does not meet the requirements: {rules}", Code.InvalidArgument);
+export const errPasswordMismatch = defineError(IS, "old_password", "the old password is not correct", Code.Unauthenticated);
+export const errContactNoCollaborator = defineError(IS, "contact_no_collaborator", "contact `{contact}` is not a collaborator", Code.InvalidArgument);
+
+// Entities and their lifecycle.
+export const errUserNotFound = defineError(STORE, "user_not_found", "user `{user_id}` not found", Code.NotFound);
+export const errApplicationNotFound = defineError(STORE, "application_not_found", "application `{application_id}` not found", Code.NotFound);
+export const errClientNotFound = defineError(STORE, "client_not_found", "client `{client_id}` not found", Code.NotFound);
+export const errGatewayNotFound = defineError(STORE, "gateway_not_found", "gateway `{gateway_id}` not found", Code.NotFound);
+export const errOrganizationNotFound = defineError(STORE, "organization_not_found", "organization `{organization_id}` not found", Code.NotFound);
+export const errAccountNotFound = defineError(STORE, "account_not_found", "account `{account_id}` not found", Code.NotFound);
+export const errAPIKeyNotFoundInStore = defineError(STORE, "api_key_not_found", "API key `{api_key_id}` not found", Code.NotFound);
+export const errMembershipNotFound = defineError(STORE, "membership_not_found", "account `{account_id}` is not a collaborator of `{entity_id}`", Code.NotFound);
+export const errIDTaken = defineError("pkg/util/store", "id_taken", "ID already taken, choose a different one and try again", Code.AlreadyExists);
+export const errAlreadyExists = defineError("pkg/util/store", "already_exists", "already exists", Code.AlreadyExists);
+export const errEmailTaken = defineError("pkg/util/store", "already_exists", "email address `{email}` is already in use", Code.AlreadyExists);
+export const errLastAdmin = defineError(STORE, "last_admin", "cannot remove the last admin `{user_id}`", Code.FailedPrecondition);
+export const errRestoreWindowExpired = defineError(IS, "restore_window_expired", "the restore window of {window} has passed", Code.FailedPrecondition);
+export const errNotDeleted = defineError(IS, "not_deleted", "`{id}` is not deleted", Code.FailedPrecondition);
+export const errNeedsCollaborator = (entity: string) =>
+  defineError(IS, `${entity}_needs_collaborator`, `every ${entity} needs at least one collaborator with all rights`, Code.FailedPrecondition);
+export const errCollaboratorIsContact = defineError(IS, "collaborator_is_contact", "collaborator `{collaborator_id}` is a contact of the entity", Code.FailedPrecondition);
+
+// Transport and gateway.
+export const errRouteNotFound = defineError("pkg/webhandlers", "route_not_found", "route `{route}` not found", Code.NotFound);
+export const errMethodNotAllowed = defineError("pkg/webhandlers", "method_not_allowed", "method `{method}` not allowed on `{route}`", Code.Unimplemented);
+export const errMalformedRequest = defineError("pkg/jsonpb", "unmarshal", "invalid request body: {reason}", Code.InvalidArgument);
+export const errBodyTooLarge = defineError("pkg/webhandlers", "body_too_large", "request body exceeds {limit} bytes", Code.ResourceExhausted);
+export const errRequest = defineError("pkg/rpcmiddleware", "request", "invalid request: {reason}", Code.InvalidArgument);
+export const errInternal = defineError(IS, "internal", "internal error", Code.Internal);
+export const errUnavailable = defineError(IS, "unavailable", "service unavailable: {reason}", Code.Unavailable);

@@ -1,0 +1,110 @@
+// The two converters of the catalogue: any thrown value -> Connect/gRPC status
+// with a ttn.lorawan.v3.ErrorDetails detail, and such a status -> HTTP status + JSON
+// body in the shape of The Things Stack's HTTP API.
+import { create, toJson, type JsonObject } from "@bufbuild/protobuf";
+import { ConnectError } from "@connectrpc/connect";
+import { ErrorDetailsSchema, type ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
+import { Code, IsError, type Attributes } from "./definition.js";
+import { errInternal, errRequest } from "./catalogue.js";
+
+const detailsTypeUrl = `type.googleapis.com/${ErrorDetailsSchema.typeName}`;
+
+function toStructValue(value: unknown): JsonObject[string] {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.map(toStructValue);
+  if (typeof value === "object") {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toStructValue(v);
+    return out;
+  }
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string") return value;
+  return String(value);
+}
+
+export function errorDetailsOf(err: IsError): ErrorDetails {
+  const attributes: Attributes = err.publicAttributes;
+  const cause = err.cause instanceof IsError ? errorDetailsOf(err.cause) : undefined;
+  return create(ErrorDetailsSchema, {
+    namespace: err.definition.namespace,
+    name: err.definition.name,
+    messageFormat: err.definition.messageFormat,
+    attributes: Object.keys(attributes).length ? (toStructValue(attributes) as JsonObject) : undefined,
+    correlationId: err.correlationId,
+    cause,
+    code: err.code,
+  });
+}
+
+/**
+ * Any thrown value as an IsError. Errors that are not from the catalogue are
+ * internal errors: their text never reaches the client, only the correlation id.
+ */
+export function asIsError(err: unknown): IsError {
+  if (err instanceof IsError) return err;
+  if (err instanceof ConnectError) {
+    // Raised by the Connect runtime itself (e.g. an undecodable request).
+    if (err.code === Code.InvalidArgument) return errRequest({ reason: err.rawMessage }, { cause: err });
+    if (err.code !== Code.Internal && err.code !== Code.Unknown) {
+      return new IsError(
+        { namespace: "pkg/rpcmiddleware", name: Code[err.code].toLowerCase(), messageFormat: "{reason}", code: err.code },
+        { reason: err.rawMessage },
+        { cause: err },
+      );
+    }
+  }
+  return errInternal({}, { cause: err });
+}
+
+export function toConnectError(err: unknown): ConnectError {
+  if (err instanceof ConnectError && err.findDetails(ErrorDetailsSchema).length > 0) return err;
+  const isErr = asIsError(err);
+  return new ConnectError(isErr.message, isErr.code, undefined, [
+    { desc: ErrorDetailsSchema, value: errorDetailsOf(isErr) },
+  ], isErr);
+}
+
+const httpStatusByCode: Record<number, number> = {
+  [Code.Canceled]: 499,
+  [Code.Unknown]: 500,
+  [Code.InvalidArgument]: 400,
+  [Code.DeadlineExceeded]: 504,
+  [Code.NotFound]: 404,
+  [Code.AlreadyExists]: 409,
+  [Code.PermissionDenied]: 403,
+  [Code.ResourceExhausted]: 429,
+  [Code.FailedPrecondition]: 400,
+  [Code.Aborted]: 409,
+  [Code.OutOfRange]: 400,
+  [Code.Unimplemented]: 501,
+  [Code.Internal]: 500,
+  [Code.Unavailable]: 503,
+  [Code.DataLoss]: 500,
+  [Code.Unauthenticated]: 401,
+};
+
+export function httpStatusOf(code: Code): number {
+  return httpStatusByCode[code] ?? 500;
+}
+
+export interface HttpError {
+  status: number;
+  body: { code: number; message: string; details: JsonObject[] };
+}
+
+/** The HTTP rendering of any error: status from the gRPC code, body as the stack's gateway writes it. */
+export function toHttpError(err: unknown): HttpError {
+  const connectErr = toConnectError(err);
+  const details = connectErr.findDetails(ErrorDetailsSchema);
+  return {
+    status: httpStatusOf(connectErr.code),
+    body: {
+      code: connectErr.code,
+      message: connectErr.rawMessage,
+      details: details.map((d) => ({
+        "@type": detailsTypeUrl,
+        ...(toJson(ErrorDetailsSchema, d, { useProtoFieldName: true }) as JsonObject),
+      })),
+    },
+  };
+}

@@ -1,0 +1,243 @@
+// Owns the HTTP side of the /api/v3 gateway: one request in, one JSON answer
+// out. It is a client of the services through a Connect Transport (in the server
+// an in-process router transport with the same interceptors as gRPC), so it
+// holds no business logic:
+//
+//   path -> route (routes.ts) -> body + query + path vars -> request message
+//   (json.ts, query.ts) -> call through the transport -> response message -> JSON,
+//   or any error -> toHttpError() -> status + JSON body.
+//
+// Also owns CORS for the prefix (answering preflights itself) and the mapping
+// of response metadata to HTTP headers (x-total-count, warning).
+import type * as http from "node:http";
+import type * as http2 from "node:http2";
+import { createRegistry, type DescFile, type DescMessage, type DescService, type JsonObject, type JsonValue, type Registry } from "@bufbuild/protobuf";
+import { createClient, type Transport } from "@connectrpc/connect";
+import { errBodyTooLarge, errMalformedRequest, errMethodNotAllowed, errRouteNotFound, toHttpError } from "../errors/index.js";
+import { bodyFail, decodeNormalized, messageToJson, normalizeJson } from "./json.js";
+import { mergeJson, pathToJson, queryToJson } from "./query.js";
+import { buildRoutes, matchRoute, type Route } from "./routes.js";
+
+export interface GatewayLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface GatewayOptions {
+  services: DescService[];
+  transport: Transport;
+  /** Mount point; default "/api/v3". */
+  prefix?: string;
+  /** Largest accepted request body, in bytes. */
+  maxBodySize: number;
+  log?: GatewayLogger;
+}
+
+export type GatewayRequest = http.IncomingMessage | http2.Http2ServerRequest;
+export type GatewayResponse = http.ServerResponse | http2.Http2ServerResponse;
+export type Gateway = (req: GatewayRequest, res: GatewayResponse) => Promise<boolean>;
+
+/** The part of both response classes the gateway uses (their union is not callable as is). */
+interface Response {
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  setHeader(name: string, value: string | string[]): unknown;
+  writeHead(status: number, headers?: Record<string, string | string[]>): unknown;
+  end(data?: string): unknown;
+  destroy(err?: Error): unknown;
+  once(event: "close", fn: () => void): unknown;
+}
+
+// CORS, as spec §4.7 (TTS: webmiddleware.CORS on /api).
+const corsAllowMethods = "GET, POST, PUT, PATCH, DELETE";
+const corsAllowHeaders = "Authorization, Content-Type, X-CSRF-Token";
+const corsExposeHeaders = "Date, Content-Length, X-Request-Id, X-Total-Count, X-Warning";
+const corsMaxAge = "600";
+
+/** Request headers passed on to the service call. */
+const forwardedRequestHeaders = ["authorization", "x-request-id"];
+/** Response metadata (gRPC headers or trailers) -> HTTP response header. */
+const forwardedResponseHeaders: ReadonlyArray<[string, string]> = [
+  ["x-total-count", "X-Total-Count"],
+  ["warning", "X-Warning"],
+];
+
+/** Every file the services use, for google.protobuf.Any in JSON. */
+function registryOf(services: readonly DescService[]): Registry {
+  const files = new Set<DescFile>();
+  const add = (f: DescFile) => {
+    if (files.has(f)) return;
+    files.add(f);
+    f.dependencies.forEach(add);
+  };
+  services.forEach((s) => add(s.file));
+  return createRegistry(...files);
+}
+
+function headerValue(req: GatewayRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
+/** Reads the body up to `limit` bytes; errBodyTooLarge beyond, checked on Content-Length first. */
+async function readBody(req: GatewayRequest, limit: number): Promise<string> {
+  const declared = Number(headerValue(req, "content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw errBodyTooLarge({ limit });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer | string>) {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += buf.length;
+    if (size > limit) throw errBodyTooLarge({ limit });
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): JsonValue {
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (err) {
+    throw errMalformedRequest({ reason: `malformed JSON: ${(err as Error).message}` });
+  }
+}
+
+/** Builds the request message: body (as the rule says), then query, then path variables. */
+async function buildRequest(
+  route: Route,
+  req: GatewayRequest,
+  query: URLSearchParams,
+  params: Readonly<Record<string, string>>,
+  maxBodySize: number,
+  registry: Registry,
+) {
+  const desc: DescMessage = route.method.input;
+  let json: JsonObject = {};
+  if (route.body !== "") {
+    const body = parseJson(await readBody(req, maxBodySize));
+    // A named body field is decoded as that field, so errors read `application.name`.
+    const doc = route.bodyField ? { [route.bodyField.name]: body } : body;
+    json = normalizeJson(desc, doc, { fail: bodyFail, registry }) as JsonObject;
+  }
+  const pathFields = route.variables.map((v) => v.fieldPath);
+  // With body "*" every field comes from the body; grpc-gateway reads no query then.
+  if (route.body !== "*") {
+    const ignore = route.bodyField ? [...pathFields, route.bodyField.name] : pathFields;
+    json = mergeJson(desc, json, queryToJson(desc, query, { ignore, registry }));
+  }
+  json = mergeJson(desc, json, pathToJson(desc, route.variables, params, { registry }));
+  return decodeNormalized(desc, json, { fail: bodyFail, registry });
+}
+
+/** The /api/v3 gateway: resolves to false (untouched) outside the prefix, true when it answered. */
+export function createGateway(opts: GatewayOptions): Gateway {
+  const prefix = (opts.prefix ?? "/api/v3").replace(/\/+$/, "");
+  const routes = buildRoutes(opts.services);
+  const registry = registryOf(opts.services);
+  const clients = new Map<DescService, Record<string, unknown>>();
+  const clientOf = (service: DescService) => {
+    let c = clients.get(service);
+    if (!c) clients.set(service, (c = createClient(service, opts.transport) as Record<string, unknown>));
+    return c;
+  };
+
+  function writeJson(res: Response, status: number, body: unknown, headers: Record<string, string | string[]> = {}) {
+    res.writeHead(status, { ...headers, "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+
+  function writeError(res: Response, req: GatewayRequest, err: unknown, extra: { status?: number; headers?: Record<string, string | string[]> } = {}) {
+    const { status, body } = toHttpError(err);
+    if (status >= 500) {
+      opts.log?.error({ err, method: req.method, url: req.url, status }, "gateway: request failed");
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    writeJson(res, extra.status ?? status, body, extra.headers);
+  }
+
+  async function serve(req: GatewayRequest, res: Response, pathname: string, query: URLSearchParams): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    if (method === "OPTIONS") {
+      // Preflights are answered for any path under the prefix, as the CORS
+      // middleware in front of TTS's router does.
+      res.writeHead(204, {
+        "access-control-allow-methods": corsAllowMethods,
+        "access-control-allow-headers": corsAllowHeaders,
+        "access-control-max-age": corsMaxAge,
+      });
+      res.end();
+      return;
+    }
+
+    const match = matchRoute(routes, method, pathname.slice(prefix.length));
+    if (match.kind === "not_found") throw errRouteNotFound({ route: pathname });
+    if (match.kind === "method_not_allowed") {
+      writeError(res, req, errMethodNotAllowed({ method, route: pathname }), {
+        status: 405,
+        headers: { allow: match.allow.join(", ") },
+      });
+      return;
+    }
+
+    const { route, params } = match;
+    let input;
+    try {
+      input = await buildRequest(route, req, query, params, opts.maxBodySize, registry);
+    } catch (err) {
+      // The body may be partly unread (too large, or bad before the end):
+      // close the HTTP/1.1 connection rather than read the rest of it.
+      if (errBodyTooLarge.is(err) && "httpVersionMajor" in req && req.httpVersionMajor === 1) res.setHeader("connection", "close");
+      throw err;
+    }
+
+    const headers = new Headers();
+    for (const name of forwardedRequestHeaders) {
+      const v = headerValue(req, name);
+      if (v !== undefined) headers.set(name, v);
+    }
+    const responseHeaders: Record<string, string[]> = {};
+    const collect = (h: Headers) => {
+      for (const [from, to] of forwardedResponseHeaders) {
+        const v = h.get(from);
+        if (v !== null) (responseHeaders[to] ??= []).push(v);
+      }
+    };
+    // Stop the call when the client goes away.
+    const abort = new AbortController();
+    res.once("close", () => abort.abort());
+
+    const call = clientOf(route.service)[route.method.localName] as (
+      input: unknown,
+      options: object,
+    ) => Promise<Parameters<typeof messageToJson>[1]>;
+    const output = await call(input, { headers, signal: abort.signal, onHeader: collect, onTrailer: collect });
+    writeJson(res, 200, messageToJson(route.method.output, output, { registry }), responseHeaders);
+  }
+
+  return async function gateway(rawReq: GatewayRequest, rawRes: GatewayResponse): Promise<boolean> {
+    const url = rawReq.url ?? "/";
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (pathname !== prefix && !pathname.startsWith(prefix + "/")) return false;
+    const res = rawRes as unknown as Response;
+    try {
+      res.setHeader("access-control-allow-origin", "*");
+      res.setHeader("access-control-expose-headers", corsExposeHeaders);
+      const requestId = headerValue(rawReq, "x-request-id");
+      if (requestId !== undefined) res.setHeader("x-request-id", requestId);
+      await serve(rawReq, res, pathname, new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
+    } catch (err) {
+      try {
+        writeError(res, rawReq, err);
+      } catch (writeErr) {
+        opts.log?.warn({ err: writeErr }, "gateway: could not write the error response");
+        res.destroy();
+      }
+    }
+    return true;
+  };
+}

@@ -1,0 +1,69 @@
+// `identity-server`: parses the configuration, then starts the server, runs a
+// database command or prints the effective configuration. SIGTERM and SIGINT
+// drain the server before the process exits.
+import { ConfigError, formatConfig, formatHelp, loadConfig } from "./config/index.js";
+import { isDb, isDbUsage } from "./commands/is-db.js";
+import { UsageError } from "./commands/usage.js";
+import { IsError } from "./errors/index.js";
+import { createLogger } from "./log.js";
+import { startServer } from "./server.js";
+
+const usage = `Usage: identity-server <command> [options]
+
+Commands:
+  start      run the Identity Server (gRPC, gRPC-Web, Connect and /api/v3 on http.listen, gRPC on grpc.listen)
+  is-db      database commands: migrate, init, create-admin-user
+  config     print the effective configuration
+
+Options are the documented dotted names as flags (--is.database-uri postgres://...),
+TTN_LW_* environment variables or YAML files given with --config. See --help for all options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(`${usage}\n\nOptions:\n${formatHelp()}\n`);
+    return command ? 0 : 2;
+  }
+  const { config, rest: args } = loadConfig({ argv: rest, env: process.env });
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(command === "is-db" ? `${isDbUsage}\n` : `${usage}\n\nOptions:\n${formatHelp()}\n`);
+    return 0;
+  }
+  const log = createLogger({ level: config.log.level, format: config.log.format });
+  switch (command) {
+    case "start": {
+      if (args.length > 0) throw new UsageError(`unexpected arguments ${args.join(" ")}`, usage);
+      const server = await startServer({ config, log });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log.info({ signal }, "shutting down");
+          resolve();
+        };
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
+      });
+      await server.close();
+      log.info({}, "stopped");
+      return 0;
+    }
+    case "is-db":
+      await isDb(config, args, (line) => process.stdout.write(`${line}\n`));
+      return 0;
+    case "config":
+      process.stdout.write(formatConfig(config));
+      return 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`, usage);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${err.usage}\n`);
+    else if (err instanceof ConfigError) process.stderr.write(`configuration error: ${err.message}\n`);
+    else if (err instanceof IsError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,132 @@
+// The composition root: opens the database, builds the dependencies once and
+// wires the services, interceptors, /api/v3 gateway and listeners together.
+// Nothing here is global, so tests start as many servers as they like.
+import { readFileSync } from "node:fs";
+import type http from "node:http";
+import type http2 from "node:http2";
+import { createRouterTransport } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { scopeInterceptor } from "./auth/interceptor.js";
+import { createPasswordHasher } from "./auth/passwords.js";
+import type { Config } from "./config/index.js";
+import { errorInterceptor } from "./errors/interceptor.js";
+import { createGateway } from "./gateway/index.js";
+import type { Logger } from "./log.js";
+import { policyInterceptor } from "./rights/policy.js";
+import { listen, type Listener } from "./server/listener.js";
+import { apiServices, registerRoutes } from "./server/routes.js";
+import type { HealthState } from "./services/health.js";
+import { openDatabase, type Database } from "./store/pg/database.js";
+import { createPgStore } from "./store/pg/store.js";
+import type { Store } from "./store/interfaces.js";
+
+export const defaultTenant = "default";
+
+export interface ServerOptions {
+  config: Config;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface RunningServer {
+  /** "host:port" of the HTTP listener (all protocols), when enabled. */
+  httpAddress?: string;
+  /** "host:port" of the gRPC listener, when enabled. */
+  grpcAddress?: string;
+  httpsAddress?: string;
+  grpcsAddress?: string;
+  store: Store;
+  /** Drains: health turns NOT_SERVING, listeners stop accepting, running requests finish. */
+  close(): Promise<void>;
+}
+
+export async function openStore(config: Config): Promise<{ store: Store; databases: Database[] }> {
+  const opts = { maxOpenConns: config.is.databaseMaxOpenConns };
+  const primary = await openDatabase(config.is.databaseUri, opts);
+  const databases = [primary];
+  try {
+    await primary.migrate();
+    const replica = config.is.readDatabaseUri ? await openDatabase(config.is.readDatabaseUri, opts) : undefined;
+    if (replica) databases.push(replica);
+    return { store: createPgStore({ primary: primary.db, replica: replica?.db, tenantId: defaultTenant }), databases };
+  } catch (err) {
+    await Promise.all(databases.map((d) => d.close()));
+    throw err;
+  }
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const { config, log } = opts;
+  const now = opts.now ?? (() => new Date());
+  const { store, databases } = await openStore(config);
+  const hasher = createPasswordHasher(config.is.passwordHashing);
+  let drain!: () => void;
+  const health: HealthState = { serving: true, draining: new Promise<void>((resolve) => (drain = resolve)) };
+
+  const routes = registerRoutes({ hasher, health });
+  const interceptors = [errorInterceptor(log), scopeInterceptor({ config, store, now }), policyInterceptor()];
+  // The gateway calls the services in-process, through the same interceptors.
+  const transport = createRouterTransport(routes, { router: { interceptors } });
+  const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
+
+  const fallback = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
+    const path = (req.url ?? "/").split("?", 1)[0];
+    if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+      res.writeHead(health.serving ? 200 : 503, { "content-type": "text/plain" });
+      res.end(health.serving ? "ok\n" : "draining\n");
+      return;
+    }
+    gateway(req, res)
+      .then((handled) => {
+        if (!handled) {
+          res.writeHead(404, { "content-type": "text/plain" });
+          res.end("not found\n");
+        }
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, "gateway failed");
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+  };
+  const handler = connectNodeAdapter({
+    routes,
+    interceptors,
+    fallback: fallback as never,
+    readMaxBytes: config.http.maxBodySize,
+    jsonOptions: { useProtoFieldName: true },
+  });
+
+  const tls = config.tls.certificate ? { cert: readFileSync(config.tls.certificate), key: readFileSync(config.tls.key) } : undefined;
+  const listeners: Listener[] = [];
+  const bind = async (address: string, secure: boolean) => {
+    if (!address) return undefined;
+    const l = await listen({ address, handler: handler as never, tls: secure ? tls : undefined });
+    listeners.push(l);
+    return l.address;
+  };
+  try {
+    const httpAddress = await bind(config.http.listen, false);
+    const grpcAddress = await bind(config.grpc.listen, false);
+    const httpsAddress = await bind(config.http.listenTls, true);
+    const grpcsAddress = await bind(config.grpc.listenTls, true);
+    log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
+    return {
+      httpAddress,
+      grpcAddress,
+      httpsAddress,
+      grpcsAddress,
+      store,
+      async close() {
+        health.serving = false;
+        drain();
+        await Promise.all(listeners.map((l) => l.close()));
+        await Promise.all(databases.map((d) => d.close()));
+      },
+    };
+  } catch (err) {
+    await Promise.all(listeners.map((l) => l.close(0)));
+    await Promise.all(databases.map((d) => d.close()));
+    throw err;
+  }
+}

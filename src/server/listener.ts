@@ -1,0 +1,103 @@
+// One port for every protocol. Cleartext: the first bytes of a connection
+// decide (Node 20's h2c server ignores allowHTTP1): the HTTP/2 preface goes to
+// an http2 server (gRPC, Connect over h2), anything else to an HTTP/1.1 server
+// (Connect, gRPC-Web, /api/v3). With TLS, ALPN does the same job.
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+
+export type RequestHandler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+
+export interface Listener {
+  /** "host:port" actually bound (port 0 resolved). */
+  readonly address: string;
+  /** Stops accepting, lets running requests finish (up to `graceMs`), then closes what is left. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+export interface ListenOptions {
+  address: string; // ":1885", "127.0.0.1:0", "[::1]:1885"
+  handler: RequestHandler;
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+export function parseAddress(address: string): { host?: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*))?:(\d+)$/.exec(address);
+  if (!match) throw new Error(`invalid listen address ${JSON.stringify(address)}: expected [host]:port`);
+  const host = match[1] ?? match[2];
+  return { host: host || undefined, port: Number(match[3]) };
+}
+
+export async function listen(opts: ListenOptions): Promise<Listener> {
+  const sessions = new Set<http2.Http2Session>();
+  const sockets = new Set<Duplex>();
+  let acceptor: net.Server;
+  let h1: http.Server | undefined;
+  let h2: http2.Http2Server | http2.Http2SecureServer;
+
+  if (opts.tls) {
+    h2 = http2.createSecureServer({ ...opts.tls, allowHTTP1: true }, opts.handler as never);
+    acceptor = h2 as unknown as net.Server;
+  } else {
+    h2 = http2.createServer({}, opts.handler as never);
+    h1 = http.createServer({ keepAliveTimeout: 5_000 }, opts.handler as never);
+    acceptor = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+      socket.on("error", () => socket.destroy());
+      let seen = Buffer.alloc(0);
+      const onData = (chunk: Buffer) => {
+        seen = Buffer.concat([seen, chunk]);
+        const n = Math.min(seen.length, preface.length);
+        const isH2 = seen.subarray(0, n).equals(preface.subarray(0, n));
+        if (isH2 && seen.length < preface.length) return; // need more bytes to decide
+        socket.off("data", onData);
+        socket.pause();
+        socket.unshift(seen);
+        if (isH2) h2.emit("connection", socket);
+        else {
+          h1!.emit("connection", socket);
+          socket.resume();
+        }
+      };
+      socket.on("data", onData);
+    });
+  }
+  h2.on("session", (s: http2.Http2Session) => {
+    sessions.add(s);
+    s.once("close", () => sessions.delete(s));
+  });
+
+  const { host, port } = parseAddress(opts.address);
+  await new Promise<void>((resolve, reject) => {
+    acceptor.once("error", reject);
+    acceptor.listen(port, host, () => {
+      acceptor.off("error", reject);
+      resolve();
+    });
+  });
+  const bound = acceptor.address() as net.AddressInfo;
+  const shownHost = bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
+
+  return {
+    address: `${shownHost}:${bound.port}`,
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => acceptor.close(() => resolve()));
+      for (const s of sessions) s.close(); // GOAWAY: no new streams, running ones finish
+      h1?.closeIdleConnections();
+      const deadline = setTimeout(() => {
+        for (const s of sessions) s.destroy();
+        h1?.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      }, graceMs);
+      deadline.unref();
+      const idle = setInterval(() => h1?.closeIdleConnections(), 100);
+      await closed;
+      clearInterval(idle);
+      clearTimeout(deadline);
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// ttn.lorawan.v3.ApplicationRegistry: applications and their lifecycle.
+// Order of every handler: check identifiers -> rights -> validate -> store -> shape.
+import { create } from "@bufbuild/protobuf";
+import { EmptySchema } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { ApplicationSchema, ApplicationsSchema, type Application } from "../../gen/ttn/lorawan/v3/application_pb.js";
+import { ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
+import { requireAuthenticated } from "../auth/caller.js";
+import { accountRef } from "../auth/identifiers.js";
+import { scopeOf, type RequestScope } from "../auth/scope.js";
+import { errAdminsCreate, errValidation } from "../errors/index.js";
+import { topLevelPaths } from "../messages/fieldmask.js";
+import { allRightOf, rightByName } from "../rights/algebra.js";
+import { assertRights, requireRights, rightsOn } from "../rights/gate.js";
+import type { AccountRef, EntityRef } from "../store/interfaces.js";
+import { checkContacts, defaultContacts } from "./shared/contacts.js";
+import { assertRestorable, requirePurgeAdmin } from "./shared/lifecycle.js";
+import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
+import { pageOptions, setTotal } from "./shared/pagination.js";
+import { check, checkPaths, checks, type Check } from "./shared/validate.js";
+
+const right = (name: string) => rightByName(name)!;
+const APPLICATION_INFO = right("RIGHT_APPLICATION_INFO");
+const publicApplicationFields = ["administrative_contact", "technical_contact"];
+const applicationOrders = ["application_id", "name", "created_at"];
+
+const applicationRules: Record<string, Check[]> = {
+  name: [checks.maxLength(50)],
+  description: [checks.maxLength(2000)],
+  attributes: [checks.attributes],
+  network_server_address: [checks.hostPort],
+  application_server_address: [checks.hostPort],
+  join_server_address: [checks.hostPort],
+  contact_info: [checks.maxItems(10)],
+};
+
+export function applicationRef(ids: { applicationId: string } | undefined, field: string): EntityRef {
+  check(field, ids?.applicationId, checks.id3);
+  return { kind: "application", id: ids!.applicationId };
+}
+
+/** Who may create or list applications of an account: the account's own rights. */
+async function requireAccountRight(scope: RequestScope, account: AccountRef, userRight: string, orgRight: string): Promise<void> {
+  await requireRights(scope, account, right(account.kind === "user" ? userRight : orgRight));
+}
+
+export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
+  return {
+    async create(req, ctx) {
+      const scope = scopeOf(ctx);
+      const app = create(ApplicationSchema, req.application ?? {});
+      const ref = applicationRef(app.ids, "application.ids.application_id");
+      const collaborator = accountRef(req.collaborator);
+      if (!collaborator) throw errValidation({ field: "collaborator", reason: "must name a user or an organization" });
+      const caller = await scope.caller();
+      if (collaborator.kind === "user" && !caller.isAdmin && !scope.config.is.userRights.createApplications) throw errAdminsCreate("application")();
+      await requireAccountRight(scope, collaborator, "RIGHT_USER_APPLICATIONS_CREATE", "RIGHT_ORGANIZATION_APPLICATIONS_CREATE");
+      checkPaths("application.", app as unknown as Record<string, unknown>, applicationRules);
+      defaultContacts(app, collaborator);
+      app.devEuiCounter = 0;
+      return scope.store.transact(async (tx) => {
+        const created = await tx.applications.create(app);
+        await tx.memberships.set(ref, collaborator, [allRightOf("application")]);
+        return created;
+      });
+    },
+
+    async get(req, ctx) {
+      const scope = scopeOf(ctx);
+      requireAuthenticated(await scope.caller());
+      const ref = applicationRef(req.applicationIds, "application_ids.application_id");
+      const paths = readPaths(ApplicationSchema, req.fieldMask);
+      const have = await rightsOn(scope, ref);
+      if (!have.has(APPLICATION_INFO) && !onlyPublic(paths, publicApplicationFields)) assertRights(ref, have, [APPLICATION_INFO]);
+      return applyReadMask(ApplicationSchema, await scope.store.applications.get(ref.id), paths);
+    },
+
+    async list(req, ctx) {
+      const scope = scopeOf(ctx);
+      const caller = await scope.caller();
+      requireAuthenticated(caller);
+      const paths = readPaths(ApplicationSchema, req.fieldMask);
+      let memberOf = accountRef(req.collaborator);
+      if (memberOf) {
+        await requireAccountRight(scope, memberOf, "RIGHT_USER_APPLICATIONS_LIST", "RIGHT_ORGANIZATION_APPLICATIONS_LIST");
+      } else if (!caller.isAdmin) {
+        // Without a collaborator: the applications of the caller's own account.
+        const holder = caller.entity;
+        if (!holder || (holder.kind !== "user" && holder.kind !== "organization")) {
+          setTotal(ctx, 0);
+          return create(ApplicationsSchema);
+        }
+        memberOf = { kind: holder.kind, id: holder.id };
+      }
+      const page = await scope.store.applications.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, applicationOrders), deleted: req.deleted, memberOf });
+      setTotal(ctx, page.total);
+      // Entries the caller may not read in full are reduced to public fields.
+      const applications = await Promise.all(
+        page.items.map(async (app) => {
+          const have = await rightsOn(scope, { kind: "application", id: app.ids!.applicationId }, { includeDeleted: req.deleted });
+          const visible = have.has(APPLICATION_INFO) ? paths : paths.filter((p) => onlyPublic([p], publicApplicationFields));
+          return applyReadMask(ApplicationSchema, app, visible);
+        }),
+      );
+      return create(ApplicationsSchema, { applications });
+    },
+
+    async update(req, ctx) {
+      const scope = scopeOf(ctx);
+      const app = create(ApplicationSchema, req.application ?? {});
+      const ref = applicationRef(app.ids, "application.ids.application_id");
+      await requireRights(scope, ref, right("RIGHT_APPLICATION_SETTINGS_BASIC"));
+      const paths = updatePaths(ApplicationSchema, req.fieldMask, ["dev_eui_counter"]);
+      const top = topLevelPaths(paths);
+      checkPaths("application.", app as unknown as Record<string, unknown>, applicationRules, top);
+      await checkContacts(scope.store, ref, app, top, await scope.caller(), scope.config.is.collaboratorRights.setOthersAsContacts);
+      const updated: Application = await scope.store.applications.update(ref.id, app, paths);
+      return applyReadMask(ApplicationSchema, updated, paths);
+    },
+
+    async delete(req, ctx) {
+      const scope = scopeOf(ctx);
+      const ref = applicationRef(req, "application_id");
+      await requireRights(scope, ref, right("RIGHT_APPLICATION_DELETE"));
+      await scope.store.applications.delete(ref.id);
+      return create(EmptySchema);
+    },
+
+    async restore(req, ctx) {
+      const scope = scopeOf(ctx);
+      const ref = applicationRef(req, "application_id");
+      assertRights(ref, await rightsOn(scope, ref, { includeDeleted: true }), [right("RIGHT_APPLICATION_DELETE")]);
+      await assertRestorable(scope, scope.store.applications, ref.id);
+      await scope.store.applications.restore(ref.id);
+      return create(EmptySchema);
+    },
+
+    async purge(req, ctx) {
+      const scope = scopeOf(ctx);
+      const ref = applicationRef(req, "application_id");
+      await requirePurgeAdmin(scope, "application");
+      await scope.store.applications.purge(ref.id);
+      return create(EmptySchema);
+    },
+  };
+}

@@ -1,0 +1,184 @@
+// ttn.lorawan.v3.UserRegistry: registration, reading, listing, updating and the
+// lifecycle of user accounts.
+import { create } from "@bufbuild/protobuf";
+import { EmptySchema, timestampDate } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { UserSchema, UsersSchema, type User } from "../../gen/ttn/lorawan/v3/user_pb.js";
+import { requireAuthenticated } from "../auth/caller.js";
+import { assertPasswordStrength } from "../auth/password-rules.js";
+import type { PasswordHasher } from "../auth/passwords.js";
+import { scopeOf, type RequestScope } from "../auth/scope.js";
+import {
+  errLastAdmin, errPasswordMismatch, errUpdateAdminField, errUserNotFound, errUserRegistrationDisabled,
+} from "../errors/index.js";
+import { topLevelPaths } from "../messages/fieldmask.js";
+import { rightByName } from "../rights/algebra.js";
+import { assertRights, requireAdmin, requireRights, rightsOn } from "../rights/gate.js";
+import { assertRestorable, requirePurgeAdmin } from "./shared/lifecycle.js";
+import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
+import { pageOptions, setTotal } from "./shared/pagination.js";
+import { adminOnlyUserFields, checkUser, now, publicUserFields, userSecretFields, withoutSecrets } from "./shared/users.js";
+import { check, checks } from "./shared/validate.js";
+
+const USER_INFO = rightByName("RIGHT_USER_INFO")!;
+const USER_SETTINGS_BASIC = rightByName("RIGHT_USER_SETTINGS_BASIC")!;
+const USER_DELETE = rightByName("RIGHT_USER_DELETE")!;
+const userOrders = ["user_id", "name", "primary_email_address", "state", "admin", "created_at"];
+
+const userRef = (id: string) => ({ kind: "user", id }) as const;
+
+function userIdOf(ids: { userId: string } | undefined, field: string): string {
+  check(field, ids?.userId, checks.id2);
+  return ids!.userId;
+}
+
+function passwordRules(scope: RequestScope) {
+  return scope.config.is.userRegistration.passwordRequirements;
+}
+
+/** The last admin stays an admin, and is not deleted. */
+async function assertNotLastAdmin(scope: RequestScope, userId: string): Promise<void> {
+  const user = await scope.store.users.get(userId);
+  if (user.admin && (await scope.store.users.countAdmins()) <= 1) throw errLastAdmin({ user_id: userId });
+}
+
+export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<typeof UserRegistry> {
+  return {
+    async create(req, ctx) {
+      const scope = scopeOf(ctx);
+      const caller = await scope.caller();
+      const user = req.user ?? create(UserSchema);
+      const userId = userIdOf(user.ids, "user.ids.user_id");
+      if (!caller.isAdmin && !scope.config.is.userRegistration.enabled) throw errUserRegistrationDisabled();
+      checkUser(user);
+      check("user.password", user.password, (v) => (v ? undefined : "must be set"));
+      assertPasswordStrength(user.password, userId, passwordRules(scope));
+      const at = now(scope.now());
+      const toStore: User = create(UserSchema, {
+        ...user,
+        password: await deps.hasher.hash(user.password),
+        passwordUpdatedAt: at,
+        temporaryPassword: "",
+        temporaryPasswordCreatedAt: undefined,
+        temporaryPasswordExpiresAt: undefined,
+      });
+      if (!caller.isAdmin) {
+        // Self-registration: the account starts approved, without privileges.
+        Object.assign(toStore, { admin: false, state: State.APPROVED, stateDescription: "", requirePasswordUpdate: false, primaryEmailAddressValidatedAt: undefined });
+      } else if (user.temporaryPassword) {
+        toStore.temporaryPassword = await deps.hasher.hash(user.temporaryPassword);
+        toStore.temporaryPasswordCreatedAt = at;
+      }
+      return withoutSecrets(await scope.store.users.create(toStore));
+    },
+
+    async get(req, ctx) {
+      const scope = scopeOf(ctx);
+      requireAuthenticated(await scope.caller());
+      const userId = userIdOf(req.userIds, "user_ids.user_id");
+      const paths = readPaths(UserSchema, req.fieldMask, userSecretFields);
+      const have = await rightsOn(scope, userRef(userId));
+      if (!have.has(USER_INFO) && !onlyPublic(paths, publicUserFields)) assertRights(userRef(userId), have, [USER_INFO]);
+      return applyReadMask(UserSchema, await scope.store.users.get(userId), paths);
+    },
+
+    async list(req, ctx) {
+      const scope = scopeOf(ctx);
+      await requireAdmin(scope);
+      const paths = readPaths(UserSchema, req.fieldMask, userSecretFields);
+      const page = await scope.store.users.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, userOrders), deleted: req.deleted });
+      setTotal(ctx, page.total);
+      return create(UsersSchema, { users: page.items.map((u) => applyReadMask(UserSchema, u, paths)) });
+    },
+
+    async update(req, ctx) {
+      const scope = scopeOf(ctx);
+      const user = req.user ?? create(UserSchema);
+      const userId = userIdOf(user.ids, "user.ids.user_id");
+      await requireRights(scope, userRef(userId), USER_SETTINGS_BASIC);
+      const caller = await scope.caller();
+      const paths = updatePaths(UserSchema, req.fieldMask, ["password", "password_updated_at"]);
+      const top = topLevelPaths(paths);
+      if (!caller.isAdmin) {
+        const field = adminOnlyUserFields.find((f) => top.has(f));
+        if (field) throw errUpdateAdminField({ field });
+      }
+      checkUser(user, top);
+      const update = create(UserSchema, user);
+      const extra: string[] = [];
+      if (top.has("admin") && !user.admin) await assertNotLastAdmin(scope, userId);
+      if (top.has("state") && !top.has("state_description")) {
+        update.stateDescription = "";
+        extra.push("state_description");
+      }
+      if (top.has("primary_email_address") && !caller.isAdmin) {
+        // A new address has to be validated again.
+        update.primaryEmailAddressValidatedAt = undefined;
+        extra.push("primary_email_address_validated_at");
+      }
+      if (top.has("temporary_password") && user.temporaryPassword) {
+        update.temporaryPassword = await deps.hasher.hash(user.temporaryPassword);
+        update.temporaryPasswordCreatedAt = now(scope.now());
+        extra.push("temporary_password_created_at");
+      }
+      const updated = await scope.store.users.update(userId, update, [...paths, ...extra]);
+      return applyReadMask(UserSchema, withoutSecrets(updated), paths);
+    },
+
+    async updatePassword(req, ctx) {
+      const scope = scopeOf(ctx);
+      const userId = userIdOf(req.userIds, "user_ids.user_id");
+      check("new", req.new, (v) => (v ? undefined : "must be set"), checks.maxLength(1000));
+      check("old", req.old, checks.maxLength(1000));
+      const user = await scope.store.users.get(userId).catch((err) => {
+        // Do not tell anonymous callers which user IDs exist.
+        if (errUserNotFound.is(err)) throw errPasswordMismatch();
+        throw err;
+      });
+      const oldMatches = (await deps.hasher.verify(req.old, user.password)) ||
+        (user.temporaryPassword !== "" && (!user.temporaryPasswordExpiresAt || timestampDate(user.temporaryPasswordExpiresAt) > scope.now()) &&
+          (await deps.hasher.verify(req.old, user.temporaryPassword)));
+      if (!oldMatches) throw errPasswordMismatch();
+      assertPasswordStrength(req.new, userId, passwordRules(scope));
+      const update = create(UserSchema, {
+        password: await deps.hasher.hash(req.new),
+        passwordUpdatedAt: now(scope.now()),
+        requirePasswordUpdate: false,
+        temporaryPassword: "",
+      });
+      await scope.store.users.update(userId, update, ["password", "password_updated_at", "require_password_update", "temporary_password", "temporary_password_created_at", "temporary_password_expires_at"]);
+      return create(EmptySchema);
+    },
+
+    async delete(req, ctx) {
+      const scope = scopeOf(ctx);
+      const userId = userIdOf(req, "user_id");
+      await requireRights(scope, userRef(userId), USER_DELETE);
+      await assertNotLastAdmin(scope, userId);
+      await scope.store.users.delete(userId);
+      return create(EmptySchema);
+    },
+
+    async restore(req, ctx) {
+      const scope = scopeOf(ctx);
+      const userId = userIdOf(req, "user_id");
+      assertRights(userRef(userId), await rightsOn(scope, userRef(userId), { includeDeleted: true }), [USER_DELETE]);
+      await assertRestorable(scope, scope.store.users, userId);
+      await scope.store.users.restore(userId);
+      return create(EmptySchema);
+    },
+
+    async purge(req, ctx) {
+      const scope = scopeOf(ctx);
+      const userId = userIdOf(req, "user_id");
+      await requirePurgeAdmin(scope, "user");
+      const user = await scope.store.users.get(userId, { includeDeleted: true });
+      if (user.admin && !user.deletedAt && (await scope.store.users.countAdmins()) <= 1) throw errLastAdmin({ user_id: userId });
+      await scope.store.users.purge(userId);
+      return create(EmptySchema);
+    },
+  };
+}
+

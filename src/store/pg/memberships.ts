@@ -1,0 +1,96 @@
+// Collaborators of entities and the membership chains rights are computed from.
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Right } from "../../../gen/ttn/lorawan/v3/rights_pb.js";
+import { errMembershipNotFound } from "../../errors/index.js";
+import type { EntityKind } from "../../rights/algebra.js";
+import type { AccountRef, EntityRef, Membership, MembershipChains, MembershipStore } from "../interfaces.js";
+import { rows, type Handles } from "./handle.js";
+import { memberships } from "./schema/index.js";
+
+/** Where each entity kind lives, to tell whether a membership's entity still exists. */
+export type EntityTables = Partial<Record<EntityKind, { table: PgTable & { deleted_at: PgColumn; tenant_id: PgColumn }; idColumn: PgColumn }>>;
+
+/** The SQL that yields one row when the entity exists. */
+export function existsQuery(entityTables: EntityTables, tenantId: string, entity: EntityRef, includeDeleted?: boolean) {
+  const target = entityTables[entity.kind];
+  if (!target) return undefined;
+  const liveOnly = includeDeleted ? sql`` : sql` AND deleted_at IS NULL`;
+  return sql`SELECT 'exists' AS via, NULL::int[] AS entity_rights, NULL::int[] AS org_rights
+    FROM ${target.table} WHERE tenant_id = ${tenantId} AND ${target.idColumn} = ${entity.id}${liveOnly}`;
+}
+
+export function membershipStore(h: Handles, tenantId: string, entityTables: EntityTables): MembershipStore {
+  const of = (entity: EntityRef) =>
+    and(eq(memberships.tenant_id, tenantId), eq(memberships.entity_kind, entity.kind), eq(memberships.entity_id, entity.id));
+  const toMembership = (row: { account_kind: string; account_id: string; rights: number[] }): Membership => ({
+    account: { kind: row.account_kind as AccountRef["kind"], id: row.account_id },
+    rights: row.rights as Right[],
+  });
+
+  return {
+    async set(entity, account, rights) {
+      if (rights.length === 0) {
+        await h.primary.delete(memberships).where(and(of(entity), eq(memberships.account_id, account.id)));
+        return;
+      }
+      await h.primary
+        .insert(memberships)
+        .values({ tenant_id: tenantId, entity_kind: entity.kind, entity_id: entity.id, account_kind: account.kind, account_id: account.id, rights: [...rights] })
+        .onConflictDoUpdate({
+          target: [memberships.tenant_id, memberships.entity_kind, memberships.entity_id, memberships.account_id],
+          set: { rights: [...rights], updated_at: sql`now()` },
+        });
+    },
+
+    async get(entity, account) {
+      const [row] = await h.read.select().from(memberships).where(and(of(entity), eq(memberships.account_id, account.id)));
+      if (!row || row.account_kind !== account.kind) throw errMembershipNotFound({ account_id: account.id, entity_id: entity.id });
+      return toMembership(row);
+    },
+
+    async find(entity, page) {
+      const [items, [total]] = await Promise.all([
+        h.read.select().from(memberships).where(of(entity)).orderBy(asc(memberships.account_id)).limit(page.limit).offset((page.page - 1) * page.limit),
+        h.read.select({ n: count() }).from(memberships).where(of(entity)),
+      ]);
+      return { items: items.map(toMembership), total: Number(total?.n ?? 0) };
+    },
+
+    async all(entity) {
+      return (await h.read.select().from(memberships).where(of(entity)).orderBy(asc(memberships.account_id))).map(toMembership);
+    },
+
+    async delete(entity, account) {
+      const gone = await h.primary.delete(memberships).where(and(of(entity), eq(memberships.account_id, account.id))).returning({ id: memberships.account_id });
+      if (gone.length === 0) throw errMembershipNotFound({ account_id: account.id, entity_id: entity.id });
+    },
+
+    async chains(account: AccountRef, entity: EntityRef, opts): Promise<MembershipChains> {
+      const exists = existsQuery(entityTables, tenantId, entity, opts?.includeDeleted);
+      if (!exists) return { exists: false, viaOrganizations: [] };
+      // One round trip: the entity's existence, the direct membership and the
+      // memberships through organizations (only users are members of those).
+      const indirect =
+        account.kind === "user"
+          ? sql` UNION ALL SELECT 'org' AS via, em.rights AS entity_rights, om.rights AS org_rights
+              FROM ${memberships} om JOIN ${memberships} em
+                ON em.tenant_id = om.tenant_id AND em.entity_kind = ${entity.kind} AND em.entity_id = ${entity.id} AND em.account_id = om.entity_id
+              WHERE om.tenant_id = ${tenantId} AND om.entity_kind = 'organization' AND om.account_id = ${account.id}`
+          : sql``;
+      const result = await rows<{ via: string; entity_rights: number[] | null; org_rights: number[] | null }>(
+        h.read,
+        sql`${exists}
+            UNION ALL SELECT 'direct', rights, NULL FROM ${memberships}
+              WHERE tenant_id = ${tenantId} AND entity_kind = ${entity.kind} AND entity_id = ${entity.id} AND account_id = ${account.id}${indirect}`,
+      );
+      const out: MembershipChains = { exists: false, viaOrganizations: [] };
+      for (const r of result) {
+        if (r.via === "exists") out.exists = true;
+        else if (r.via === "direct") out.direct = (r.entity_rights ?? []) as Right[];
+        else out.viaOrganizations.push({ organizationRights: (r.org_rights ?? []) as Right[], entityRights: (r.entity_rights ?? []) as Right[] });
+      }
+      return out;
+    },
+  };
+}
