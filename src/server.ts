@@ -13,6 +13,7 @@ import { errorInterceptor } from "./errors/interceptor.js";
 import { createGateway } from "./gateway/index.js";
 import type { Logger } from "./log.js";
 import { policyInterceptor } from "./rights/policy.js";
+import { withSpecGrpcMessage } from "./server/grpc-message.js";
 import { listen, type Listener } from "./server/listener.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
 import type { HealthState } from "./services/health.js";
@@ -26,6 +27,10 @@ export interface ServerOptions {
   config: Config;
   log: Logger;
   now?: () => Date;
+  /** An already opened and migrated database (tests share one); left open on close. */
+  database?: Database;
+  /** The tenant this server serves; "default" until tenant administration arrives. */
+  tenantId?: string;
 }
 
 export interface RunningServer {
@@ -40,7 +45,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function openStore(config: Config): Promise<{ store: Store; databases: Database[] }> {
+export async function openStore(config: Config, tenantId = defaultTenant): Promise<{ store: Store; databases: Database[] }> {
   const opts = { maxOpenConns: config.is.databaseMaxOpenConns };
   const primary = await openDatabase(config.is.databaseUri, opts);
   const databases = [primary];
@@ -48,7 +53,7 @@ export async function openStore(config: Config): Promise<{ store: Store; databas
     await primary.migrate();
     const replica = config.is.readDatabaseUri ? await openDatabase(config.is.readDatabaseUri, opts) : undefined;
     if (replica) databases.push(replica);
-    return { store: createPgStore({ primary: primary.db, replica: replica?.db, tenantId: defaultTenant }), databases };
+    return { store: createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), databases };
   } catch (err) {
     await Promise.all(databases.map((d) => d.close()));
     throw err;
@@ -58,7 +63,9 @@ export async function openStore(config: Config): Promise<{ store: Store; databas
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { config, log } = opts;
   const now = opts.now ?? (() => new Date());
-  const { store, databases } = await openStore(config);
+  const { store, databases } = opts.database
+    ? { store: createPgStore({ primary: opts.database.db, tenantId: opts.tenantId ?? defaultTenant }), databases: [] }
+    : await openStore(config, opts.tenantId);
   const hasher = createPasswordHasher(config.is.passwordHashing);
   let drain!: () => void;
   const health: HealthState = { serving: true, draining: new Promise<void>((resolve) => (drain = resolve)) };
@@ -89,13 +96,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.end();
       });
   };
-  const handler = connectNodeAdapter({
+  const handler = withSpecGrpcMessage(connectNodeAdapter({
     routes,
     interceptors,
     fallback: fallback as never,
     readMaxBytes: config.http.maxBodySize,
     jsonOptions: { useProtoFieldName: true },
-  });
+  }) as never);
 
   const tls = config.tls.certificate ? { cert: readFileSync(config.tls.certificate), key: readFileSync(config.tls.key) } : undefined;
   const listeners: Listener[] = [];

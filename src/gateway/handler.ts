@@ -12,7 +12,8 @@
 import type * as http from "node:http";
 import type * as http2 from "node:http2";
 import { createRegistry, type DescFile, type DescMessage, type DescService, type JsonObject, type JsonValue, type Registry } from "@bufbuild/protobuf";
-import { createClient, type Transport } from "@connectrpc/connect";
+import { ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { errBodyTooLarge, errMalformedRequest, errMethodNotAllowed, errRouteNotFound, toHttpError } from "../errors/index.js";
 import { bodyFail, decodeNormalized, messageToJson, normalizeJson } from "./json.js";
 import { mergeJson, pathToJson, queryToJson } from "./query.js";
@@ -143,13 +144,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 
   function writeJson(res: Response, status: number, body: unknown, headers: Record<string, string | string[]> = {}) {
-    res.writeHead(status, { ...headers, "content-type": "application/json" });
-    res.end(JSON.stringify(body));
+    const text = JSON.stringify(body);
+    res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+    res.end(text);
   }
 
   function writeError(res: Response, req: GatewayRequest, err: unknown, extra: { status?: number; headers?: Record<string, string | string[]> } = {}) {
     const { status, body } = toHttpError(err);
-    if (status >= 500) {
+    // Errors carrying ErrorDetails were rendered, and logged, by the services'
+    // error interceptor; anything else failing with 5xx is news to the log.
+    const reported = err instanceof ConnectError && err.findDetails(ErrorDetailsSchema).length > 0;
+    if (status >= 500 && !reported) {
       opts.log?.error({ err, method: req.method, url: req.url, status }, "gateway: request failed");
     }
     if (res.headersSent) {
@@ -188,8 +193,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     try {
       input = await buildRequest(route, req, query, params, opts.maxBodySize, registry);
     } catch (err) {
-      // The body may be partly unread (too large, or bad before the end):
-      // close the HTTP/1.1 connection rather than read the rest of it.
+      // A body over the limit is left partly unread: close the HTTP/1.1
+      // connection rather than read (and discard) the rest of it.
       if (errBodyTooLarge.is(err) && "httpVersionMajor" in req && req.httpVersionMajor === 1) res.setHeader("connection", "close");
       throw err;
     }

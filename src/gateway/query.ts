@@ -15,7 +15,8 @@
 // is applied to the decoded message last.
 import { ScalarType, type DescField, type DescMessage, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { errValidation } from "../errors/index.js";
-import { findField, normalizeJson, type Fail, type JsonOptions } from "./json.js";
+import { normalizeJson, type Fail, type JsonOptions } from "./json-input.js";
+import { findField, isObject, wrapperTypes } from "./json-schema.js";
 
 /** Errors in the URL: pkg/errors:validation naming the parameter or path field. */
 export const urlFail: Fail = (field, problem) => errValidation({ field, reason: problem });
@@ -26,10 +27,9 @@ const goFalse = new Set(["0", "f", "F", "false", "FALSE", "False"]);
 /** Well-known message types written as one string in a URL. */
 const stringForm = new Set(["google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask"]);
 
+/** The value field of a wrapper type (google.protobuf.BoolValue, ...), which is written bare. */
 function wrapped(desc: DescMessage): DescField | undefined {
-  return /^google\.protobuf\.[A-Za-z0-9]+Value$/.test(desc.typeName) && desc.typeName !== "google.protobuf.Value"
-    ? desc.fields[0]
-    : undefined;
+  return wrapperTypes.has(desc.typeName) ? desc.fields[0] : undefined;
 }
 
 function scalarFromString(scalar: ScalarType, text: string, name: string, fail: Fail): JsonValue {
@@ -144,10 +144,6 @@ export function pathToJson(
     setAtFieldPath(out, v.fields, valueFromString(v.fields[v.fields.length - 1]!, text, v.fieldPath, fail));
   }
   return normalizeJson(desc, out, { fail, registry: opts.registry }) as JsonObject;
-}
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**

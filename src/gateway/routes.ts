@@ -124,7 +124,7 @@ export function buildRoutes(services: readonly DescService[]): Route[] {
       const rule = getOption(method, http);
       for (const r of [rule, ...rule.additionalBindings]) {
         if (r.additionalBindings.length > 0 && r !== rule) {
-          throw new Error(`${describe(method, "", "")}: additional_bindings must not nest`);
+          throw new Error(`${method.parent.typeName}.${method.name}: an additional binding must not have additional_bindings`);
         }
         const route = ruleToRoute(service, method, r);
         if (route) routes.push(route);

@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
-import { createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import { createRouterTransport, type Interceptor, type Transport } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { ApplicationAccess, ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
 import { errApplicationNotFound, toConnectError } from "../../src/errors/index.js";
@@ -29,15 +29,14 @@ const transport = createRouterTransport(
   (router) => {
     router.service(ApplicationRegistry, {
       create(req, ctx) {
-        return {
-          ...req.application,
-          administrativeContact: req.collaborator,
-          attributes: {
-            authorization: ctx.requestHeader.get("authorization") ?? "",
-            request_id: ctx.requestHeader.get("x-request-id") ?? "",
-            cookie: ctx.requestHeader.get("cookie") ?? "",
-          },
+        const app = req.application ?? create(ApplicationSchema);
+        app.administrativeContact = req.collaborator;
+        app.attributes = {
+          authorization: ctx.requestHeader.get("authorization") ?? "",
+          request_id: ctx.requestHeader.get("x-request-id") ?? "",
+          cookie: ctx.requestHeader.get("cookie") ?? "",
         };
+        return app;
       },
       get(req) {
         const id = req.applicationIds?.applicationId ?? "";
@@ -65,7 +64,9 @@ const transport = createRouterTransport(
         };
       },
       update(req) {
-        return { ...req.application, description: `mask:${req.fieldMask?.paths.join(",") ?? "(none)"}` };
+        const app = req.application ?? create(ApplicationSchema);
+        app.description = `mask:${req.fieldMask?.paths.join(",") ?? "(none)"}`;
+        return app;
       },
       delete(req) {
         if (req.applicationId === "boom") throw new Error("secret internal detail");
@@ -141,6 +142,7 @@ test("GET with path variable and field_mask query; JSON content type; CORS heade
   assert.is(r.status, 200);
   assert.is(r.res.headers.get("content-type"), "application/json");
   assert.is(r.res.headers.get("access-control-allow-origin"), "*");
+  assert.is(r.res.headers.get("content-length"), String(Buffer.byteLength(JSON.stringify(r.json))));
   assert.match(r.res.headers.get("access-control-expose-headers") ?? "", /X-Total-Count/);
   assert.equal(r.json, { ids: { application_id: "app1" }, name: "mask:name,description" });
 });
@@ -233,13 +235,40 @@ test("an error thrown by the service arrives with its HTTP status and ErrorDetai
   assert.equal(r.json.details[0].attributes, { application_id: "missing" });
 });
 
-test("an unexpected exception in the service is a 500 internal error without its text, and is logged", async () => {
+test("an unexpected exception in the service is a 500 internal error without its text", async () => {
   logged.length = 0;
   const r = await call("DELETE", "/api/v3/applications/boom");
-  assert.is(r.status, 500);
+  assertError(r, 500, "pkg/identityserver:internal");
   assert.is(r.json.code, 13);
   assert.ok(!JSON.stringify(r.json).includes("secret internal detail"));
-  assert.ok(logged.some((l) => l.level === "error"));
+  // The services' error interceptor logs what it rendered; the gateway does not log it twice.
+  assert.equal(logged, []);
+});
+
+test("a failure outside the services (here: the transport) is a 500 in the error format, and is logged", async () => {
+  const broken: Transport = {
+    unary: () => Promise.reject(new Error("transport broke")),
+    stream: () => Promise.reject(new Error("transport broke")),
+  };
+  const errors: object[] = [];
+  const gw = createGateway({
+    services: [ApplicationRegistry],
+    transport: broken,
+    maxBodySize: MAX_BODY,
+    log: { warn: () => {}, error: (obj) => errors.push(obj) },
+  });
+  const srv = http.createServer((req, res) => void gw(req, res));
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/v3/applications/app1`);
+    assert.is(res.status, 500);
+    const body = (await res.json()) as ErrorBody;
+    assert.is(body.details[0]!.name, "internal");
+    assert.ok(!JSON.stringify(body).includes("transport broke"));
+    assert.is(errors.length, 1);
+  } finally {
+    await new Promise((resolve) => srv.close(resolve));
+  }
 });
 
 test("a method without implementation: Connect's Unimplemented, 501", async () => {

@@ -198,6 +198,12 @@ const startupErrors: Array<[string, RuleJson, RegExp]> = [
   ["through a repeated message", { get: "/things/{subs.name}" }, /goes through repeated field `subs`/],
   ["unknown body field", { post: "/things", body: "nope" }, /body field `nope` not found in gwtest\.Req/],
   ["response_body", { get: "/things", responseBody: "sub" }, /response_body is not supported/],
+  [
+    "nested additional_bindings",
+    { get: "/a", additionalBindings: [{ get: "/b", additionalBindings: [{ get: "/c" }] }] },
+    /gwtest\.Svc\.M: an additional binding must not have additional_bindings/,
+  ],
+  ["malformed template in an additional binding", { get: "/a", additionalBindings: [{ get: "/b/**/c" }] }, /http rule GET "\/b\/\*\*\/c": .*"\*\*" must be the last segment/],
 ];
 
 for (const [what, rule, error] of startupErrors) {

@@ -1,0 +1,50 @@
+# The two commands a new user needs: `make run` and `make test`. Both install
+# dependencies first when node_modules is missing or older than the lock file.
+SHELL := /bin/bash
+NPM_STAMP := node_modules/.installed
+DATABASE_URI ?= pglite://./data
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+run: $(NPM_STAMP)
+	node bin/identity-server.js start --is.database-uri $(DATABASE_URI)
+
+test: $(NPM_STAMP)
+	node scripts/uvu.mjs test
+
+test-pglite: test
+
+test-postgres: $(NPM_STAMP)
+	DATABASE_URL=$(PG_TEST_URL) node scripts/uvu.mjs test
+
+gen: $(NPM_STAMP)
+	npx --no-install buf generate
+	npx --no-install buf lint proto
+
+# Fails when gen/ does not match proto/.
+check-gen: gen
+	git diff --exit-code --stat -- gen
+	@test -z "$$(git status --porcelain -- gen)" || { git status --porcelain -- gen; echo "gen/ has files not in git"; exit 1; }
+
+lint: $(NPM_STAMP)
+	npx --no-install buf lint proto
+
+typecheck: $(NPM_STAMP)
+	npx --no-install tsc --noEmit -p .
+
+# New SQL migration from the schema in src/store/pg/schema (name it: make migrations NAME=add_x).
+migrations: $(NPM_STAMP)
+	npx --no-install drizzle-kit generate --name $(or $(NAME),change)
+
+bench: $(NPM_STAMP)
+	node --import tsx bench/application-get.ts
+
+ci: check-gen typecheck test test-postgres
+
+clean:
+	rm -rf node_modules data
