@@ -237,7 +237,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       await serve(rawReq, res, pathname, new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
     } catch (err) {
       try {
-        writeError(res, rawReq, err);
+        // HTTP has a status of its own for this; 429 would tell clients to retry.
+        writeError(res, rawReq, err, errBodyTooLarge.is(err) ? { status: 413 } : {});
       } catch (writeErr) {
         opts.log?.warn({ err: writeErr }, "gateway: could not write the error response");
         res.destroy();

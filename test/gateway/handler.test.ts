@@ -320,13 +320,13 @@ test("body '*' reads no query parameters (grpc-gateway)", async () => {
 });
 
 // errBodyTooLarge is ResourceExhausted in the catalogue, which The Things
-// Stack's gateway maps to 429 (not 413).
-test("oversized body (Content-Length): 429 body_too_large", async () => {
+// ResourceExhausted over gRPC; over HTTP the gateway answers 413 Payload Too Large.
+test("oversized body (Content-Length): 413 body_too_large", async () => {
   const r = await call("POST", "/api/v3/users/john/applications", { application: { name: "x".repeat(MAX_BODY) } });
-  assertError(r, 429, "pkg/webhandlers:body_too_large", `exceeds ${MAX_BODY} bytes`);
+  assertError(r, 413, "pkg/webhandlers:body_too_large", `exceeds ${MAX_BODY} bytes`);
 });
 
-test("oversized body (chunked, no Content-Length): 429 body_too_large", async () => {
+test("oversized body (chunked, no Content-Length): 413 body_too_large", async () => {
   const chunk = new TextEncoder().encode(" ".repeat(600));
   let sent = 0;
   const stream = new ReadableStream<Uint8Array>({
@@ -341,7 +341,7 @@ test("oversized body (chunked, no Content-Length): 429 body_too_large", async ()
     headers: { "content-type": "application/json" },
     duplex: "half",
   } as RequestInit);
-  assert.is(res.status, 429);
+  assert.is(res.status, 413);
   const body = (await res.json()) as ErrorBody;
   assert.is(body.details[0]!.name, "body_too_large");
 });
