@@ -17,7 +17,6 @@ interface ApiKeyEntity {
   readonly ids: (id: string) => Record<string, string>;
   readonly methods: {
     // Same request shapes across entity kinds except `idsField`.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     readonly [K in "create" | "list" | "get" | "update" | "delete"]: DescMethodUnary<any, any>;
   };
 }

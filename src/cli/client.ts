@@ -27,7 +27,6 @@ export interface RequestContext {
 /** A leaf command: how to parse it (CommandSpec) and which RPC it makes. */
 export interface RpcCommand extends CommandSpec {
   // The method and builder are type-erased here; `rpc()` checks they match.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly method: DescMethodUnary<any, any>;
   readonly request: (args: ParsedArgs, ctx: RequestContext) => unknown;
   /** Print `total: N` from the `x-total-count` response header. */
@@ -77,8 +76,8 @@ export interface CallResult {
 export async function call(transport: Transport, command: RpcCommand, args: ParsedArgs, ctx: RequestContext): Promise<CallResult> {
   const input = (await command.request(args, ctx)) as MessageInitShape<DescMessage>;
   const res = await transport.unary(command.method, undefined, undefined, undefined, input);
-  const total = res.header.get("x-total-count") ?? undefined;
-  return { json: messageJson(command.method.output, res.message), ...(total !== null && total !== undefined ? { total } : {}) };
+  const total = res.header.get("x-total-count");
+  return { json: messageJson(command.method.output, res.message), ...(total !== null ? { total } : {}) };
 }
 
 // ---- output -----------------------------------------------------------------

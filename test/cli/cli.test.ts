@@ -276,8 +276,10 @@ test("usage errors → exit 2, reason and usage on stderr, nothing sent", async 
     [["applications", "create", "x"], /one of --user-id or --organization-id is required/],
     [["users", "update", "cli-alice", "--state", "happy"], /--state/],
   ];
-  for (const [args, reason] of cases) {
-    const r = await cli([...args, ...admin()]);
+  // Independent invocations: run them side by side.
+  const results = await Promise.all(cases.map(([args]) => cli([...args, ...admin()])));
+  for (const [i, [args, reason]] of cases.entries()) {
+    const r = results[i]!;
     assert.is(r.code, 2, `${args.join(" ")}: exit ${r.code}, ${r.stderr}`);
     assert.is(r.stdout, "");
     assert.match(r.stderr.split("\n")[0]!, reason);

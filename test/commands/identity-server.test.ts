@@ -75,7 +75,7 @@ test("is-db create-admin-user, start, serve, SIGTERM", async () => {
     });
   });
   const res = await fetch(`http://${address}/api/v3/auth_info`, { headers: { authorization: `Bearer ${key}` } });
-  assert.is((await res.json()).is_admin, true);
+  assert.is(((await res.json()) as { is_admin?: boolean }).is_admin, true);
   const exited = new Promise<number | null>((resolve) => server.on("close", resolve));
   server.kill("SIGTERM");
   assert.is(await exited, 0);

@@ -67,8 +67,7 @@ export class Population {
     await this.store.memberships.set(entity, account, rights);
   }
 
-  /** A new API key of `entity` with exactly `rights`; returns the token. */
-  async apiKey(entity: EntityRef, ...rights: Right[]): Promise<string>;
+  /** A new API key of `entity` with exactly `rights` (and an expiry, when given); returns the token. */
   async apiKey(entity: EntityRef, ...rights: (Right | { expiresAt: Date })[]): Promise<string> {
     const token = generateToken(TokenType.APIKey);
     const expiry = rights.find((r): r is { expiresAt: Date } => typeof r === "object");

@@ -44,7 +44,7 @@ function errorDetails(err: grpc.ServiceError) {
     }
     const any = new BinaryReader(status.bytes());
     let typeUrl = "";
-    let value = new Uint8Array();
+    let value: Uint8Array = new Uint8Array();
     while (any.pos < any.len) {
       const [f, wt] = any.tag();
       if (f === 1) typeUrl = any.string();

@@ -24,7 +24,7 @@ const tlsServer = await startTestServer({
 test("HTTP/1.1 JSON and gRPC over h2c share http.listen", async () => {
   const res = await fetch(`${server.httpURL}/api/v3/is/configuration`);
   assert.is(res.status, 200);
-  assert.is((await res.json()).configuration.user_registration.enabled, true);
+  assert.is(((await res.json()) as { configuration: { user_registration: { enabled: boolean } } }).configuration.user_registration.enabled, true);
   const viaGrpc = await createClient(Is, createGrpcTransport({ baseUrl: server.httpURL })).getConfiguration({});
   assert.is(viaGrpc.configuration?.userRegistration?.enabled, true);
 });
