@@ -26,10 +26,12 @@ gen: $(NPM_STAMP)
 	npx --no-install buf generate
 	npx --no-install buf lint proto
 
-# Fails when gen/ does not match proto/.
+# Fails when gen/ does not match proto/, or drizzle/ lacks a migration for the schema.
 check-gen: gen
 	git diff --exit-code --stat -- gen
 	@test -z "$$(git status --porcelain -- gen)" || { git status --porcelain -- gen; echo "gen/ has files not in git"; exit 1; }
+	npx --no-install drizzle-kit generate --name unsaved_schema_change >/dev/null
+	@test -z "$$(git status --porcelain -- drizzle)" || { git status --porcelain -- drizzle; echo "the schema changed without a migration: run make migrations"; exit 1; }
 
 lint: $(NPM_STAMP)
 	npx --no-install buf lint proto

@@ -1,5 +1,5 @@
 // Collaborators of entities and the membership chains rights are computed from.
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Right } from "../../../gen/ttn/lorawan/v3/rights_pb.js";
 import { errMembershipNotFound } from "../../errors/index.js";
@@ -50,8 +50,11 @@ export function membershipStore(h: Handles, tenantId: string, entityTables: Enti
     },
 
     async find(entity, page) {
+      // Orders `id` (the member's ID, the default) and `rights`, `-` for descending.
+      const dir = page.order?.startsWith("-") ? desc : asc;
+      const order = page.order?.replace(/^-/, "") === "rights" ? [dir(memberships.rights), dir(memberships.account_id)] : [dir(memberships.account_id)];
       const [items, [total]] = await Promise.all([
-        h.read.select().from(memberships).where(of(entity)).orderBy(asc(memberships.account_id)).limit(page.limit).offset((page.page - 1) * page.limit),
+        h.read.select().from(memberships).where(of(entity)).orderBy(...order).limit(page.limit).offset((page.page - 1) * page.limit),
         h.read.select({ n: count() }).from(memberships).where(of(entity)),
       ]);
       return { items: items.map(toMembership), total: Number(total?.n ?? 0) };

@@ -1,18 +1,13 @@
 // The application aggregate (the Identity Server's part of it).
 import { integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { lifecycle, tenantId, ts } from "./columns.js";
+import { describedEntity, tenantId } from "./columns.js";
 
 export const applications = pgTable(
   "applications",
   {
     tenant_id: tenantId(),
     application_id: text("application_id").notNull(),
-    ...lifecycle(),
-    deleted_at: ts("deleted_at"),
-    name: text("name").notNull().default(""),
-    description: text("description").notNull().default(""),
-    attributes: jsonb("attributes"),
-    contact_info: jsonb("contact_info"),
+    ...describedEntity(),
     administrative_contact: jsonb("administrative_contact"),
     technical_contact: jsonb("technical_contact"),
     network_server_address: text("network_server_address").notNull().default(""),

@@ -2,19 +2,14 @@
 import { sql } from "drizzle-orm";
 import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.js";
-import { lifecycle, tenantId, ts } from "./columns.js";
+import { describedEntity, tenantId, ts } from "./columns.js";
 
 export const users = pgTable(
   "users",
   {
     tenant_id: tenantId(),
     user_id: text("user_id").notNull(),
-    ...lifecycle(),
-    deleted_at: ts("deleted_at"),
-    name: text("name").notNull().default(""),
-    description: text("description").notNull().default(""),
-    attributes: jsonb("attributes"),
-    contact_info: jsonb("contact_info"),
+    ...describedEntity(),
     primary_email_address: text("primary_email_address").notNull().default(""),
     primary_email_address_validated_at: ts("primary_email_address_validated_at"),
     password: text("password").notNull().default(""),
