@@ -91,6 +91,8 @@ function apiKeyCaller(stored: StoredAPIKey, deps: AuthenticateDeps): Caller {
       caller.warning = stateDescription ? `${restriction.warning}: ${stateDescription}` : restriction.warning;
     }
     caller.credentialRights = rights;
+    // AuthInfo reports the key's rights as restricted, as the stack does.
+    caller.apiKey = { ...caller.apiKey!, rights: sorted(rights) };
     if (state === State.APPROVED && stored.user.admin) {
       caller.isAdmin = true;
       caller.universalRights = intersect(adminRights(deps.adminRightsAll), rights);

@@ -1,5 +1,6 @@
 // Password requirements from `is.user-registration.password-requirements.*`.
 // Every rule that fails is named, so a user fixes them all at once.
+import { dictionary } from "@zxcvbn-ts/language-common";
 import { errPasswordStrength } from "../errors/index.js";
 
 export interface PasswordRequirements {
@@ -9,6 +10,14 @@ export interface PasswordRequirements {
   minDigits: number;
   minSpecial: number;
   rejectUserId: boolean;
+  rejectCommon: boolean;
+}
+
+// ~49,000 passwords seen most often in breaches, from a maintained package.
+let common: ReadonlySet<string> | undefined;
+export function isCommonPassword(password: string): boolean {
+  common ??= new Set(dictionary.passwords.map((p) => p.toLowerCase()));
+  return common.has(password.toLowerCase());
 }
 
 export function passwordViolations(password: string, userId: string, req: PasswordRequirements): string[] {
@@ -21,6 +30,7 @@ export function passwordViolations(password: string, userId: string, req: Passwo
   if (count(/\p{Nd}/u) < req.minDigits) out.push(`at least ${req.minDigits} digit(s)`);
   if (count(/[^\p{L}\p{Nd}]/u) < req.minSpecial) out.push(`at least ${req.minSpecial} special character(s)`);
   if (req.rejectUserId && userId && password.toLowerCase().includes(userId.toLowerCase())) out.push("must not contain the user ID");
+  if (req.rejectCommon && isCommonPassword(password)) out.push("must not be a commonly used password");
   return out;
 }
 

@@ -31,8 +31,7 @@ export const errNoRights = (entity: string) =>
   defineError(RIGHTS, `no_${entity}_rights`, `no rights for ${entity} \`{uid}\``, Code.PermissionDenied);
 export const errInsufficientRights = (entity: string) =>
   defineError(RIGHTS, `insufficient_${entity}_rights`, `insufficient rights for ${entity} \`{uid}\`: missing {missing}`, Code.PermissionDenied);
-export const errRightsEscalation = defineError(RIGHTS, "insufficient_rights", "cannot grant rights the caller does not have: {missing}", Code.PermissionDenied);
-export const errUserRegistrationDisabled = defineError(IS, "user_registration_disabled", "user registration is disabled", Code.PermissionDenied);
+export const errUserRegistrationDisabled = defineError(IS, "user_registration_disabled", "user registration is disabled", Code.InvalidArgument);
 
 // Request validation.
 export const errValidation = defineError("pkg/errors", "validation", "invalid `{field}`: {reason}", Code.InvalidArgument);
@@ -41,6 +40,9 @@ export const errNonZeroPath = defineError(VALIDATE, "non_zero_path", "field `{pa
 export const errForbiddenID = defineError("pkg/identityserver/blocklist", "forbidden_id", "ID `{id}` is reserved", Code.InvalidArgument);
 export const errPasswordStrength = defineError(IS, "password_strength", "the password does not meet the requirements: {rules}", Code.InvalidArgument);
 export const errPasswordMismatch = defineError(IS, "old_password", "the old password is not correct", Code.Unauthenticated);
+export const errPasswordEqualsOld = defineError(IS, "password_equals_old", "the new password must differ from the old one", Code.InvalidArgument);
+export const errTemporaryPasswordExpired = defineError(IS, "temporary_password_expired", "the temporary password has expired", Code.Unauthenticated);
+export const errContactInfoRestricted = defineError(STORE, "contact_info_restricted", "only admins may set others as contact", Code.PermissionDenied);
 export const errContactNoCollaborator = defineError(IS, "contact_no_collaborator", "contact `{contact}` is not a collaborator", Code.InvalidArgument);
 
 // Entities and their lifecycle.

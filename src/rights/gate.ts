@@ -4,7 +4,7 @@
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import type { Caller } from "../auth/caller.js";
 import type { RequestScope } from "../auth/scope.js";
-import { errInsufficientRights, errNoRights, errPermissionDenied, errRightsEscalation } from "../errors/index.js";
+import { errInsufficientRights, errNoRights, errPermissionDenied } from "../errors/index.js";
 import type { EntityRef, Store } from "../store/interfaces.js";
 import { implied, intersect, missing, potentialRights, rightName, union, type RightSet } from "./algebra.js";
 import { errorFor } from "./not-found.js";
@@ -75,10 +75,4 @@ export async function requireAdmin(scope: RequestScope): Promise<Caller> {
   const caller = await scope.caller();
   if (!caller.isAdmin) throw errPermissionDenied();
   return caller;
-}
-
-/** Nobody hands out rights they do not hold themselves (compared after implication). */
-export function assertGrantable(have: RightSet, granted: readonly Right[]): void {
-  const lacking = missing(implied(granted), have);
-  if (lacking.length > 0) throw errRightsEscalation({ missing: lacking.map(rightName) });
 }

@@ -8,11 +8,12 @@ import { ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_servic
 import { requireAuthenticated } from "../auth/caller.js";
 import { accountRef } from "../auth/identifiers.js";
 import { scopeOf, type RequestScope } from "../auth/scope.js";
-import { errAdminsCreate, errValidation } from "../errors/index.js";
+import { errAdminsCreate, errNonZeroPath, errValidation } from "../errors/index.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
 import { allRightOf, rightByName } from "../rights/algebra.js";
 import { assertRights, requireRights, rightsOn } from "../rights/gate.js";
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
+import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { assertRestorable, requirePurgeAdmin } from "./shared/lifecycle.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
@@ -50,6 +51,7 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       const scope = scopeOf(ctx);
       const app = create(ApplicationSchema, req.application ?? {});
       const ref = applicationRef(app.ids, "application.ids.application_id");
+      assertAllowedID(ref.id);
       const collaborator = accountRef(req.collaborator);
       if (!collaborator) throw errValidation({ field: "collaborator", reason: "must name a user or an organization" });
       const caller = await scope.caller();
@@ -81,9 +83,11 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       requireAuthenticated(caller);
       const paths = readPaths(ApplicationSchema, req.fieldMask);
       let memberOf = accountRef(req.collaborator);
+      // Other stack components (cluster auth) without a collaborator: every application, identifiers only.
+      const idsOnly = !memberOf && caller.method === "cluster";
       if (memberOf) {
         await requireAccountRight(scope, memberOf, "RIGHT_USER_APPLICATIONS_LIST", "RIGHT_ORGANIZATION_APPLICATIONS_LIST");
-      } else if (!caller.isAdmin) {
+      } else if (!caller.isAdmin && !idsOnly) {
         // Without a collaborator: the applications of the caller's own account.
         const holder = caller.entity;
         if (!holder || (holder.kind !== "user" && holder.kind !== "organization")) {
@@ -97,6 +101,7 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       // Entries the caller may not read in full are reduced to public fields.
       const applications = await Promise.all(
         page.items.map(async (app) => {
+          if (idsOnly) return applyReadMask(ApplicationSchema, app, []);
           const have = await rightsOn(scope, { kind: "application", id: app.ids!.applicationId }, { includeDeleted: req.deleted });
           const visible = have.has(APPLICATION_INFO) ? paths : paths.filter((p) => onlyPublic([p], publicApplicationFields));
           return applyReadMask(ApplicationSchema, app, visible);
@@ -111,6 +116,8 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       const ref = applicationRef(app.ids, "application.ids.application_id");
       await requireRights(scope, ref, right("RIGHT_APPLICATION_SETTINGS_BASIC"));
       const paths = updatePaths(ApplicationSchema, req.fieldMask, ["dev_eui_counter"]);
+      // A path that may not be updated must be empty in the request (§3.1 "Set" RPCs).
+      if (app.devEuiCounter !== 0) throw errNonZeroPath({ path: "dev_eui_counter" });
       const top = topLevelPaths(paths);
       checkPaths("application.", app as unknown as Record<string, unknown>, applicationRules, top);
       await checkContacts(scope.store, ref, app, top, await scope.caller(), scope.config.is.collaboratorRights.setOthersAsContacts);

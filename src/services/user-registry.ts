@@ -11,11 +11,12 @@ import { assertPasswordStrength } from "../auth/password-rules.js";
 import type { PasswordHasher } from "../auth/passwords.js";
 import { scopeOf, type RequestScope } from "../auth/scope.js";
 import {
-  errLastAdmin, errPasswordMismatch, errUpdateAdminField, errUserNotFound, errUserRegistrationDisabled,
+  errLastAdmin, errPasswordEqualsOld, errPasswordMismatch, errTemporaryPasswordExpired, errUpdateAdminField, errUserNotFound, errUserRegistrationDisabled,
 } from "../errors/index.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
 import { rightByName } from "../rights/algebra.js";
 import { assertRights, requireAdmin, requireRights, rightsOn } from "../rights/gate.js";
+import { assertAllowedID } from "./shared/blocklist.js";
 import { assertRestorable, requirePurgeAdmin } from "./shared/lifecycle.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
@@ -51,6 +52,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       const caller = await scope.caller();
       const user = req.user ?? create(UserSchema);
       const userId = userIdOf(user.ids, "user.ids.user_id");
+      assertAllowedID(userId);
       if (!caller.isAdmin && !scope.config.is.userRegistration.enabled) throw errUserRegistrationDisabled();
       checkUser(user);
       check("user.password", user.password, (v) => (v ? undefined : "must be set"));
@@ -76,11 +78,14 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
 
     async get(req, ctx) {
       const scope = scopeOf(ctx);
-      requireAuthenticated(await scope.caller());
       const userId = userIdOf(req.userIds, "user_ids.user_id");
       const paths = readPaths(UserSchema, req.fieldMask, userSecretFields);
       const have = await rightsOn(scope, userRef(userId));
-      if (!have.has(USER_INFO) && !onlyPublic(paths, publicUserFields)) assertRights(userRef(userId), have, [USER_INFO]);
+      if (!have.has(USER_INFO)) {
+        // Only then RequireAuthenticated: a pending user still reads their own profile.
+        requireAuthenticated(await scope.caller());
+        if (!onlyPublic(paths, publicUserFields)) assertRights(userRef(userId), have, [USER_INFO]);
+      }
       return applyReadMask(UserSchema, await scope.store.users.get(userId), paths);
     },
 
@@ -122,6 +127,11 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         update.temporaryPassword = await deps.hasher.hash(user.temporaryPassword);
         update.temporaryPasswordCreatedAt = now(scope.now());
         extra.push("temporary_password_created_at");
+        if (!top.has("temporary_password_expires_at")) {
+          // As the stack: an admin-set temporary password is valid for 36 hours unless told otherwise.
+          update.temporaryPasswordExpiresAt = now(new Date(scope.now().getTime() + 36 * 3600_000));
+          extra.push("temporary_password_expires_at");
+        }
       }
       const updated = await scope.store.users.update(userId, update, [...paths, ...extra]);
       return applyReadMask(UserSchema, withoutSecrets(updated), paths);
@@ -137,10 +147,13 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         if (errUserNotFound.is(err)) throw errPasswordMismatch();
         throw err;
       });
-      const oldMatches = (await deps.hasher.verify(req.old, user.password)) ||
-        (user.temporaryPassword !== "" && (!user.temporaryPasswordExpiresAt || timestampDate(user.temporaryPasswordExpiresAt) > scope.now()) &&
-          (await deps.hasher.verify(req.old, user.temporaryPassword)));
-      if (!oldMatches) throw errPasswordMismatch();
+      const matchesPassword = await deps.hasher.verify(req.old, user.password);
+      const matchesTemporary = !matchesPassword && user.temporaryPassword !== "" && (await deps.hasher.verify(req.old, user.temporaryPassword));
+      if (!matchesPassword && !matchesTemporary) throw errPasswordMismatch();
+      if (matchesTemporary && user.temporaryPasswordExpiresAt && timestampDate(user.temporaryPasswordExpiresAt) <= scope.now()) {
+        throw errTemporaryPasswordExpired();
+      }
+      if (req.new === req.old || (matchesTemporary && (await deps.hasher.verify(req.new, user.password)))) throw errPasswordEqualsOld();
       assertPasswordStrength(req.new, userId, passwordRules(scope));
       const update = create(UserSchema, {
         password: await deps.hasher.hash(req.new),

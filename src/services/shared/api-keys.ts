@@ -9,7 +9,8 @@ import { scopeOf } from "../../auth/scope.js";
 import { generateToken, TokenType } from "../../auth/tokens.js";
 import { errValidation } from "../../errors/index.js";
 import { validatePaths } from "../../messages/fieldmask.js";
-import { assertGrantable, requireRights } from "../../rights/gate.js";
+import { implied } from "../../rights/algebra.js";
+import { assertRights, requireRights } from "../../rights/gate.js";
 import type { EntityRef } from "../../store/interfaces.js";
 import { pageOptions, setTotal } from "./pagination.js";
 import { checkRights, settingsAPIKeys } from "./rights-of-kind.js";
@@ -37,7 +38,8 @@ export async function createAPIKey(
   check("name", req.name, checks.maxLength(50));
   checkRights("rights", req.rights);
   checkExpiry(req.expiresAt, scope.now());
-  assertGrantable(have, req.rights);
+  // Every granted right is required like any other: `insufficient_<kind>_rights` (stack behaviour).
+  assertRights(entity, have, [...implied(req.rights)]);
   const token = generateToken(TokenType.APIKey);
   const key = create(APIKeySchema, { id: token.id, name: req.name, rights: req.rights, expiresAt: req.expiresAt });
   const stored = await scope.store.apiKeys.create(entity, key, hashSecret(token.secret));
@@ -68,15 +70,15 @@ export async function updateAPIKey(ctx: HandlerContext, entity: EntityRef, key: 
   if (paths.includes("name")) check("api_key.name", key.name, checks.maxLength(50));
   if (paths.includes("expires_at")) checkExpiry(key.expiresAt, scope.now());
   if (paths.includes("rights")) {
+    checkRights("api_key.rights", key.rights, { min: 0 });
     // Adding a right and taking one away both need the caller to hold it.
     const added = key.rights.filter((r) => !current.rights.includes(r));
     const removed = current.rights.filter((r) => !key.rights.includes(r));
-    assertGrantable(have, [...added, ...removed]);
+    assertRights(entity, have, [...implied([...added, ...removed])]);
     if (key.rights.length === 0) {
       await scope.store.apiKeys.delete(entity, key.id);
       return create(APIKeySchema);
     }
-    checkRights("api_key.rights", key.rights);
   }
   return scope.store.apiKeys.update(entity, key, paths);
 }

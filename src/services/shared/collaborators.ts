@@ -13,7 +13,7 @@ import { accountIdentifiers, accountRef } from "../../auth/identifiers.js";
 import { scopeOf } from "../../auth/scope.js";
 import { errAccountNotFound, errCollaboratorIsContact, errNeedsCollaborator, errValidation } from "../../errors/index.js";
 import { allRightOf, implied, sorted } from "../../rights/algebra.js";
-import { assertGrantable, requireRights, rightsOn } from "../../rights/gate.js";
+import { assertRights, requireRights, rightsOn } from "../../rights/gate.js";
 import type { AccountRef, EntityRef, Membership, Store } from "../../store/interfaces.js";
 import { pageOptions, setTotal } from "./pagination.js";
 import { checkRights, settingsCollaborators } from "./rights-of-kind.js";
@@ -61,8 +61,9 @@ export async function setCollaborator(ctx: HandlerContext, entity: EntityRef, co
     const before = implied(current);
     // Granting needs the granted rights; taking rights away needs them too,
     // except when the collaborator is removed altogether.
-    assertGrantable(have, [...added].filter((r) => !before.has(r)));
-    if (rights.length > 0) assertGrantable(have, [...before].filter((r) => !added.has(r)));
+    // Both are plain rights checks on the entity: `insufficient_<kind>_rights` (stack behaviour).
+    assertRights(entity, have, [...added].filter((r) => !before.has(r)));
+    if (rights.length > 0) assertRights(entity, have, [...before].filter((r) => !added.has(r)));
     await assertOwnerRemains(tx, entity, account, rights);
     await tx.memberships.set(entity, account, rights);
   });
@@ -74,7 +75,7 @@ export async function listCollaborators(ctx: HandlerContext, entity: EntityRef, 
   requireAuthenticated(await scope.caller());
   const have = await rightsOn(scope, entity);
   if (have.size === 0) await requireRights(scope, entity, guard(entity));
-  const page = await scope.store.memberships.find(entity, pageOptions(req, scope.config.is.pagination.defaultLimit, ["id"]));
+  const page = await scope.store.memberships.find(entity, pageOptions(req, scope.config.is.pagination.defaultLimit, ["id", "rights"]));
   setTotal(ctx, page.total);
   const showRights = have.has(guard(entity));
   return create(CollaboratorsSchema, {

@@ -3,7 +3,7 @@
 import type { OrganizationOrUserIdentifiers } from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { accountIdentifiers, accountRef } from "../../auth/identifiers.js";
 import type { Caller } from "../../auth/caller.js";
-import { errContactNoCollaborator, errPermissionDenied } from "../../errors/index.js";
+import { errContactInfoRestricted, errContactNoCollaborator } from "../../errors/index.js";
 import type { AccountRef, EntityRef, Store } from "../../store/interfaces.js";
 
 export interface Contacts {
@@ -28,7 +28,7 @@ export async function checkContacts(store: Store, entity: EntityRef, update: Con
     if (![...paths].some((p) => p === path || p.startsWith(`${path}.`))) continue;
     const contact = accountRef(update[key]);
     if (!contact) continue;
-    if (!othersAllowed && !caller.isAdmin && !(caller.entity && same(contact, caller.entity as AccountRef))) throw errPermissionDenied();
+    if (!othersAllowed && !caller.isAdmin && !(caller.entity && same(contact, caller.entity as AccountRef))) throw errContactInfoRestricted();
     await store.memberships.get(entity, contact).catch(() => {
       throw errContactNoCollaborator({ contact: contact.id });
     });

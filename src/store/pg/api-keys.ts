@@ -8,6 +8,7 @@ import { copyPaths, topLevelPaths } from "../../messages/fieldmask.js";
 import type { EntityKind } from "../../rights/algebra.js";
 import type { APIKeyStore, EntityRef } from "../interfaces.js";
 import { rowCodec } from "./codec.js";
+import { mapUniqueViolation } from "./violations.js";
 import type { Handles } from "./handle.js";
 import { apiKeys, users } from "./schema/index.js";
 
@@ -25,11 +26,15 @@ export function apiKeyStore(h: Handles, tenantId: string, transact: <R>(fn: (h: 
 
   return {
     async create(entity, key, secretHash) {
-      const [row] = await h.primary
-        .insert(apiKeys)
-        .values({ ...(codec.encode(key, ["name", "rights", "expires_at"]) as object), key_id: key.id, tenant_id: tenantId, secret_hash: secretHash, entity_kind: entity.kind, entity_id: entity.id } as never)
-        .returning();
-      return decode(row as Record<string, unknown>);
+      try {
+        const [row] = await h.primary
+          .insert(apiKeys)
+          .values({ ...(codec.encode(key, ["name", "rights", "expires_at"]) as object), key_id: key.id, tenant_id: tenantId, secret_hash: secretHash, entity_kind: entity.kind, entity_id: entity.id } as never)
+          .returning();
+        return decode(row as Record<string, unknown>);
+      } catch (err) {
+        mapUniqueViolation(err); // a duplicate key ID: id_taken
+      }
     },
 
     async lookup(id) {

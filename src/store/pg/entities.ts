@@ -10,7 +10,7 @@ import type { EntityKind } from "../../rights/algebra.js";
 import type { AccountKind, EntityStore, FindOptions, GetOptions, Page } from "../interfaces.js";
 import { rowCodec } from "./codec.js";
 import type { Handles } from "./handle.js";
-import { mapUniqueViolation } from "./violations.js";
+import { isUniqueViolation, mapUniqueViolation } from "./violations.js";
 import { accounts, apiKeys, memberships } from "./schema/index.js";
 
 type EntityTable = PgTable & {
@@ -32,8 +32,8 @@ export interface EntitySpec<T extends Message> {
   notFound(id: string): IsError;
   /** Users and organizations reserve their ID in the shared account namespace. */
   account?: AccountKind;
-  /** Unique constraints with their own error. */
-  violations?: Record<string, () => IsError>;
+  /** Unique constraints with their own error, made from the entity written. */
+  violations?: Record<string, (entity: T) => IsError>;
 }
 
 export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, tenantId: string, transact: <R>(fn: (h: Handles) => Promise<R>) => Promise<R>): EntityStore<T> {
@@ -44,6 +44,9 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
   const byId = (id: string) => and(eq(table.tenant_id, tenantId), eq(idCol, id));
   const live = isNull(table.deleted_at);
   const decode = (row: Record<string, unknown>) => spec.withIds(codec.decode(row), row[spec.idColumn] as string);
+  // The kind's own unique-violation errors, with the attributes of the entity that clashed.
+  const violationsOf = (entity: T) =>
+    Object.fromEntries(Object.entries(spec.violations ?? {}).map(([constraint, make]) => [constraint, () => make(entity)]));
 
   const memberOfCondition = (opts: FindOptions): SQL | undefined => {
     if (!opts.memberOf) return undefined;
@@ -76,7 +79,7 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
           return decode(row as Record<string, unknown>);
         });
       } catch (err) {
-        mapUniqueViolation(err, spec.violations);
+        mapUniqueViolation(err, violationsOf(entity));
       }
     },
 
@@ -114,7 +117,7 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
           return decode(updated as Record<string, unknown>);
         });
       } catch (err) {
-        mapUniqueViolation(err, spec.violations);
+        mapUniqueViolation(err, violationsOf(entity));
       }
     },
 
@@ -132,7 +135,9 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
           .returning({ id: idCol });
         if (done.length === 0) throw spec.notFound(id);
       } catch (err) {
-        mapUniqueViolation(err, spec.violations);
+        if (isUniqueViolation(err) === undefined) throw err;
+        const [row] = await h.read.select().from(table).where(byId(id)).limit(1);
+        mapUniqueViolation(err, row ? violationsOf(decode(row)) : {});
       }
     },
 

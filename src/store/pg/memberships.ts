@@ -61,7 +61,9 @@ export function membershipStore(h: Handles, tenantId: string, entityTables: Enti
     },
 
     async all(entity) {
-      return (await h.read.select().from(memberships).where(of(entity)).orderBy(asc(memberships.account_id))).map(toMembership);
+      // Last-owner checks read this inside a transaction and then write: lock the rows
+      // (on the primary) so two concurrent downgrades cannot both see the other owner.
+      return (await h.primary.select().from(memberships).where(of(entity)).orderBy(asc(memberships.account_id)).for("update")).map(toMembership);
     },
 
     async delete(entity, account) {

@@ -26,7 +26,7 @@ const userSpec: EntitySpec<User> = {
   withIds: (u, id) => Object.assign(u, { ids: create(UserIdentifiersSchema, { userId: id }) }),
   notFound: (id) => errUserNotFound({ user_id: id }),
   account: "user",
-  violations: { users_primary_email_address_index: () => errEmailTaken({}) },
+  violations: { users_primary_email_address_index: (u) => errEmailTaken({ email: u.primaryEmailAddress }) },
 };
 
 const applicationSpec: EntitySpec<Application> = {
