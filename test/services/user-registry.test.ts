@@ -645,8 +645,7 @@ it("a temporary password set by an admin expires after 36h", async () => {
   assert.is(ttl, 36 * HOUR);
   clockOffset = 37 * HOUR;
   try {
-    // The stack answers temporary_password_expired; see the known bug below.
-    await fails(registry().updatePassword({ userIds: ids(u.id), old: "Temp-Passw0rd-1", new: "Fresh-Passw0rd-2" }), Code.Unauthenticated, "old_password");
+    await fails(registry().updatePassword({ userIds: ids(u.id), old: "Temp-Passw0rd-1", new: "Fresh-Passw0rd-2" }), Code.Unauthenticated, "temporary_password_expired");
   } finally {
     clockOffset = 0;
   }
