@@ -46,7 +46,7 @@ export interface RunningServer {
 }
 
 export async function openStore(config: Config, tenantId = defaultTenant): Promise<{ store: Store; databases: Database[] }> {
-  const opts = { maxOpenConns: config.is.databaseMaxOpenConns };
+  const opts = { maxOpenConns: config.is.databaseMaxOpenConns, idleTimeoutSeconds: config.is.databaseMaxIdleConns === 0 ? 1 : 60 };
   const primary = await openDatabase(config.is.databaseUri, opts);
   const databases = [primary];
   try {

@@ -38,7 +38,7 @@ export const options = [
   { name: "cluster.keys", type: "string-list", default: [], description: "Hex keys other stack components present as `authorization: ClusterKey <hex>`" },
   { name: "is.database-uri", type: "string", default: "pglite://./data", description: "postgres://... for PostgreSQL, pglite://<folder> or pglite://memory for embedded" },
   { name: "is.read-database-uri", type: "string", default: "", description: "PostgreSQL read replica; reads go there when set" },
-  { name: "is.database-max-idle-conns", type: "int", default: 10, description: "Database connections kept open while idle" },
+  { name: "is.database-max-idle-conns", type: "int", default: 10, description: "Idle PostgreSQL connections: 0 closes them at once; otherwise they close after a minute idle (postgres.js keeps no fixed idle pool)" },
   { name: "is.database-max-open-conns", type: "int", default: 20, description: "Upper bound on concurrently open database connections" },
   { name: "is.delete.restore", type: "duration", default: "24h", description: "How long a deleted entity can be restored before it is purged" },
   { name: "is.admin-rights.all", type: "bool", default: false, description: "Admins also get the _KEYS and _ALL rights on every entity" },
