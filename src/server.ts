@@ -15,6 +15,8 @@ import type { Logger } from "./log.js";
 import { policyInterceptor } from "./rights/policy.js";
 import { withSpecGrpcMessage } from "./server/grpc-message.js";
 import { listen, type Listener } from "./server/listener.js";
+import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js";
+import { parseKeyVault, staticKeyVault } from "./secrets/key-vault.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
 import type { HealthState } from "./services/health.js";
 import { openDatabase, type Database } from "./store/pg/database.js";
@@ -70,7 +72,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let drain!: () => void;
   const health: HealthState = { serving: true, draining: new Promise<void>((resolve) => (drain = resolve)) };
 
-  const routes = registerRoutes({ hasher, health });
+  const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
+  const routes = registerRoutes({ hasher, health, gatewaySecrets });
   const interceptors = [errorInterceptor(log), scopeInterceptor({ config, store, now }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createRouterTransport(routes, { router: { interceptors } });

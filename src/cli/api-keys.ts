@@ -1,32 +1,22 @@
 // The `api-keys` command group (create, list, get, update, delete), defined
-// once and instantiated per entity kind: `users api-keys` and
-// `applications api-keys`.
+// once and instantiated per entity kind with that kind's <Entity>Access
+// methods (the request shapes differ only in the identifiers field).
 import type { DescMethodUnary } from "@bufbuild/protobuf";
-import { ApplicationAccess } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
-import { UserAccess } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
-import type { ParsedArgs, PositionalSpec } from "./args.js";
+import type { PositionalSpec } from "./args.js";
 import { group, rpc, type CommandTree } from "./client.js";
+import { withArticle, wrappedIds, type EntityRef } from "./entity.js";
 import { expiresAtFlag, pagination, paginationFlags, rightsFlag, updateMask } from "./flags.js";
 
-interface ApiKeyEntity {
-  /** Positional naming the entity, e.g. `user-id`. */
-  readonly positional: PositionalSpec;
-  /** Request field holding the entity identifiers, e.g. `userIds`. */
-  readonly idsField: string;
-  /** Identifiers message for the entity ID. */
-  readonly ids: (id: string) => Record<string, string>;
-  readonly methods: {
-    // Same request shapes across entity kinds except `idsField`.
-    readonly [K in "create" | "list" | "get" | "update" | "delete"]: DescMethodUnary<any, any>;
-  };
-}
+export type ApiKeyMethods = {
+  readonly [K in "create" | "list" | "get" | "update" | "delete"]: DescMethodUnary<any, any>;
+};
 
 const keyId: PositionalSpec = { name: "key-id", description: "ID of the API key" };
 
-export function apiKeyCommands(entity: ApiKeyEntity): CommandTree {
-  const ids = (a: ParsedArgs) => ({ [entity.idsField]: entity.ids(a.arg(entity.positional.name)) });
-  const { create, list, get, update, delete: del } = entity.methods;
-  return group("api-keys", "Manage API keys", [
+export function apiKeyCommands(entity: EntityRef, methods: ApiKeyMethods): CommandTree {
+  const ids = wrappedIds.bind(null, entity);
+  const { create, list, get, update, delete: del } = methods;
+  return group("api-keys", `Manage API keys of ${withArticle(entity.noun)}`, [
     rpc({
       name: "create",
       summary: "Create an API key; the response holds its secret, shown only once",
@@ -83,29 +73,3 @@ export function apiKeyCommands(entity: ApiKeyEntity): CommandTree {
     }),
   ]);
 }
-
-export const userApiKeys = apiKeyCommands({
-  positional: { name: "user-id", description: "ID of the user" },
-  idsField: "userIds",
-  ids: (userId) => ({ userId }),
-  methods: {
-    create: UserAccess.method.createAPIKey,
-    list: UserAccess.method.listAPIKeys,
-    get: UserAccess.method.getAPIKey,
-    update: UserAccess.method.updateAPIKey,
-    delete: UserAccess.method.deleteAPIKey,
-  },
-});
-
-export const applicationApiKeys = apiKeyCommands({
-  positional: { name: "application-id", description: "ID of the application" },
-  idsField: "applicationIds",
-  ids: (applicationId) => ({ applicationId }),
-  methods: {
-    create: ApplicationAccess.method.createAPIKey,
-    list: ApplicationAccess.method.listAPIKeys,
-    get: ApplicationAccess.method.getAPIKey,
-    update: ApplicationAccess.method.updateAPIKey,
-    delete: ApplicationAccess.method.deleteAPIKey,
-  },
-});

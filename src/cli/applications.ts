@@ -1,12 +1,13 @@
 // The `applications` command group: ApplicationRegistry (create, get, list,
-// update, delete, restore, purge), ApplicationAccess.ListRights (`rights`),
-// plus `applications api-keys` and `applications collaborators`.
+// update, delete, restore, purge, issue-dev-eui), ApplicationAccess.ListRights
+// (`rights`), plus `applications api-keys` and `applications collaborators`.
 import { ApplicationSchema } from "../../gen/ttn/lorawan/v3/application_pb.js";
 import { ApplicationAccess, ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
-import type { ParsedArgs, PositionalSpec } from "./args.js";
-import { applicationApiKeys } from "./api-keys.js";
+import type { ParsedArgs } from "./args.js";
+import { apiKeyCommands } from "./api-keys.js";
 import { group, rpc, type CommandTree } from "./client.js";
-import { applicationCollaborators } from "./collaborators.js";
+import { collaboratorCommands } from "./collaborators.js";
+import { entityRef, idsOf, lifecycleCommands } from "./entity.js";
 import {
   account,
   accountChoice,
@@ -16,16 +17,16 @@ import {
   pagination,
   paginationFlags,
   readMask,
+  str,
   updateMask,
 } from "./flags.js";
 
-const applicationId: PositionalSpec = { name: "application-id", description: "ID of the application" };
-const applicationIds = (a: ParsedArgs) => ({ applicationId: a.arg("application-id") });
+const application = entityRef("application", "applicationId", "applicationIds");
+const applicationId = application.positional;
+const applicationIds = (a: ParsedArgs) => idsOf(application, a);
 
 /** Fields returned by `get` and `list` without --field-mask / --all. */
 export const APPLICATION_DEFAULT_FIELDS = ["name", "description"] as const;
-
-const str = (description: string) => ({ type: { kind: "string" }, description }) as const;
 
 /** Flag → field path of the settable fields, in usage order. */
 const UPDATABLE = {
@@ -103,33 +104,29 @@ export const applications: CommandTree = group("applications", "Manage applicati
     }),
   }),
   rpc({
-    name: "delete",
-    summary: "Delete an application (restorable for a while)",
+    name: "issue-dev-eui",
+    summary: "Issue a DevEUI from the configured address block",
     positionals: [applicationId],
-    method: ApplicationRegistry.method.delete,
+    method: ApplicationRegistry.method.issueDevEUI,
     request: applicationIds,
   }),
-  rpc({
-    name: "restore",
-    summary: "Restore a deleted application",
-    positionals: [applicationId],
-    method: ApplicationRegistry.method.restore,
-    request: applicationIds,
+  ...lifecycleCommands(application, {
+    delete: ApplicationRegistry.method.delete,
+    restore: ApplicationRegistry.method.restore,
+    purge: ApplicationRegistry.method.purge,
+    rights: ApplicationAccess.method.listRights,
   }),
-  rpc({
-    name: "purge",
-    summary: "Remove an application for good (administrators only)",
-    positionals: [applicationId],
-    method: ApplicationRegistry.method.purge,
-    request: applicationIds,
+  apiKeyCommands(application, {
+    create: ApplicationAccess.method.createAPIKey,
+    list: ApplicationAccess.method.listAPIKeys,
+    get: ApplicationAccess.method.getAPIKey,
+    update: ApplicationAccess.method.updateAPIKey,
+    delete: ApplicationAccess.method.deleteAPIKey,
   }),
-  rpc({
-    name: "rights",
-    summary: "List the caller's rights on an application",
-    positionals: [applicationId],
-    method: ApplicationAccess.method.listRights,
-    request: applicationIds,
+  collaboratorCommands(application, {
+    set: ApplicationAccess.method.setCollaborator,
+    list: ApplicationAccess.method.listCollaborators,
+    get: ApplicationAccess.method.getCollaborator,
+    delete: ApplicationAccess.method.deleteCollaborator,
   }),
-  applicationApiKeys,
-  applicationCollaborators,
 ]);

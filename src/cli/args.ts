@@ -23,9 +23,14 @@ export type FlagType =
   | { kind: "list" } // comma-separated strings, repeatable
   | { kind: "rights" } // comma-separated right names, repeatable
   | { kind: "timestamp" } // RFC 3339
-  | { kind: "enum"; schema: DescEnum; prefix: string }; // one enum value, by name without prefix
+  | { kind: "enum"; schema: DescEnum; prefix: string } // one enum value, by name without prefix
+  | { kind: "enums"; schema: DescEnum; prefix: string } // comma-separated enum values, repeatable
+  | { kind: "switch" } // `--x` or `--x=true` / `--x=false`
+  | { kind: "eui" } // EUI-64 as 16 hex digits
+  | { kind: "hex" } // hex digits (part of an EUI), returned upper-case
+  | { kind: "map" }; // comma-separated key=value pairs, repeatable
 
-export type FlagValue = string | boolean | number | string[] | Right[] | Timestamp;
+export type FlagValue = string | boolean | number | string[] | number[] | Timestamp | Uint8Array | Readonly<Record<string, string>>;
 
 export interface FlagSpec {
   readonly type: FlagType;
@@ -38,6 +43,8 @@ export interface FlagSpec {
 export interface PositionalSpec {
   readonly name: string;
   readonly description: string;
+  /** Checks the value at parse time (e.g. `parseEUI`); throws an Error saying what is wrong. */
+  readonly check?: (value: string) => unknown;
 }
 
 export interface CommandSpec {
@@ -102,8 +109,18 @@ export class ParsedArgs {
   rights(flag: string): Right[] | undefined {
     return this.typed(flag, (v): v is Right[] => Array.isArray(v));
   }
+  /** Values of an `enums` flag. */
+  enums(flag: string): number[] | undefined {
+    return this.typed(flag, (v): v is number[] => Array.isArray(v));
+  }
   timestamp(flag: string): Timestamp | undefined {
-    return this.typed(flag, (v): v is Timestamp => typeof v === "object" && !Array.isArray(v));
+    return this.typed(flag, (v): v is Timestamp => typeof v === "object" && "seconds" in v);
+  }
+  eui(flag: string): Uint8Array | undefined {
+    return this.typed(flag, (v): v is Uint8Array => v instanceof Uint8Array);
+  }
+  map(flag: string): Record<string, string> | undefined {
+    return this.typed(flag, (v): v is Record<string, string> => typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !("seconds" in v));
   }
   private typed<T extends FlagValue>(flag: string, guard: (v: FlagValue) => v is T): T | undefined {
     const v = this.flags[flag];
@@ -197,7 +214,7 @@ export function parse<C extends CommandSpec>(
   const specs: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...command.flags };
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
   for (const [name, spec] of Object.entries(specs)) {
-    options[name] = { type: spec.type.kind === "boolean" ? "boolean" : "string" };
+    options[name] = { type: spec.type.kind === "boolean" || spec.type.kind === "switch" ? "boolean" : "string" };
   }
   let tokens;
   try {
@@ -218,6 +235,8 @@ export function parse<C extends CommandSpec>(
     if (spec.type.kind === "boolean") {
       if (t.value !== undefined) throw new UsageError(`flag --${t.name} takes no value`, usage);
       value = true;
+    } else if (spec.type.kind === "switch") {
+      value = t.value ?? true;
     } else {
       if (t.value === undefined) throw new UsageError(`flag --${t.name} needs a value`, usage);
       value = t.value;
@@ -234,7 +253,15 @@ export function parse<C extends CommandSpec>(
     throw new UsageError(`unexpected argument "${positionals[wanted.length]}"`, usage);
   }
   const pos: Record<string, string> = {};
-  wanted.forEach((p, i) => (pos[p.name] = positionals[i]!));
+  wanted.forEach((p, i) => {
+    const value = positionals[i]!;
+    try {
+      p.check?.(value);
+    } catch (err) {
+      throw new UsageError(`invalid <${p.name}>: ${firstLine(err)}`, usage);
+    }
+    pos[p.name] = value;
+  });
 
   // 4. Flag values.
   const flags: Record<string, FlagValue> = {};
@@ -282,6 +309,7 @@ export function parse<C extends CommandSpec>(
 function convert(type: FlagType, values: (string | true)[]): FlagValue {
   const lastValue = values[values.length - 1]!;
   if (type.kind === "boolean") return true;
+  if (type.kind === "switch") return lastValue === true || parseBool(lastValue);
   const s = lastValue as string;
   const all = values as string[];
   switch (type.kind) {
@@ -291,9 +319,7 @@ function convert(type: FlagType, values: (string | true)[]): FlagValue {
       if (!/^\d+$/.test(s) || Number(s) > 0xffffffff) throw new Error(`"${s}" is not a non-negative integer`);
       return Number(s);
     case "bool":
-      if (/^(true|yes|1)$/i.test(s)) return true;
-      if (/^(false|no|0)$/i.test(s)) return false;
-      throw new Error(`"${s}" is not true or false`);
+      return parseBool(s);
     case "list":
       return splitList(all);
     case "rights":
@@ -302,7 +328,25 @@ function convert(type: FlagType, values: (string | true)[]): FlagValue {
       return parseTimestamp(s);
     case "enum":
       return parseEnumValue(type.schema, type.prefix, s);
+    case "enums": {
+      const names = splitList(all);
+      if (names.length === 0) throw new Error("no values given");
+      return [...new Set(names.map((n) => parseEnumValue(type.schema, type.prefix, n)))];
+    }
+    case "eui":
+      return parseEUI(s);
+    case "hex":
+      if (!/^[0-9a-fA-F]+$/.test(s)) throw new Error(`"${s}" is not hex digits`);
+      return s.toUpperCase();
+    case "map":
+      return parseMap(all);
   }
+}
+
+function parseBool(s: string): boolean {
+  if (/^(true|yes|1)$/i.test(s)) return true;
+  if (/^(false|no|0)$/i.test(s)) return false;
+  throw new Error(`"${s}" is not true or false`);
 }
 
 function splitList(values: readonly string[]): string[] {
@@ -323,10 +367,28 @@ export function parseEnumValue(schema: DescEnum, prefix: string, name: string): 
   const full = wanted.startsWith(prefix) ? wanted : prefix + wanted;
   const value = schema.values.find((v) => v.name.toUpperCase() === full && v.name.startsWith(prefix));
   if (!value) {
-    const known = schema.values.filter((v) => v.name.startsWith(prefix)).map((v) => v.name.slice(prefix.length).toLowerCase());
-    throw new Error(`unknown value "${name}" (one of ${known.join(", ")})`);
+    throw new Error(`unknown value "${name}" (one of ${enumNames(schema, prefix).join(", ")})`);
   }
   return value.number;
+}
+
+/** EUI-64 as 16 hex digits, optionally grouped by `:` or `-` (`70B3D57ED0000001`, `70-B3-D5-...`). */
+export function parseEUI(text: string): Uint8Array {
+  const t = text.trim();
+  const hex = /^[0-9a-fA-F]{2}([:-]?)[0-9a-fA-F]{2}(?:\1[0-9a-fA-F]{2}){6}$/.test(t) ? t.replace(/[:-]/g, "") : "";
+  if (hex.length !== 16) throw new Error(`"${text}" is not an EUI (16 hex digits, e.g. 70B3D57ED0000001)`);
+  return Uint8Array.from(Buffer.from(hex, "hex"));
+}
+
+/** `key=value` pairs, comma-separated and/or repeated; a later key wins. */
+export function parseMap(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of splitList(values)) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`"${pair}" is not key=value`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
 }
 
 /** Comma-separated right names, `RIGHT_` prefix optional, any case. Duplicates are dropped. */
@@ -399,8 +461,12 @@ function firstLine(err: unknown): string {
 // ---- usage text -------------------------------------------------------------
 
 function flagLine(name: string, spec: FlagSpec): [string, string] {
-  const placeholder = spec.type.kind === "boolean" ? "" : ` ${spec.placeholder ?? defaultPlaceholder(spec.type)}`;
+  const placeholder = spec.type.kind === "boolean" ? "" : spec.type.kind === "switch" ? "[=true|false]" : ` ${spec.placeholder ?? defaultPlaceholder(spec.type)}`;
   return [`--${name}${placeholder}`, spec.description + (spec.required ? " (required)" : "")];
+}
+
+function enumNames(schema: DescEnum, prefix: string): string[] {
+  return schema.values.filter((v) => v.name.startsWith(prefix)).map((v) => v.name.slice(prefix.length).toLowerCase());
 }
 
 function defaultPlaceholder(type: FlagType): string {
@@ -416,10 +482,15 @@ function defaultPlaceholder(type: FlagType): string {
     case "timestamp":
       return "RFC3339";
     case "enum":
-      return type.schema.values
-        .filter((v) => v.name.startsWith(type.prefix))
-        .map((v) => v.name.slice(type.prefix.length).toLowerCase())
-        .join("|");
+      return enumNames(type.schema, type.prefix).join("|");
+    case "enums":
+      return enumNames(type.schema, type.prefix).join(",");
+    case "eui":
+      return "EUI";
+    case "hex":
+      return "HEX";
+    case "map":
+      return "KEY=VALUE,...";
     default:
       return "VALUE";
   }

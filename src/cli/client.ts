@@ -1,8 +1,9 @@
 // Transport and RPC plumbing for is-cli: the RpcCommand type (a parser
 // CommandSpec plus the unary method to call and how to build its request), the
 // gRPC transport with the bearer-token interceptor, calling a command, and
-// rendering responses and errors as JSON.
-import { createRegistry, toJson, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+// rendering responses and errors as JSON (the HTTP API's mapping: proto field
+// names, EUIs as upper-case hex).
+import { createRegistry, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { file_ttn_lorawan_v3_application } from "../../gen/ttn/lorawan/v3/application_pb.js";
@@ -16,6 +17,7 @@ import { file_ttn_lorawan_v3_picture } from "../../gen/ttn/lorawan/v3/picture_pb
 import { file_ttn_lorawan_v3_rights } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { file_ttn_lorawan_v3_user } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { file_ttn_lorawan_v3_user_services } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { messageToJson } from "../gateway/json.js";
 import type { CommandSpec, GlobalArgs, GroupSpec, ParsedArgs } from "./args.js";
 
 /** What a request builder may use besides the parsed arguments. */
@@ -97,7 +99,7 @@ const registry = createRegistry(
 );
 
 function messageValue<D extends DescMessage>(schema: D, message: MessageShape<D>): unknown {
-  return toJson(schema, message, { useProtoFieldName: true, registry });
+  return messageToJson(schema, message, { registry });
 }
 
 export function messageJson<D extends DescMessage>(schema: D, message: MessageShape<D>): string {

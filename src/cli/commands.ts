@@ -1,14 +1,24 @@
-// The full is-cli command tree: the users and applications groups plus the
+// The full is-cli command tree: one group per entity kind, `search`, plus the
 // server-wide commands `auth-info` (EntityAccess.AuthInfo) and
 // `is-configuration` (Is.GetConfiguration).
 import { EntityAccess, Is } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { applications } from "./applications.js";
 import { group, rpc, type CommandTree } from "./client.js";
+import { clients } from "./clients.js";
+import { endDevices } from "./end-devices.js";
+import { gateways } from "./gateways.js";
+import { organizations } from "./organizations.js";
+import { search } from "./search.js";
 import { users } from "./users.js";
 
 export const commands: CommandTree = group("", "Command-line client for the LoRaWAN Identity Server (gRPC).", [
   users,
   applications,
+  organizations,
+  gateways,
+  clients,
+  endDevices,
+  search,
   rpc({
     name: "auth-info",
     summary: "Show what the credentials give access to",

@@ -4,7 +4,7 @@
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import type { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import type { OrganizationOrUserIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
-import type { FlagSpec, ParsedArgs } from "./args.js";
+import type { FlagSpec, FlagValue, ParsedArgs } from "./args.js";
 
 export const paginationFlags = {
   limit: { type: { kind: "uint" }, description: "page size (0: server default)" },
@@ -68,3 +68,79 @@ export const expiresAtFlag: FlagSpec = {
   type: { kind: "timestamp" },
   description: "expiry time, RFC 3339 (e.g. 2030-01-02T15:04:05Z)",
 };
+
+/** A plain string flag. */
+export const str = (description: string, placeholder?: string): FlagSpec => ({
+  type: { kind: "string" },
+  description,
+  ...(placeholder ? { placeholder } : {}),
+});
+
+/** Name and description, settable on every entity kind. */
+export const nameFlags = { name: str("name"), description: str("description") } as const satisfies Record<string, FlagSpec>;
+
+export const attributesFlag: FlagSpec = { type: { kind: "map" }, description: "attributes, key=value pairs (comma-separated or repeated)" };
+
+export const deletedFlag = (plural: string): FlagSpec => ({ type: { kind: "boolean" }, description: `list only deleted ${plural}` });
+
+/**
+ * One settable field of an entity: its flag, its field-mask path and the part
+ * of the entity message it sets from the flag's value (nested parts merge).
+ * A table of these defines both `create` (the message) and `update` (the
+ * message plus the mask of exactly the flags given).
+ */
+export interface Settable {
+  readonly flag: FlagSpec;
+  readonly path: string;
+  readonly set: (value: FlagValue) => Record<string, unknown>;
+}
+
+/** A settable field whose message field takes the flag value as is. */
+export const field = (flag: FlagSpec, path: string, key: string): Settable => ({ flag, path, set: (value) => ({ [key]: value }) });
+
+export function settableFlags(table: Readonly<Record<string, Settable>>): Record<string, FlagSpec> {
+  return Object.fromEntries(Object.entries(table).map(([name, s]) => [name, s.flag]));
+}
+
+/** The message parts of the flags given, merged onto `base`, and their field-mask paths. */
+export function settableValues(
+  a: ParsedArgs,
+  table: Readonly<Record<string, Settable>>,
+  base: Record<string, unknown>,
+): { message: Record<string, unknown>; paths: string[] } {
+  let message = base;
+  const paths: string[] = [];
+  for (const name of a.given(Object.keys(table))) {
+    const s = table[name]!;
+    message = merge(message, s.set(a.flags[name]!));
+    if (!paths.includes(s.path)) paths.push(s.path);
+  }
+  return { message, paths };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = isPlainObject(out[k]) && isPlainObject(v) ? merge(out[k], v) : v;
+  return out;
+}
+
+/** `--x`, `--x=true` or `--x=false`. */
+export const switchFlag = (description: string): FlagSpec => ({ type: { kind: "switch" }, description });
+
+/** A field of `version_ids` (gateways and end devices), e.g. `brandId` → `version_ids.brand_id`. */
+export const versionField = (key: string, description: string): Settable => ({
+  flag: str(description),
+  path: `version_ids.${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+  set: (v) => ({ versionIds: { [key]: v } }),
+});
+
+/** An EUI flag setting a field of the identifiers, e.g. `devEui` → `ids.dev_eui`. */
+export const euiField = (key: string, description: string): Settable => ({
+  flag: { type: { kind: "eui" }, description: `${description} (16 hex digits)` },
+  path: `ids.${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+  set: (eui) => ({ ids: { [key]: eui } }),
+});

@@ -1,26 +1,60 @@
 // The `users` command group: UserRegistry (create, get, list, update, delete,
-// restore, purge, update-password), plus `users api-keys` from api-keys.ts.
+// restore, purge, update-password), plus `users api-keys` (api-keys.ts) and
+// `users bookmarks` (UserBookmarkRegistry).
 import { StateSchema, type State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { UserSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
-import { UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
-import type { ParsedArgs, PositionalSpec } from "./args.js";
-import { userApiKeys } from "./api-keys.js";
+import { UserAccess, UserBookmarkRegistry, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { EntityIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { UsageError, type ParsedArgs, type PositionalSpec } from "./args.js";
+import { apiKeyCommands } from "./api-keys.js";
 import { group, rpc, type CommandTree } from "./client.js";
-import { fieldMaskExclusive, fieldMaskFlags, pagination, paginationFlags, readMask, updateMask } from "./flags.js";
+import { entityRef, idsOf, lifecycleCommands, wrappedIds } from "./entity.js";
+import { fieldMaskExclusive, fieldMaskFlags, pagination, paginationFlags, readMask, str, updateMask } from "./flags.js";
 
-const userId: PositionalSpec = { name: "user-id", description: "ID of the user" };
-const userIds = (a: ParsedArgs) => ({ userId: a.arg("user-id") });
+const user = entityRef("user", "userId", "userIds");
+const userId = user.positional;
+const userIds = (a: ParsedArgs) => idsOf(user, a);
 
 /** Fields returned by `get` and `list` without --field-mask / --all. */
 export const USER_DEFAULT_FIELDS = ["name", "description", "primary_email_address", "state", "admin"] as const;
 /** Write-only fields, left out of --all. */
-const USER_SECRET_FIELDS = ["password", "temporary_password"];
-
-const str = (description: string) => ({ type: { kind: "string" }, description }) as const;
+export const USER_SECRET_FIELDS = ["password", "temporary_password"];
 
 /** Strips one trailing newline, as left by `echo pw |`. */
 function chomp(s: string): string {
   return s.replace(/\r?\n$/, "");
+}
+
+/** Bookmarkable entity kinds → EntityIdentifiers from the entity ID. */
+const BOOKMARK_KINDS: Readonly<Record<string, (id: string) => MessageInitShape<typeof EntityIdentifiersSchema>["ids"]>> = {
+  application: (applicationId) => ({ case: "applicationIds", value: { applicationId } }),
+  client: (clientId) => ({ case: "clientIds", value: { clientId } }),
+  "end-device": (id) => {
+    const [applicationId, deviceId] = id.split("/");
+    return { case: "deviceIds", value: { applicationIds: { applicationId }, deviceId } };
+  },
+  gateway: (gatewayId) => ({ case: "gatewayIds", value: { gatewayId } }),
+  organization: (organizationId) => ({ case: "organizationIds", value: { organizationId } }),
+  user: (userId) => ({ case: "userIds", value: { userId } }),
+};
+
+const bookmarkPositionals: PositionalSpec[] = [
+  {
+    name: "entity-kind",
+    description: Object.keys(BOOKMARK_KINDS).join(", "),
+    check: (kind) => {
+      if (!(kind in BOOKMARK_KINDS)) throw new Error(`"${kind}" is not one of ${Object.keys(BOOKMARK_KINDS).join(", ")}`);
+    },
+  },
+  { name: "entity-id", description: "ID of the entity (end devices: <application-id>/<device-id>)" },
+];
+
+function bookmarkedEntity(a: ParsedArgs): MessageInitShape<typeof EntityIdentifiersSchema> {
+  const kind = a.arg("entity-kind");
+  const id = a.arg("entity-id");
+  if (kind === "end-device" && !/^[^/]+\/[^/]+$/.test(id)) throw new UsageError(`invalid <entity-id>: "${id}" is not <application-id>/<device-id>`);
+  return { ids: BOOKMARK_KINDS[kind]!(id) };
 }
 
 export const users: CommandTree = group("users", "Manage users", [
@@ -112,26 +146,46 @@ export const users: CommandTree = group("users", "Manage users", [
     method: UserRegistry.method.updatePassword,
     request: (a) => ({ userIds: userIds(a), old: a.str("old") ?? "", new: a.str("new") ?? "", revokeAllAccess: a.has("revoke-all-access") }),
   }),
-  rpc({
-    name: "delete",
-    summary: "Delete a user (restorable for a while)",
-    positionals: [userId],
-    method: UserRegistry.method.delete,
-    request: userIds,
+  ...lifecycleCommands(user, { delete: UserRegistry.method.delete, restore: UserRegistry.method.restore, purge: UserRegistry.method.purge }),
+  apiKeyCommands(user, {
+    create: UserAccess.method.createAPIKey,
+    list: UserAccess.method.listAPIKeys,
+    get: UserAccess.method.getAPIKey,
+    update: UserAccess.method.updateAPIKey,
+    delete: UserAccess.method.deleteAPIKey,
   }),
-  rpc({
-    name: "restore",
-    summary: "Restore a deleted user",
-    positionals: [userId],
-    method: UserRegistry.method.restore,
-    request: userIds,
-  }),
-  rpc({
-    name: "purge",
-    summary: "Remove a user for good (administrators only)",
-    positionals: [userId],
-    method: UserRegistry.method.purge,
-    request: userIds,
-  }),
-  userApiKeys,
+  group("bookmarks", "Manage a user's bookmarks of entities", [
+    rpc({
+      name: "create",
+      summary: "Bookmark an entity",
+      positionals: [userId, ...bookmarkPositionals],
+      method: UserBookmarkRegistry.method.create,
+      request: (a) => ({ ...wrappedIds(user, a), entityIds: bookmarkedEntity(a) }),
+    }),
+    rpc({
+      name: "list",
+      summary: "List a user's bookmarks",
+      positionals: [userId],
+      flags: {
+        ...paginationFlags,
+        deleted: { type: { kind: "boolean" }, description: "list only bookmarks of deleted entities" },
+        "entity-types": { type: { kind: "list" }, placeholder: "application,gateway", description: "only these kinds of entity" },
+      },
+      list: true,
+      method: UserBookmarkRegistry.method.list,
+      request: (a) => ({
+        ...wrappedIds(user, a),
+        ...pagination(a),
+        deleted: a.has("deleted"),
+        entityTypes: (a.list("entity-types") ?? []).map((t) => t.replace(/-/g, " ")),
+      }),
+    }),
+    rpc({
+      name: "delete",
+      summary: "Remove a bookmark",
+      positionals: [userId, ...bookmarkPositionals],
+      method: UserBookmarkRegistry.method.delete,
+      request: (a) => ({ ...wrappedIds(user, a), entityIds: bookmarkedEntity(a) }),
+    }),
+  ]),
 ]);

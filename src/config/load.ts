@@ -6,6 +6,7 @@
 // No module-level mutable state: callers own the Config they get back.
 
 import { readFileSync } from "node:fs";
+import { parseEUIPrefix, prefixEndCounter } from "../messages/eui.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { options, type Config, type OptionDef } from "./options.js";
 
@@ -414,6 +415,30 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
   config.cluster.keys.forEach((key, i) => {
     if (!/^([0-9a-fA-F]{2})+$/.test(key)) fail("cluster.keys", `entry ${i + 1} is not an even-length hex string`);
   });
+
+  // Key material never appears in these messages: only key IDs and positions.
+  const vaultIds = config.keyVault.static.map((entry, i) => {
+    const m = /^([^=\s]+)=((?:[0-9a-fA-F]{2})+)$/.exec(entry.trim());
+    if (!m || ![16, 24, 32].includes(m[2]!.length / 2)) fail("key-vault.static", `entry ${i + 1} must be <key-id>=<hex AES key of 16, 24 or 32 bytes>`);
+    return m![1]!;
+  });
+  const keyId = config.is.gateways.encryptionKeyId;
+  if (keyId && !vaultIds.includes(keyId)) fail("is.gateways.encryption-key-id", `no key \`${keyId}\` in key-vault.static`);
+
+  const block = config.is.devEuiBlock;
+  if (block.enabled || block.prefix) {
+    if (!block.prefix) fail("is.dev-eui-block.prefix", "must be set when is.dev-eui-block.enabled is true");
+    try {
+      const prefix = parseEUIPrefix(block.prefix);
+      if (block.initCounter < 0 || BigInt(block.initCounter) > prefixEndCounter(prefix)) {
+        fail("is.dev-eui-block.init-counter", `must be 0 to ${prefixEndCounter(prefix)} for prefix length ${prefix.length}`);
+      }
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      fail("is.dev-eui-block.prefix", (err as Error).message);
+    }
+  }
+  if (block.applicationLimit < 0) fail("is.dev-eui-block.application-limit", "must not be negative");
 
   // Argon2 rejects these at hash time; failing at startup is kinder.
   if (config.is.passwordHashing.timeCost < 1) fail("is.password-hashing.time-cost", "must be at least 1");

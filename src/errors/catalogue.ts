@@ -22,6 +22,7 @@ export const errUserSuspended = defineError(IS, "user_suspended", "user account 
 
 // Authorization.
 export const errPermissionDenied = defineError(IS, "permission_denied", "permission denied", Code.PermissionDenied);
+export const errSearchForbidden = defineError(IS, "search_forbidden", "search is forbidden", Code.PermissionDenied);
 export const errUpdateAdminField = defineError(IS, "update_admin_field", "only admins can update field `{field}`", Code.PermissionDenied);
 export const errAdminsPurge = (entity: string) =>
   defineError(IS, `admins_purge_${entity}s`, `only admins can purge ${entity}s`, Code.PermissionDenied);
@@ -53,7 +54,10 @@ export const errGatewayNotFound = defineError(STORE, "gateway_not_found", "gatew
 export const errOrganizationNotFound = defineError(STORE, "organization_not_found", "organization `{organization_id}` not found", Code.NotFound);
 export const errAccountNotFound = defineError(STORE, "account_not_found", "account `{account_id}` not found", Code.NotFound);
 export const errAPIKeyNotFoundInStore = defineError(STORE, "api_key_not_found", "API key `{api_key_id}` not found", Code.NotFound);
+export const errUserBookmarkNotFound = defineError(STORE, "user_bookmark_not_found", "bookmark of `{entity_id}` by user `{user_id}` not found", Code.NotFound);
 export const errMembershipNotFound = defineError(STORE, "membership_not_found", "account `{account_id}` is not a collaborator of `{entity_id}`", Code.NotFound);
+export const errGatewayEUITaken = defineError(IS, "gateway_eui_taken", "a gateway with EUI `{gateway_eui}` is already registered as `{gateway_id}`", Code.AlreadyExists);
+export const errGatewayNotFoundByEUI = defineError(STORE, "gateway_not_found_by_eui", "gateway with EUI `{eui}` not found", Code.NotFound);
 export const errIDTaken = defineError("pkg/util/store", "id_taken", "ID already taken, choose a different one and try again", Code.AlreadyExists);
 export const errAlreadyExists = defineError("pkg/util/store", "already_exists", "already exists", Code.AlreadyExists);
 export const errEmailTaken = defineError("pkg/util/store", "already_exists", "email address `{email}` is already in use", Code.AlreadyExists);
@@ -63,6 +67,26 @@ export const errNotDeleted = defineError(IS, "not_deleted", "`{id}` is not delet
 export const errNeedsCollaborator = (entity: string) =>
   defineError(IS, `${entity}_needs_collaborator`, `every ${entity} needs at least one collaborator with all rights`, Code.FailedPrecondition);
 export const errCollaboratorIsContact = defineError(IS, "collaborator_is_contact", "collaborator `{collaborator_id}` is a contact of the entity", Code.FailedPrecondition);
+export const errNestedOrganizations = defineError(IS, "nested_organizations", "organizations cannot be members of organizations", Code.InvalidArgument);
+// End devices and DevEUI issuing.
+export const errEndDeviceNotFound = defineError(STORE, "end_device_not_found", "end device `{application_id}.{device_id}` not found", Code.NotFound);
+export const errEndDeviceEUIsTaken = defineError(IS, "end_device_euis_taken", "an end device with JoinEUI `{join_eui}` and DevEUI `{dev_eui}` is already registered as `{device_id}` in application `{application_id}`", Code.AlreadyExists);
+export const errAddressMismatch = (server: "network" | "application" | "join") =>
+  defineError(IS, `${server}_server_address_mismatch`, `${server} server address \`{address}\` does not match the application's \`{expected}\``, Code.InvalidArgument);
+export const errApplicationHasDevices = defineError(IS, "application_has_devices", "application still has {count} end devices", Code.FailedPrecondition);
+export const errDevEUIIssuingNotEnabled = defineError(IS, "dev_eui_issuing_not_enabled", "DevEUI issuing is not enabled", Code.InvalidArgument);
+export const errApplicationDevEUILimitReached = defineError(STORE, "application_dev_eui_limit_reached", "the application reached its limit of {dev_eui_limit} issued DevEUIs", Code.FailedPrecondition);
+export const errNoEUIBlockAvailable = defineError(STORE, "no_eui_or_block_available", "no DevEUI left to issue", Code.FailedPrecondition);
+
+// Gateways: claim codes, batch rights, secrets at rest.
+export const errClaimAuthenticationCode = defineError(IS, "claim_authentication_code", "invalid claim authentication code", Code.InvalidArgument);
+export const errEmptyRequest = defineError(IS, "empty_request", "empty request", Code.InvalidArgument);
+export const errNonGatewayRights = defineError(IS, "non_gateway_rights", "non-gateway rights in request: {rights}", Code.InvalidArgument);
+export const errSomeGatewaysNotFound = defineError(IS, "some_gateways_not_found", "some gateways not found", Code.NotFound);
+export const errNeitherUserNorOrganization = defineError(IS, "neither_user_nor_organization", "caller is neither a user nor an organization", Code.PermissionDenied);
+export const errInsufficientBatchRights = defineError(IS, "insufficient_rights", "insufficient rights", Code.PermissionDenied);
+export const errKeyVault = defineError("pkg/crypto/cryptoutil", "key_vault", "key `{key_id}` unusable: {reason}", Code.Internal);
+export const errDecryptSecret = defineError("pkg/crypto/cryptoutil", "decrypt", "could not decrypt a value sealed with key `{key_id}`", Code.Internal);
 
 // Transport and gateway.
 export const errRouteNotFound = defineError("pkg/webhandlers", "route_not_found", "route `{route}` not found", Code.NotFound);

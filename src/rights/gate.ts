@@ -4,9 +4,9 @@
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import type { Caller } from "../auth/caller.js";
 import type { RequestScope } from "../auth/scope.js";
-import { errInsufficientRights, errNoRights, errPermissionDenied } from "../errors/index.js";
+import { errGatewayNotFound, errInsufficientRights, errNoRights, errPermissionDenied } from "../errors/index.js";
 import type { EntityRef, Store } from "../store/interfaces.js";
-import { implied, intersect, missing, potentialRights, rightName, union, type RightSet } from "./algebra.js";
+import { implied, intersect, missing, potentialRights, rightByName, rightName, union, type EntityKind, type RightSet } from "./algebra.js";
 import { errorFor } from "./not-found.js";
 
 export interface RightsOptions {
@@ -19,11 +19,32 @@ export function rightsOn(scope: RequestScope, entity: EntityRef, opts: RightsOpt
   const key = `${entity.kind}:${entity.id}:${opts.includeDeleted ? "d" : ""}`;
   let rights = scope.rights.get(key);
   if (!rights) {
-    rights = scope.caller().then((caller) => computeRights(scope.store, caller, entity, opts));
+    rights = scope.caller().then(async (caller) => {
+      const computed = await computeRights(scope.store, caller, entity, opts);
+      const lent = publicRightsOf[entity.kind];
+      return lent ? union(computed, await lent(scope.store, entity.id, opts)) : computed;
+    });
     scope.rights.set(key, rights);
   }
   return rights;
 }
+
+// Public rights hook (§4.5 step 6): rights an entity's own settings lend to every
+// caller, with or without credentials or membership. Only gateways lend any: a
+// public status gives GATEWAY_STATUS_READ, a public location GATEWAY_LOCATION_READ.
+// A missing gateway lends nothing (the membership part already decided what the
+// caller learns about it).
+const GATEWAY_STATUS_READ = rightByName("RIGHT_GATEWAY_STATUS_READ")!;
+const GATEWAY_LOCATION_READ = rightByName("RIGHT_GATEWAY_LOCATION_READ")!;
+const publicRightsOf: Partial<Record<EntityKind, (store: Store, id: string, opts: RightsOptions) => Promise<Right[]>>> = {
+  async gateway(store, id, opts) {
+    const gateway = await store.gateways.get(id, opts).catch((err: unknown) => {
+      if (errGatewayNotFound.is(err)) return undefined;
+      throw err;
+    });
+    return [...(gateway?.statusPublic ? [GATEWAY_STATUS_READ] : []), ...(gateway?.locationPublic ? [GATEWAY_LOCATION_READ] : [])];
+  },
+};
 
 async function computeRights(store: Store, caller: Caller, entity: EntityRef, opts: RightsOptions): Promise<Set<Right>> {
   const potential = potentialRights[entity.kind];
@@ -45,7 +66,9 @@ async function computeRights(store: Store, caller: Caller, entity: EntityRef, op
     for (const c of chains.viaOrganizations) {
       for (const r of intersect(implied(c.entityRights), implied(c.organizationRights))) viaMemberships.add(r);
     }
-    return union(intersect(viaMemberships, credential), universal);
+    // As §4.5 step 5: the chains ∩ the credential's own rights, not cut to the
+    // kind, so an owner holding RIGHT_ALL on an organization can grant RIGHT_ALL.
+    return union(intersect(viaMemberships, caller.credentialRights), universal);
   }
   // Without a membership lookup we still must not hand out rights on entities
   // that do not exist: admins learn it is missing, others see no rights.

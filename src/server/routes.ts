@@ -3,22 +3,40 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { DescService } from "@bufbuild/protobuf";
 import { ApplicationAccess, ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
+import { ClientAccess, ClientRegistry } from "../../gen/ttn/lorawan/v3/client_services_pb.js";
+import { EndDeviceBatchRegistry, EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
 import { EntityAccess, Is } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
-import { UserAccess, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { EndDeviceRegistrySearch, EntityRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
+import { GatewayAccess, GatewayBatchAccess, GatewayBatchRegistry, GatewayRegistry } from "../../gen/ttn/lorawan/v3/gateway_services_pb.js";
+import { OrganizationAccess, OrganizationRegistry } from "../../gen/ttn/lorawan/v3/organization_services_pb.js";
+import { UserAccess, UserBookmarkRegistry, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import type { PasswordHasher } from "../auth/passwords.js";
 import { applicationAccess } from "../services/application-access.js";
 import { applicationRegistry } from "../services/application-registry.js";
+import { clientAccess } from "../services/client-access.js";
+import { clientRegistry } from "../services/client-registry.js";
+import { endDeviceBatchRegistry } from "../services/end-device-batch.js";
+import { endDeviceRegistry } from "../services/end-device-registry.js";
+import { endDeviceRegistrySearch } from "../services/end-device-search.js";
 import { entityAccess } from "../services/entity-access.js";
+import { gatewayAccess } from "../services/gateway-access.js";
+import { gatewayBatchAccess, gatewayBatchRegistry } from "../services/gateway-batch.js";
+import { gatewayRegistry } from "../services/gateway-registry.js";
+import type { GatewaySecrets } from "../secrets/gateway-secrets.js";
 import { healthService, type HealthState } from "../services/health.js";
 import { isService } from "../services/is.js";
+import { organizationAccess } from "../services/organization-access.js";
+import { organizationRegistry } from "../services/organization-registry.js";
 import { userAccess } from "../services/user-access.js";
 import { userRegistry } from "../services/user-registry.js";
+import { entityRegistrySearch } from "../services/entity-search.js";
+import { userBookmarkRegistry } from "../services/user-bookmarks.js";
 
 /** The ttn.lorawan.v3 services, in the order they are registered. */
-export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess];
+export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry];
 
-export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState }) {
+export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState; gatewaySecrets: GatewaySecrets }) {
   return (router: ConnectRouter) => {
     router.service(Is, isService());
     router.service(EntityAccess, entityAccess());
@@ -26,6 +44,19 @@ export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthSta
     router.service(UserAccess, userAccess());
     router.service(ApplicationRegistry, applicationRegistry());
     router.service(ApplicationAccess, applicationAccess());
+    router.service(ClientRegistry, clientRegistry({ hasher: deps.hasher }));
+    router.service(ClientAccess, clientAccess());
+    router.service(OrganizationRegistry, organizationRegistry());
+    router.service(OrganizationAccess, organizationAccess());
+    router.service(GatewayRegistry, gatewayRegistry({ secrets: deps.gatewaySecrets }));
+    router.service(GatewayAccess, gatewayAccess());
+    router.service(GatewayBatchRegistry, gatewayBatchRegistry());
+    router.service(GatewayBatchAccess, gatewayBatchAccess());
+    router.service(EndDeviceRegistry, endDeviceRegistry());
+    router.service(EndDeviceBatchRegistry, endDeviceBatchRegistry());
+    router.service(EndDeviceRegistrySearch, endDeviceRegistrySearch());
+    router.service(EntityRegistrySearch, entityRegistrySearch());
+    router.service(UserBookmarkRegistry, userBookmarkRegistry());
     router.service(Health, healthService(deps.health, apiServices.map((s) => s.typeName)));
   };
 }

@@ -1,28 +1,29 @@
 // ttn.lorawan.v3.ApplicationRegistry: applications and their lifecycle.
 // Order of every handler: check identifiers -> rights -> validate -> store -> shape.
 import { create } from "@bufbuild/protobuf";
-import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { ApplicationSchema, ApplicationsSchema, type Application } from "../../gen/ttn/lorawan/v3/application_pb.js";
+import { ApplicationSchema, ApplicationsSchema, IssueDevEUIResponseSchema, type Application } from "../../gen/ttn/lorawan/v3/application_pb.js";
 import { ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
 import { requireAuthenticated } from "../auth/caller.js";
 import { accountRef } from "../auth/identifiers.js";
 import { scopeOf, type RequestScope } from "../auth/scope.js";
-import { errAdminsCreate, errNonZeroPath, errValidation } from "../errors/index.js";
+import { errAdminsCreate, errApplicationHasDevices, errDevEUIIssuingNotEnabled, errNonZeroPath, errValidation } from "../errors/index.js";
+import { euiFromBigInt, parseEUIPrefix, prefixEndCounter } from "../messages/eui.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
 import { allRightOf, rightByName } from "../rights/algebra.js";
 import { assertRights, requireRights, rightsOn } from "../rights/gate.js";
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
-import { assertRestorable, requirePurgeAdmin } from "./shared/lifecycle.js";
+import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
+import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
 
 const right = (name: string) => rightByName(name)!;
 const APPLICATION_INFO = right("RIGHT_APPLICATION_INFO");
-const publicApplicationFields = ["administrative_contact", "technical_contact"];
+const publicApplicationFields = publicFields.application;
 const applicationOrders = ["application_id", "name", "created_at"];
 
 const applicationRules: Record<string, Check[]> = {
@@ -35,6 +36,12 @@ const applicationRules: Record<string, Check[]> = {
   contact_info: [checks.maxItems(10)],
 };
 
+/** Applications with end devices can be neither deleted nor purged. */
+async function assertNoDevices(scope: RequestScope, applicationId: string): Promise<void> {
+  const count = await scope.store.endDevices.count(applicationId);
+  if (count > 0) throw errApplicationHasDevices({ count });
+}
+
 export function applicationRef(ids: { applicationId: string } | undefined, field: string): EntityRef {
   check(field, ids?.applicationId, checks.id3);
   return { kind: "application", id: ids!.applicationId };
@@ -44,6 +51,13 @@ export function applicationRef(ids: { applicationId: string } | undefined, field
 async function requireAccountRight(scope: RequestScope, account: AccountRef, userRight: string, orgRight: string): Promise<void> {
   await requireRights(scope, account, right(account.kind === "user" ? userRight : orgRight));
 }
+
+const lifecycle = lifecycleHandlers({
+  kind: "application",
+  store: (store) => store.applications,
+  deleteRight: rightByName("RIGHT_APPLICATION_DELETE")!,
+  beforeRemove: (scope, id) => assertNoDevices(scope, id),
+});
 
 export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
   return {
@@ -103,8 +117,7 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
         page.items.map(async (app) => {
           if (idsOnly) return applyReadMask(ApplicationSchema, app, []);
           const have = await rightsOn(scope, { kind: "application", id: app.ids!.applicationId }, { includeDeleted: req.deleted });
-          const visible = have.has(APPLICATION_INFO) ? paths : paths.filter((p) => onlyPublic([p], publicApplicationFields));
-          return applyReadMask(ApplicationSchema, app, visible);
+          return readableEntity("application", ApplicationSchema, app, paths, have.has(APPLICATION_INFO));
         }),
       );
       return create(ApplicationsSchema, { applications });
@@ -125,29 +138,20 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       return applyReadMask(ApplicationSchema, updated, paths);
     },
 
-    async delete(req, ctx) {
-      const scope = scopeOf(ctx);
-      const ref = applicationRef(req, "application_id");
-      await requireRights(scope, ref, right("RIGHT_APPLICATION_DELETE"));
-      await scope.store.applications.delete(ref.id);
-      return create(EmptySchema);
-    },
+    delete: (req, ctx) => lifecycle.delete(applicationRef(req, "application_id"), ctx),
+    restore: (req, ctx) => lifecycle.restore(applicationRef(req, "application_id"), ctx),
+    purge: (req, ctx) => lifecycle.purge(applicationRef(req, "application_id"), ctx),
 
-    async restore(req, ctx) {
+    async issueDevEUI(req, ctx) {
       const scope = scopeOf(ctx);
       const ref = applicationRef(req, "application_id");
-      assertRights(ref, await rightsOn(scope, ref, { includeDeleted: true }), [right("RIGHT_APPLICATION_DELETE")]);
-      await assertRestorable(scope, scope.store.applications, ref.id);
-      await scope.store.applications.restore(ref.id);
-      return create(EmptySchema);
-    },
-
-    async purge(req, ctx) {
-      const scope = scopeOf(ctx);
-      const ref = applicationRef(req, "application_id");
-      await requirePurgeAdmin(scope, "application");
-      await scope.store.applications.purge(ref.id);
-      return create(EmptySchema);
+      await requireRights(scope, ref, right("RIGHT_APPLICATION_DEVICES_WRITE"));
+      const config = scope.config.is.devEuiBlock;
+      if (!config.enabled) throw errDevEUIIssuingNotEnabled();
+      const prefix = parseEUIPrefix(config.prefix); // validated when the config was loaded
+      const block = { startEui: euiFromBigInt(prefix.start), endCounter: prefixEndCounter(prefix), initCounter: BigInt(config.initCounter) };
+      const devEui = await scope.store.euiBlocks.issueDevEUI(ref.id, block, config.applicationLimit);
+      return create(IssueDevEUIResponseSchema, { devEui });
     },
   };
 }

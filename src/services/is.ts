@@ -22,7 +22,12 @@ export function isService(): ServiceImpl<typeof Is> {
               minSpecial: pw.minSpecial,
             },
           },
-          userRights: { createApplications: is.userRights.createApplications },
+          userRights: {
+            createApplications: is.userRights.createApplications,
+            createClients: is.userRights.createClients,
+            createGateways: is.userRights.createGateways,
+            createOrganizations: is.userRights.createOrganizations,
+          },
           adminRights: { all: is.adminRights.all },
           collaboratorRights: { setOthersAsContacts: is.collaboratorRights.setOthersAsContacts },
         },

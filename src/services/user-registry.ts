@@ -17,7 +17,7 @@ import { topLevelPaths } from "../messages/fieldmask.js";
 import { rightByName } from "../rights/algebra.js";
 import { assertRights, requireAdmin, requireRights, rightsOn } from "../rights/gate.js";
 import { assertAllowedID } from "./shared/blocklist.js";
-import { assertRestorable, requirePurgeAdmin } from "./shared/lifecycle.js";
+import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { adminOnlyUserFields, checkUser, now, publicUserFields, userSecretFields, withoutSecrets } from "./shared/users.js";
@@ -25,7 +25,6 @@ import { check, checks } from "./shared/validate.js";
 
 const USER_INFO = rightByName("RIGHT_USER_INFO")!;
 const USER_SETTINGS_BASIC = rightByName("RIGHT_USER_SETTINGS_BASIC")!;
-const USER_DELETE = rightByName("RIGHT_USER_DELETE")!;
 const userOrders = ["user_id", "name", "primary_email_address", "state", "admin", "created_at"];
 
 const userRef = (id: string) => ({ kind: "user", id }) as const;
@@ -44,6 +43,17 @@ async function assertNotLastAdmin(scope: RequestScope, userId: string): Promise<
   const user = await scope.store.users.get(userId);
   if (user.admin && (await scope.store.users.countAdmins()) <= 1) throw errLastAdmin({ user_id: userId });
 }
+
+const lifecycle = lifecycleHandlers({
+  kind: "user",
+  store: (store) => store.users,
+  deleteRight: rightByName("RIGHT_USER_DELETE")!,
+  // The last admin is neither deleted nor purged.
+  async beforeRemove(scope, id) {
+    const user = await scope.store.users.get(id, { includeDeleted: true });
+    if (user.admin && !user.deletedAt && (await scope.store.users.countAdmins()) <= 1) throw errLastAdmin({ user_id: id });
+  },
+});
 
 export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<typeof UserRegistry> {
   return {
@@ -165,33 +175,9 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       return create(EmptySchema);
     },
 
-    async delete(req, ctx) {
-      const scope = scopeOf(ctx);
-      const userId = userIdOf(req, "user_id");
-      await requireRights(scope, userRef(userId), USER_DELETE);
-      await assertNotLastAdmin(scope, userId);
-      await scope.store.users.delete(userId);
-      return create(EmptySchema);
-    },
-
-    async restore(req, ctx) {
-      const scope = scopeOf(ctx);
-      const userId = userIdOf(req, "user_id");
-      assertRights(userRef(userId), await rightsOn(scope, userRef(userId), { includeDeleted: true }), [USER_DELETE]);
-      await assertRestorable(scope, scope.store.users, userId);
-      await scope.store.users.restore(userId);
-      return create(EmptySchema);
-    },
-
-    async purge(req, ctx) {
-      const scope = scopeOf(ctx);
-      const userId = userIdOf(req, "user_id");
-      await requirePurgeAdmin(scope, "user");
-      const user = await scope.store.users.get(userId, { includeDeleted: true });
-      if (user.admin && !user.deletedAt && (await scope.store.users.countAdmins()) <= 1) throw errLastAdmin({ user_id: userId });
-      await scope.store.users.purge(userId);
-      return create(EmptySchema);
-    },
+    delete: (req, ctx) => lifecycle.delete(userRef(userIdOf(req, "user_id")), ctx),
+    restore: (req, ctx) => lifecycle.restore(userRef(userIdOf(req, "user_id")), ctx),
+    purge: (req, ctx) => lifecycle.purge(userRef(userIdOf(req, "user_id")), ctx),
   };
 }
 

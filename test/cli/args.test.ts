@@ -8,9 +8,17 @@ import { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { UpdateUserRequestSchema, GetUserRequestSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { UpdateApplicationAPIKeyRequestSchema } from "../../gen/ttn/lorawan/v3/application_pb.js";
+import { UpdateGatewayRequestSchema, CreateGatewayRequestSchema } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
+import { CreateClientRequestSchema, GrantType, UpdateClientRequestSchema } from "../../gen/ttn/lorawan/v3/client_pb.js";
+import { CreateEndDeviceRequestSchema, UpdateEndDeviceRequestSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { SearchAccountsRequestSchema, SearchEndDevicesRequestSchema, SearchUsersRequestSchema } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
+import { CreateUserBookmarkRequestSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
+import { DownlinkPathConstraint } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
   normalizeAddress,
   parse,
+  parseEUI,
+  parseMap,
   parseRights,
   parseTimestamp,
   rightName,
@@ -243,6 +251,196 @@ test("--help at every level", () => {
   assert.match(help(["--help", "users", "update"]), /--state requested\|approved\|rejected\|flagged\|suspended/);
   // --help wins over otherwise-invalid input of the same command.
   assert.match(help(["users", "get", "--help", "--bogus"]), /Usage: is-cli users get <user-id>/);
+});
+
+// ---- entity kinds of issue 3 ---------------------------------------------------
+
+const hexOf = (b: Uint8Array | undefined) => Buffer.from(b ?? []).toString("hex").toUpperCase();
+const request = <T>(argv: string[]) => {
+  const r = run(argv);
+  return r.command.request(r.args, noStdin) as T;
+};
+
+test("EUIs: 16 hex digits, any case, optionally grouped by : or -", () => {
+  assert.is(hexOf(parseEUI("70b3d57ed0000001")), "70B3D57ED0000001");
+  assert.is(hexOf(parseEUI("70:B3:D5:7E:D0:00:00:01")), "70B3D57ED0000001");
+  assert.is(hexOf(parseEUI("70-b3-d5-7e-d0-00-00-01")), "70B3D57ED0000001");
+  for (const bad of ["", "70B3D57ED00000", "70B3D57ED000000100", "70B3D57ED000000G", "70:B3-D5:7E:D0:00:00:01", "0x70B3D57ED00000"]) {
+    assert.throws(() => parseEUI(bad), /is not an EUI/, bad);
+  }
+  usageError(["gateways", "create", "g1", "--user-id", "u", "--eui", "1234"], /invalid value for --eui: "1234" is not an EUI/);
+  usageError(["gateways", "get-by-eui", "xyz"], /invalid <eui>: "xyz" is not an EUI/, /Usage: is-cli gateways get-by-eui <eui>/);
+  assert.is(hexOf(request<{ eui: Uint8Array }>(["gateways", "get-by-eui", "70b3d57ed0000001"]).eui), "70B3D57ED0000001");
+  assert.is(run(["gateways", "get-by-eui", "70B3D57ED0000001"]).command.method.name, "GetIdentifiersForEUI");
+});
+
+test("key=value maps", () => {
+  assert.equal(parseMap(["a=1,b=x=y", "a=2", "c="]), { a: "2", b: "x=y", c: "" });
+  assert.throws(() => parseMap(["novalue"]), /"novalue" is not key=value/);
+  assert.throws(() => parseMap(["=v"]), /is not key=value/);
+  usageError(["organizations", "update", "o1", "--attributes", "oops"], /invalid value for --attributes/);
+});
+
+test("gateways create: account, EUI, switches, enums, nested version IDs, secrets", () => {
+  const req = create(
+    CreateGatewayRequestSchema,
+    request<object>([
+      "gateways", "create", "gw1", "--organization-id", "org1", "--eui", "0102030405060708", "--frequency-plan-id", "EU_863_870,US_902_928_FSB_2",
+      "--status-public", "--location-public=false", "--downlink-path-constraint", "NEVER", "--brand-id", "b", "--model-id", "m", "--lbs-lns-secret", "s3",
+    ]),
+  );
+  assert.is(req.gateway?.ids?.gatewayId, "gw1");
+  assert.is(hexOf(req.gateway?.ids?.eui), "0102030405060708");
+  assert.equal(req.gateway?.frequencyPlanIds, ["EU_863_870", "US_902_928_FSB_2"]);
+  assert.is(req.gateway?.statusPublic, true);
+  assert.is(req.gateway?.locationPublic, false);
+  assert.is(req.gateway?.downlinkPathConstraint, DownlinkPathConstraint.NEVER);
+  assert.is(req.gateway?.versionIds?.brandId, "b");
+  assert.is(req.gateway?.versionIds?.modelId, "m");
+  assert.is(new TextDecoder().decode(req.gateway?.lbsLnsSecret?.value), "s3");
+  assert.equal(req.collaborator?.ids, { case: "organizationIds", value: req.collaborator?.ids.value });
+  usageError(["gateways", "create", "gw1"], /one of --user-id or --organization-id is required/);
+  usageError(["gateways", "create", "gw1", "--user-id", "u", "--downlink-path-constraint", "sometimes"], /unknown value "sometimes" \(one of none, prefer_other, never\)/);
+  // A switch takes its value with `=` only: a separate word is a positional.
+  usageError(["gateways", "create", "gw1", "--user-id", "u", "--status-public", "false"], /unexpected argument "false"/);
+  usageError(["gateways", "create", "gw1", "--user-id", "u", "--status-public=maybe"], /invalid value for --status-public: "maybe" is not true or false/);
+});
+
+test("gateways update: field mask of the flags given, in definition order", () => {
+  const req = create(UpdateGatewayRequestSchema, request<object>(["gateways", "update", "gw1", "--status-public=false", "--firmware-version", "1.2", "--name", "N", "--eui", "0102030405060708"]));
+  assert.equal(req.fieldMask?.paths, ["ids.eui", "name", "status_public", "version_ids.firmware_version"]);
+  assert.is(req.gateway?.ids?.gatewayId, "gw1");
+  assert.is(req.gateway?.statusPublic, false);
+  assert.is(req.gateway?.versionIds?.firmwareVersion, "1.2");
+  usageError(["gateways", "update", "gw1"], /nothing to do/);
+  usageError(["gateways", "update", "gw1", "--user-id", "u"], /unknown flag --user-id/);
+});
+
+test("gateways, organizations, clients: api-keys, collaborators and lifecycle use their own services", () => {
+  const service = (argv: string[]) => {
+    const r = run(argv);
+    return `${r.command.method.parent.typeName.replace("ttn.lorawan.v3.", "")}.${r.command.method.name}`;
+  };
+  assert.is(service(["gateways", "api-keys", "create", "g", "--rights", "gateway_info"]), "GatewayAccess.CreateAPIKey");
+  assert.is(service(["gateways", "collaborators", "list", "g"]), "GatewayAccess.ListCollaborators");
+  assert.is(service(["gateways", "rights", "g"]), "GatewayAccess.ListRights");
+  assert.is(service(["gateways", "purge", "g"]), "GatewayRegistry.Purge");
+  assert.is(service(["organizations", "members", "set", "o", "--user-id", "u", "--rights", "organization_info"]), "OrganizationAccess.SetCollaborator");
+  assert.is(service(["organizations", "collaborators", "delete", "o", "--user-id", "u"]), "OrganizationAccess.DeleteCollaborator");
+  assert.is(service(["organizations", "api-keys", "list", "o"]), "OrganizationAccess.ListAPIKeys");
+  assert.is(service(["clients", "collaborators", "get", "c", "--organization-id", "o"]), "ClientAccess.GetCollaborator");
+  assert.is(service(["clients", "restore", "c"]), "ClientRegistry.Restore");
+  assert.is(service(["applications", "issue-dev-eui", "a"]), "ApplicationRegistry.IssueDevEUI");
+  assert.is(service(["end-devices", "search", "a"]), "EndDeviceRegistrySearch.SearchEndDevices");
+  assert.is(service(["search", "accounts"]), "EntityRegistrySearch.SearchAccounts");
+  assert.is(service(["users", "bookmarks", "list", "u"]), "UserBookmarkRegistry.List");
+  assert.equal(request(["gateways", "delete", "g1"]), { gatewayId: "g1" });
+  assert.equal(request(["gateways", "api-keys", "get", "g1", "K"]), { gatewayIds: { gatewayId: "g1" }, keyId: "K" });
+  assert.equal(request(["applications", "issue-dev-eui", "a1"]), { applicationId: "a1" });
+  // Clients have no API keys.
+  usageError(["clients", "api-keys", "list", "c"], /unknown command "clients api-keys"/);
+});
+
+test("organization members are users only", () => {
+  assert.equal(request(["organizations", "members", "set", "o1", "--user-id", "u1", "--rights", "organization_all"]), {
+    organizationIds: { organizationId: "o1" },
+    collaborator: { ids: { ids: { case: "userIds", value: { userId: "u1" } } }, rights: [Right.ORGANIZATION_ALL] },
+  });
+  usageError(["organizations", "members", "get", "o1"], /missing required flag --user-id/);
+  usageError(["organizations", "members", "get", "o1", "--organization-id", "o2"], /unknown flag --organization-id/);
+  usageError(["organizations", "create", "o1", "--organization-id", "o2"], /unknown flag --organization-id/);
+});
+
+test("clients create / update: URIs, grants, rights, admin fields", () => {
+  const req = create(
+    CreateClientRequestSchema,
+    request<object>(["clients", "create", "c1", "--user-id", "u1", "--redirect-uri", "https://a/cb", "--redirect-uri", "https://b/cb", "--grants", "authorization_code,GRANT_REFRESH_TOKEN,refresh_token", "--rights", "user_info"]),
+  );
+  assert.equal(req.client?.redirectUris, ["https://a/cb", "https://b/cb"]);
+  assert.equal(req.client?.grants, [GrantType.GRANT_AUTHORIZATION_CODE, GrantType.GRANT_REFRESH_TOKEN]);
+  assert.equal(req.client?.rights, [Right.USER_INFO]);
+  const upd = create(UpdateClientRequestSchema, request<object>(["clients", "update", "c1", "--state", "approved", "--skip-authorization", "--state-description", "ok"]));
+  assert.equal(upd.fieldMask?.paths, ["state", "state_description", "skip_authorization"]);
+  assert.is(upd.client?.state, State.APPROVED);
+  assert.is(upd.client?.skipAuthorization, true);
+  usageError(["clients", "create", "c1", "--user-id", "u", "--grants", "implicit"], /invalid value for --grants: unknown value "implicit" \(one of authorization_code, password, refresh_token\)/);
+  usageError(["clients", "create", "c1", "--user-id", "u", "--grants", ","], /no values given/);
+  // --all never asks for the secret.
+  const r = run(["clients", "get", "c1", "--all"]);
+  assert.not.ok((r.command.request(r.args, noStdin) as { fieldMask: { paths: string[] } }).fieldMask.paths.includes("secret"));
+});
+
+test("end-devices: identifiers from positionals, EUIs at creation only", () => {
+  const req = create(CreateEndDeviceRequestSchema, request<object>(["end-devices", "create", "app1", "dev1", "--dev-eui", "0004a30b001c0530", "--join-eui", "70B3D57ED0000000", "--band-id", "EU_863_870"]));
+  assert.is(req.endDevice?.ids?.deviceId, "dev1");
+  assert.is(req.endDevice?.ids?.applicationIds?.applicationId, "app1");
+  assert.is(hexOf(req.endDevice?.ids?.devEui), "0004A30B001C0530");
+  assert.is(hexOf(req.endDevice?.ids?.joinEui), "70B3D57ED0000000");
+  assert.is(req.endDevice?.versionIds?.bandId, "EU_863_870");
+  const upd = create(UpdateEndDeviceRequestSchema, request<object>(["end-devices", "update", "app1", "dev1", "--name", "n", "--attributes", "k=v"]));
+  assert.equal(upd.fieldMask?.paths, ["name", "attributes"]);
+  assert.equal(upd.endDevice?.attributes, { k: "v" });
+  usageError(["end-devices", "update", "app1", "dev1", "--join-eui", "70B3D57ED0000000"], /unknown flag --join-eui/);
+  usageError(["end-devices", "create", "app1", "dev1", "--dev-eui", "nope"], /invalid value for --dev-eui/);
+  usageError(["end-devices", "get", "app1"], /missing argument <device-id>/);
+  const search = create(SearchEndDevicesRequestSchema, request<object>(["end-devices", "search", "app1", "--dev-eui-contains", "a30b", "--name-contains", "x", "--limit", "5"]));
+  assert.is(search.applicationIds?.applicationId, "app1");
+  assert.is(search.devEuiContains, "A30B");
+  assert.is(search.nameContains, "x");
+  assert.is(search.limit, 5);
+  usageError(["end-devices", "search", "app1", "--join-eui-contains", "g0"], /invalid value for --join-eui-contains: "g0" is not hex digits/);
+});
+
+test("search: shared filters, states, attributes, accounts", () => {
+  const users = create(SearchUsersRequestSchema, request<object>(["search", "users", "--query", "q", "--state", "approved,flagged", "--attributes-contain", "team=lora", "--deleted"]));
+  assert.is(users.query, "q");
+  assert.equal(users.state, [State.APPROVED, State.FLAGGED]);
+  assert.equal(users.attributesContain, { team: "lora" });
+  assert.is(users.deleted, true);
+  assert.not.ok(users.fieldMask?.paths.includes("password"));
+  const accounts = create(SearchAccountsRequestSchema, request<object>(["search", "accounts", "--query", "al", "--gateway-id", "g1", "--complement-collaborators", "--only-users"]));
+  assert.equal(accounts.collaboratorOf, { case: "gatewayIds", value: accounts.collaboratorOf.value });
+  assert.is(accounts.collaboratorOf.case === "gatewayIds" && accounts.collaboratorOf.value.gatewayId, "g1");
+  assert.is(accounts.complementCollaborators, true);
+  assert.is(accounts.onlyUsers, true);
+  assert.is(create(SearchAccountsRequestSchema, request<object>(["search", "accounts"])).collaboratorOf.case, undefined);
+  usageError(["search", "accounts", "--client-id", "c", "--organization-id", "o"], /--client-id and --organization-id cannot be used together/);
+  usageError(["search", "applications", "--state", "approved"], /unknown flag --state/);
+  usageError(["search", "organizations", "--eui-contains", "70"], /unknown flag --eui-contains/);
+  usageError(["search"], /missing subcommand of "search"/);
+});
+
+test("users bookmarks: entity kind and ID", () => {
+  const req = (argv: string[]) => create(CreateUserBookmarkRequestSchema, request<object>(argv));
+  assert.equal(req(["users", "bookmarks", "create", "u1", "gateway", "g1"]).entityIds?.ids, { case: "gatewayIds", value: req(["users", "bookmarks", "create", "u1", "gateway", "g1"]).entityIds!.ids.value });
+  const dev = req(["users", "bookmarks", "create", "u1", "end-device", "app1/dev1"]).entityIds?.ids;
+  assert.is(dev?.case, "deviceIds");
+  assert.is(dev?.case === "deviceIds" && `${dev.value.applicationIds?.applicationId}/${dev.value.deviceId}`, "app1/dev1");
+  assert.is(req(["users", "bookmarks", "create", "u1", "user", "u2"]).userIds?.userId, "u1");
+  usageError(["users", "bookmarks", "create", "u1", "planet", "x"], /invalid <entity-kind>: "planet" is not one of application, client, end-device/);
+  assert.throws(() => request(["users", "bookmarks", "delete", "u1", "end-device", "dev1"]), /invalid <entity-id>: "dev1" is not <application-id>\/<device-id>/);
+  assert.equal(request(["users", "bookmarks", "list", "u1", "--entity-types", "application,end-device"]), {
+    userIds: { userId: "u1" },
+    limit: 0,
+    page: 0,
+    order: "",
+    deleted: false,
+    entityTypes: ["application", "end device"],
+  });
+});
+
+test("help for the new groups", () => {
+  const help = (argv: string[]) => {
+    const r = parse(commands, argv, {});
+    return r.kind === "help" ? r.text : "";
+  };
+  const top = help(["--help"]);
+  for (const g of ["organizations", "gateways", "clients", "end-devices", "search"]) assert.match(top, new RegExp(`\\n {2}${g} `));
+  assert.match(help(["gateways", "create", "--help"]), /--status-public\[=true\|false\]/);
+  assert.match(help(["gateways", "create", "--help"]), /--eui EUI/);
+  assert.match(help(["clients", "update", "--help"]), /--grants authorization_code,password,refresh_token/);
+  assert.match(help(["organizations", "--help"]), /members/);
+  assert.match(help(["users", "bookmarks", "create", "--help"]), /<entity-kind>/);
 });
 
 test.run();

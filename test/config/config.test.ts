@@ -489,4 +489,22 @@ test("maskUri", () => {
   for (const [input, masked] of cases) assert.is(maskUri(input), masked);
 });
 
+test("a malformed key vault entry or an unknown encryption key id stops the start, without key material in the message", () => {
+  const key = "000102030405060708090a0b0c0d0e0f";
+  const msg = (argv: string[]) => {
+    try {
+      loadConfig({ argv, env: {} });
+      return "";
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return (err as Error).message;
+    }
+  };
+  const short = msg(["--key-vault.static", "k1=deadbeef"]);
+  assert.match(short, "key-vault.static");
+  assert.not.match(short, "deadbeef");
+  assert.match(msg(["--is.gateways.encryption-key-id", "k2", "--key-vault.static", `k1=${key}`]), "no key `k2`");
+  assert.is(msg(["--is.gateways.encryption-key-id", "k1", "--key-vault.static", `k1=${key}`]), "");
+});
+
 test.run();

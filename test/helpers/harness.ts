@@ -46,12 +46,16 @@ export function testConfig(options: Record<string, unknown> = {}): Config {
   return config;
 }
 
-export async function startTestServer(options: Record<string, unknown> = {}, extra: { log?: Logger; now?: () => Date } = {}): Promise<TestServer> {
+/**
+ * `extra.tenantId` starts the server on an existing tenant (a restart with a
+ * new configuration); the admin is then not created again and `adminAPIKey` is "".
+ */
+export async function startTestServer(options: Record<string, unknown> = {}, extra: { log?: Logger; now?: () => Date; tenantId?: string } = {}): Promise<TestServer> {
   const config = testConfig(options);
-  const tenantId = `t${randomBytes(6).toString("hex")}`;
+  const tenantId = extra.tenantId ?? `t${randomBytes(6).toString("hex")}`;
   const server = await startServer({ config, log: extra.log ?? silentLogger, now: extra.now, database: await testDatabase(), tenantId });
   const population = new Population(server.store);
-  const admin = await population.user({ id: "admin", admin: true });
+  const admin = extra.tenantId ? { apiKey: "" } : await population.user({ id: "admin", admin: true });
   return {
     httpURL: `http://${server.httpAddress}`,
     grpcAddress: server.grpcAddress!,

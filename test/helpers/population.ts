@@ -4,7 +4,11 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ApplicationSchema } from "../../gen/ttn/lorawan/v3/application_pb.js";
+import { ClientSchema } from "../../gen/ttn/lorawan/v3/client_pb.js";
+import { EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { GatewaySchema } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
+import { OrganizationSchema } from "../../gen/ttn/lorawan/v3/organization_pb.js";
 import { APIKeySchema, type Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { UserSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { accountIdentifiers } from "../../src/auth/identifiers.js";
@@ -60,6 +64,74 @@ export class Population {
       }),
     );
     await this.store.memberships.set({ kind: "application", id }, owner, [allRightOf("application")]);
+    return id;
+  }
+
+  /** An approved OAuth client owned by `owner` (all client rights), with the secret `secret-of-<id>`. */
+  async oauthClient(owner: AccountRef, opts: { id?: string; name?: string; state?: State } = {}): Promise<string> {
+    const id = opts.id ?? `client-${++this.n}`;
+    await this.store.clients.create(
+      create(ClientSchema, {
+        ids: { clientId: id },
+        name: opts.name ?? `Client ${id}`,
+        secret: makePBKDF2(`secret-of-${id}`, 10),
+        state: opts.state ?? State.APPROVED,
+        administrativeContact: accountIdentifiers(owner),
+        technicalContact: accountIdentifiers(owner),
+      }),
+    );
+    await this.store.memberships.set({ kind: "client", id }, owner, [allRightOf("client")]);
+    return id;
+  }
+
+  /** An organization with `owner` (a user) as member holding RIGHT_ALL, as OrganizationRegistry.Create leaves it. */
+  async organization(owner: AccountRef, opts: { id?: string; name?: string } = {}): Promise<string> {
+    const id = opts.id ?? `org-${++this.n}`;
+    await this.store.organizations.create(
+      create(OrganizationSchema, {
+        ids: { organizationId: id },
+        name: opts.name ?? `Organization ${id}`,
+        administrativeContact: accountIdentifiers(owner),
+        technicalContact: accountIdentifiers(owner),
+      }),
+    );
+    await this.store.memberships.set({ kind: "organization", id }, owner, [RIGHT_ALL]);
+    return id;
+  }
+
+  /** A gateway owned by `owner` (written to the store as given: secrets are not sealed). */
+  async gateway(owner: AccountRef, opts: { id?: string; name?: string; eui?: string; statusPublic?: boolean; locationPublic?: boolean } = {}): Promise<string> {
+    const id = opts.id ?? `gtw-${++this.n}`;
+    await this.store.gateways.create(
+      create(GatewaySchema, {
+        ids: { gatewayId: id, eui: opts.eui ? Buffer.from(opts.eui, "hex") : undefined },
+        name: opts.name ?? `Gateway ${id}`,
+        statusPublic: opts.statusPublic ?? false,
+        locationPublic: opts.locationPublic ?? false,
+        administrativeContact: accountIdentifiers(owner),
+        technicalContact: accountIdentifiers(owner),
+      }),
+    );
+    await this.store.memberships.set({ kind: "gateway", id }, owner, [allRightOf("gateway")]);
+    return id;
+  }
+
+  /** An end device in `applicationId`; EUIs as hex. */
+  async endDevice(applicationId: string, opts: { id?: string; name?: string; description?: string; devEui?: string; joinEui?: string; attributes?: Record<string, string> } = {}): Promise<string> {
+    const id = opts.id ?? `dev-${++this.n}`;
+    await this.store.endDevices.create(
+      create(EndDeviceSchema, {
+        ids: {
+          deviceId: id,
+          applicationIds: { applicationId },
+          devEui: opts.devEui ? Buffer.from(opts.devEui, "hex") : undefined,
+          joinEui: opts.joinEui ? Buffer.from(opts.joinEui, "hex") : undefined,
+        },
+        name: opts.name ?? `Device ${id}`,
+        description: opts.description ?? "",
+        attributes: opts.attributes ?? {},
+      }),
+    );
     return id;
   }
 

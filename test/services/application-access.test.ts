@@ -6,62 +6,17 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ApplicationAccess, ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
-import { ErrorDetailsSchema, type ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
+import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
-import { IsError } from "../../src/errors/index.js";
 import { rightName, rightsOfKind } from "../../src/rights/algebra.js";
-import { api, grpcClient, type HttpResult } from "../helpers/clients.js";
+import { api, grpcClient } from "../helpers/clients.js";
 import { startTestServer } from "../helpers/harness.js";
 import { R } from "../helpers/population.js";
+import { it, rejects, httpError, user, org, userRef, appRef } from "../helpers/expect.js";
 
 // ---- local helpers -------------------------------------------------------
 
-/**
- * uvu cannot print a ConnectError (its `details` is an array, uvu expects a
- * string) and silently stops the suite; unexpected RPC errors become plain Errors.
- */
-function it(name: string, fn: () => Promise<void>): void {
-  test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      if (!(e instanceof ConnectError)) throw e;
-      throw new Error(`unexpected ${Code[e.code]} ${e.findDetails(ErrorDetailsSchema)[0]?.name}: ${e.message}`);
-    }
-  });
-}
-
-/** Awaits a call that must fail with this code and error name (RPC or store); returns the details. */
-async function rejects(call: Promise<unknown>, code: Code, name: string): Promise<Pick<ErrorDetails, "name" | "namespace" | "attributes">> {
-  let caught: unknown;
-  let failed = false;
-  try {
-    await call;
-  } catch (e) {
-    caught = e;
-    failed = true;
-  }
-  if (!failed) assert.unreachable(`expected ${Code[code]} ${name}, the call succeeded`);
-  if (caught instanceof IsError) {
-    assert.is(`${Code[caught.code]} ${caught.definition.name}`, `${Code[code]} ${name}`, caught.message);
-    return { name: caught.definition.name, namespace: caught.definition.namespace, attributes: caught.publicAttributes as never };
-  }
-  const err = ConnectError.from(caught);
-  const details = err.findDetails(ErrorDetailsSchema)[0];
-  assert.is(`${Code[err.code]} ${details?.name}`, `${Code[code]} ${name}`, err.message);
-  return details!;
-}
-
-function httpError(res: HttpResult, status: number, name: string): Record<string, any> {
-  assert.is(`${res.status} ${res.body?.details?.[0]?.name}`, `${status} ${name}`, JSON.stringify(res.body));
-  return res.body.details[0];
-}
-
-const user = (id: string) => ({ ids: { case: "userIds" as const, value: { userId: id } } });
-const org = (id: string) => ({ ids: { case: "organizationIds" as const, value: { organizationId: id } } });
 const appIds = (id: string) => ({ applicationId: id });
-const appRef = (id: string) => ({ kind: "application" as const, id });
-const userRef = (id: string) => ({ kind: "user" as const, id });
 const names = (rights: readonly Right[]) => [...rights].sort((a, b) => a - b).map(rightName);
 const allApplicationRights = names([...rightsOfKind.application]);
 

@@ -9,67 +9,15 @@ import * as assert from "uvu/assert";
 import { ApplicationSchema } from "../../gen/ttn/lorawan/v3/application_pb.js";
 import { ApplicationAccess, ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
-import { ErrorDetailsSchema, type ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
-import { IsError } from "../../src/errors/index.js";
-import { accounts } from "../../src/store/pg/schema/index.js";
-import { api, connectClient, grpcClient, type HttpResult } from "../helpers/clients.js";
-import { testDatabase } from "../helpers/database.js";
-import { startTestServer, type TestServer } from "../helpers/harness.js";
+import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
+import { api, connectClient, grpcClient } from "../helpers/clients.js";
+import { startTestServer } from "../helpers/harness.js";
 import { R } from "../helpers/population.js";
+import { it, rejects, httpError, user, org, userRef, appRef } from "../helpers/expect.js";
 
 // ---- local helpers -------------------------------------------------------
 
-/**
- * uvu cannot print a ConnectError (its `details` is an array, uvu expects a
- * string) and silently stops the suite; unexpected RPC errors become plain Errors.
- */
-function it(name: string, fn: () => Promise<void>): void {
-  test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      if (!(e instanceof ConnectError)) throw e;
-      throw new Error(`unexpected ${Code[e.code]} ${e.findDetails(ErrorDetailsSchema)[0]?.name}: ${e.message}`);
-    }
-  });
-}
-
-/**
- * Awaits a call that must fail with this gRPC code and error name; returns the
- * error details. Works for RPCs (ConnectError with ErrorDetails) and for direct
- * store calls (IsError).
- */
-async function rejects(call: Promise<unknown>, code: Code, name: string): Promise<Pick<ErrorDetails, "name" | "namespace" | "attributes">> {
-  let caught: unknown;
-  let failed = false;
-  try {
-    await call;
-  } catch (e) {
-    caught = e;
-    failed = true;
-  }
-  if (!failed) assert.unreachable(`expected ${Code[code]} ${name}, the call succeeded`);
-  if (caught instanceof IsError) {
-    assert.is(`${Code[caught.code]} ${caught.definition.name}`, `${Code[code]} ${name}`, caught.message);
-    return { name: caught.definition.name, namespace: caught.definition.namespace, attributes: caught.publicAttributes as never };
-  }
-  const err = ConnectError.from(caught);
-  const details = err.findDetails(ErrorDetailsSchema)[0];
-  assert.is(`${Code[err.code]} ${details?.name}`, `${Code[code]} ${name}`, err.message);
-  return details!;
-}
-
-/** An /api/v3 response that must be an error with this HTTP status and error name; returns details[0]. */
-function httpError(res: HttpResult, status: number, name: string): Record<string, any> {
-  assert.is(`${res.status} ${res.body?.details?.[0]?.name}`, `${status} ${name}`, JSON.stringify(res.body));
-  return res.body.details[0];
-}
-
-const user = (id: string) => ({ ids: { case: "userIds" as const, value: { userId: id } } });
-const org = (id: string) => ({ ids: { case: "organizationIds" as const, value: { organizationId: id } } });
 const appIds = (id: string) => ({ applicationId: id });
-const appRef = (id: string) => ({ kind: "application" as const, id });
-const userRef = (id: string) => ({ kind: "user" as const, id });
 
 // ---- the world -----------------------------------------------------------
 
@@ -441,10 +389,8 @@ it("Get: an admin reads any application", async () => {
 });
 
 it("Get and List through an organization: rights of the chain are the intersection (§4.5)", async () => {
-  // Organizations do not exist yet: their account row and memberships are written directly.
-  const db = await testDatabase();
-  await db.db.insert(accounts).values({ tenant_id: server.tenantId, uid: "chain-org", kind: "organization" });
   const eve = await p.user({ id: "eve" });
+  await p.organization(userRef("eve"), { id: "chain-org" });
   const frank = await p.user({ id: "frank" });
   const chainApp = await p.application(userRef("alice"), { id: "chain-app", name: "Via org" });
   await p.member({ kind: "organization", id: "chain-org" }, userRef("eve"), R("RIGHT_ALL"));

@@ -10,7 +10,6 @@ import { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { UserAccess } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
 import { api, connectClient, grpcClient, type HttpResult } from "../helpers/clients.js";
 import { startTestServer } from "../helpers/harness.js";
-import { R } from "../helpers/population.js";
 
 let clockOffset = 0;
 const server = await startTestServer({}, { now: () => new Date(Date.now() + clockOffset) });

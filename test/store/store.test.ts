@@ -9,12 +9,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ApplicationSchema, type Application } from "../../gen/ttn/lorawan/v3/application_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { OrganizationSchema } from "../../gen/ttn/lorawan/v3/organization_pb.js";
 import { APIKeySchema, type Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { ConsoleTheme, DashboardLayout, UserSchema, type User } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { accountIdentifiers } from "../../src/auth/identifiers.js";
 import { IsError } from "../../src/errors/index.js";
-import type { AccountRef, EntityRef, Store } from "../../src/store/interfaces.js";
-import { accounts } from "../../src/store/pg/schema/index.js";
+import type { AccountRef, EntityRef } from "../../src/store/interfaces.js";
 import { createPgStore } from "../../src/store/pg/store.js";
 import { testDatabase } from "../helpers/database.js";
 import { R } from "../helpers/population.js";
@@ -71,9 +71,9 @@ function newKey(name = "key", rights: Right[] = [R("RIGHT_APPLICATION_INFO")], i
   return create(APIKeySchema, { id, name, rights });
 }
 
-/** Organizations have no table yet: reserve the account ID directly so memberships may name it. */
+/** An organization through the tenant's store (it reserves the account ID). */
 async function organizationAccount(tenantId: string, id: string): Promise<void> {
-  await db.db.insert(accounts).values({ tenant_id: tenantId, uid: id, kind: "organization" });
+  await createPgStore({ primary: db.db, tenantId }).organizations.create(create(OrganizationSchema, { ids: { organizationId: id }, name: id }));
 }
 
 // ---- users -----------------------------------------------------------------
@@ -296,6 +296,11 @@ test("applications: find with pagination, order, deleted and memberOf (direct an
   await s.memberships.set({ kind: "gateway", id: "app-d" }, userRef("fay"), [R("RIGHT_GATEWAY_ALL")]);
   assert.equal((await s.applications.find({ ...page(), memberOf: userRef("fay") })).items.map((x) => x.ids?.applicationId), ["app-a"]);
 
+  // A deleted organization lists nothing for its members.
+  await s.organizations.delete("org-one");
+  assert.equal((await s.applications.find({ ...page(), memberOf: userRef("gus") })).items.map((x) => x.ids?.applicationId), ["app-b"]);
+  await s.organizations.restore("org-one");
+
   await s.applications.delete("app-c");
   assert.equal((await s.applications.find({ ...page(), memberOf: userRef("gus") })).items.map((x) => x.ids?.applicationId), ["app-b"]);
   const deleted = await s.applications.find({ ...page(), deleted: true, memberOf: userRef("gus") });
@@ -402,6 +407,12 @@ test("memberships: chains, direct and through organizations", async () => {
   const org = await s.memberships.chains(orgRef("org-ch"), appRef("app-ch"));
   assert.equal(org.direct, [R("RIGHT_APPLICATION_TRAFFIC_READ")]);
   assert.equal(org.viaOrganizations, []);
+  // A deleted organization passes nothing on, to its members or through its own keys.
+  await s.organizations.delete("org-ch");
+  assert.equal((await s.memberships.chains(userRef("pam"), appRef("app-ch"))).viaOrganizations, []);
+  assert.is((await s.memberships.chains(orgRef("org-ch"), appRef("app-ch"))).direct, undefined);
+  await s.organizations.restore("org-ch");
+  assert.is((await s.memberships.chains(userRef("pam"), appRef("app-ch"))).viaOrganizations.length, 1);
 
   assert.is((await s.memberships.chains(userRef("pam"), appRef("app-none"))).exists, false);
   await s.applications.delete("app-ch");

@@ -6,7 +6,7 @@ import { errMembershipNotFound } from "../../errors/index.js";
 import type { EntityKind } from "../../rights/algebra.js";
 import type { AccountRef, EntityRef, Membership, MembershipChains, MembershipStore } from "../interfaces.js";
 import { rows, type Handles } from "./handle.js";
-import { memberships } from "./schema/index.js";
+import { memberships, organizations } from "./schema/index.js";
 
 /** Where each entity kind lives, to tell whether a membership's entity still exists. */
 export type EntityTables = Partial<Record<EntityKind, { table: PgTable & { deleted_at: PgColumn; tenant_id: PgColumn }; idColumn: PgColumn }>>;
@@ -18,6 +18,11 @@ export function existsQuery(entityTables: EntityTables, tenantId: string, entity
   const liveOnly = includeDeleted ? sql`` : sql` AND deleted_at IS NULL`;
   return sql`SELECT 'exists' AS via, NULL::int[] AS entity_rights, NULL::int[] AS org_rights
     FROM ${target.table} WHERE tenant_id = ${tenantId} AND ${target.idColumn} = ${entity.id}${liveOnly}`;
+}
+
+/** IDs of the tenant's organizations that are not deleted: only those pass rights on. */
+export function liveOrganizations(tenantId: string) {
+  return sql`SELECT ${organizations.organization_id} FROM ${organizations} WHERE ${organizations.tenant_id} = ${tenantId} AND ${organizations.deleted_at} IS NULL`;
 }
 
 export function membershipStore(h: Handles, tenantId: string, entityTables: EntityTables): MembershipStore {
@@ -81,13 +86,16 @@ export function membershipStore(h: Handles, tenantId: string, entityTables: Enti
           ? sql` UNION ALL SELECT 'org' AS via, em.rights AS entity_rights, om.rights AS org_rights
               FROM ${memberships} om JOIN ${memberships} em
                 ON em.tenant_id = om.tenant_id AND em.entity_kind = ${entity.kind} AND em.entity_id = ${entity.id} AND em.account_id = om.entity_id
-              WHERE om.tenant_id = ${tenantId} AND om.entity_kind = 'organization' AND om.account_id = ${account.id}`
+              WHERE om.tenant_id = ${tenantId} AND om.entity_kind = 'organization' AND om.account_id = ${account.id}
+                AND om.entity_id IN (${liveOrganizations(tenantId)})`
           : sql``;
+      // A deleted organization holds no rights through its memberships either.
+      const liveAccount = account.kind === "organization" ? sql` AND ${account.id} IN (${liveOrganizations(tenantId)})` : sql``;
       const result = await rows<{ via: string; entity_rights: number[] | null; org_rights: number[] | null }>(
         h.read,
         sql`${exists}
             UNION ALL SELECT 'direct', rights, NULL FROM ${memberships}
-              WHERE tenant_id = ${tenantId} AND entity_kind = ${entity.kind} AND entity_id = ${entity.id} AND account_id = ${account.id}${indirect}`,
+              WHERE tenant_id = ${tenantId} AND entity_kind = ${entity.kind} AND entity_id = ${entity.id} AND account_id = ${account.id}${liveAccount}${indirect}`,
       );
       const out: MembershipChains = { exists: false, viaOrganizations: [] };
       for (const r of result) {

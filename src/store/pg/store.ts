@@ -4,17 +4,28 @@
 import { create } from "@bufbuild/protobuf";
 import { and, count, eq, isNull } from "drizzle-orm";
 import { ApplicationSchema, type Application } from "../../../gen/ttn/lorawan/v3/application_pb.js";
-import { ApplicationIdentifiersSchema, UserIdentifiersSchema } from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import {
+  ApplicationIdentifiersSchema, ClientIdentifiersSchema, GatewayIdentifiersSchema, OrganizationIdentifiersSchema, UserIdentifiersSchema,
+} from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { UserSchema, type User } from "../../../gen/ttn/lorawan/v3/user_pb.js";
-import { errApplicationNotFound, errEmailTaken, errUserNotFound } from "../../errors/index.js";
+import { ClientSchema, type Client } from "../../../gen/ttn/lorawan/v3/client_pb.js";
+import { GatewaySchema, type Gateway } from "../../../gen/ttn/lorawan/v3/gateway_pb.js";
+import { OrganizationSchema, type Organization } from "../../../gen/ttn/lorawan/v3/organization_pb.js";
+import {
+  errApplicationNotFound, errClientNotFound, errEmailTaken, errGatewayEUITaken, errGatewayNotFound, errGatewayNotFoundByEUI, errOrganizationNotFound, errUserNotFound,
+} from "../../errors/index.js";
 import type { Store } from "../interfaces.js";
 import { apiKeyStore } from "./api-keys.js";
+import { bookmarkStore } from "./bookmarks.js";
+import { endDeviceStore } from "./end-devices.js";
+import { euiBlockStore } from "./eui-blocks.js";
 import type { Db } from "./database.js";
 import { entityStore, type EntitySpec } from "./entities.js";
 import type { Handles } from "./handle.js";
 import { existsQuery, membershipStore, type EntityTables } from "./memberships.js";
 import { rows } from "./handle.js";
-import { applications, users } from "./schema/index.js";
+import { applications, clients, gateways, organizations, users } from "./schema/index.js";
+import { accountSearchStore } from "./search.js";
 import { isRetryable } from "./violations.js";
 
 const userSpec: EntitySpec<User> = {
@@ -23,7 +34,7 @@ const userSpec: EntitySpec<User> = {
   idColumn: "user_id",
   desc: UserSchema,
   idOf: (u) => u.ids?.userId ?? "",
-  withIds: (u, id) => Object.assign(u, { ids: create(UserIdentifiersSchema, { userId: id }) }),
+  withIds: (u, row) => Object.assign(u, { ids: create(UserIdentifiersSchema, { userId: row.user_id as string }) }),
   notFound: (id) => errUserNotFound({ user_id: id }),
   account: "user",
   violations: { users_primary_email_address_index: (u) => errEmailTaken({ email: u.primaryEmailAddress }) },
@@ -35,13 +46,52 @@ const applicationSpec: EntitySpec<Application> = {
   idColumn: "application_id",
   desc: ApplicationSchema,
   idOf: (a) => a.ids?.applicationId ?? "",
-  withIds: (a, id) => Object.assign(a, { ids: create(ApplicationIdentifiersSchema, { applicationId: id }) }),
+  withIds: (a, row) => Object.assign(a, { ids: create(ApplicationIdentifiersSchema, { applicationId: row.application_id as string }) }),
   notFound: (id) => errApplicationNotFound({ application_id: id }),
+};
+
+const organizationSpec: EntitySpec<Organization> = {
+  kind: "organization",
+  table: organizations as never,
+  idColumn: "organization_id",
+  desc: OrganizationSchema,
+  idOf: (o) => o.ids?.organizationId ?? "",
+  withIds: (o, row) => Object.assign(o, { ids: create(OrganizationIdentifiersSchema, { organizationId: row.organization_id as string }) }),
+  notFound: (id) => errOrganizationNotFound({ organization_id: id }),
+  account: "organization",
+};
+
+const clientSpec: EntitySpec<Client> = {
+  kind: "client",
+  table: clients as never,
+  idColumn: "client_id",
+  desc: ClientSchema,
+  idOf: (c) => c.ids?.clientId ?? "",
+  withIds: (c, row) => Object.assign(c, { ids: create(ClientIdentifiersSchema, { clientId: row.client_id as string }) }),
+  notFound: (id) => errClientNotFound({ client_id: id }),
+};
+
+const gatewaySpec: EntitySpec<Gateway> = {
+  kind: "gateway",
+  table: gateways as never,
+  idColumn: "gateway_id",
+  desc: GatewaySchema,
+  idOf: (g) => g.ids?.gatewayId ?? "",
+  withIds: (g, row) =>
+    Object.assign(g, { ids: create(GatewayIdentifiersSchema, { gatewayId: row.gateway_id as string, eui: (row.gateway_eui as Uint8Array | null) ?? undefined }) }),
+  identifierColumns: (g) => ({ gateway_eui: g.ids?.eui?.length ? g.ids.eui : null }),
+  orderColumns: ["gateway_eui"],
+  euiColumn: "gateway_eui",
+  notFound: (id) => errGatewayNotFound({ gateway_id: id }),
+  violations: { gateways_eui_index: (g) => errGatewayEUITaken({ gateway_eui: Buffer.from(g.ids?.eui ?? []).toString("hex").toUpperCase() }) },
 };
 
 const entityTables: EntityTables = {
   user: { table: users, idColumn: users.user_id },
   application: { table: applications, idColumn: applications.application_id },
+  organization: { table: organizations, idColumn: organizations.organization_id },
+  client: { table: clients, idColumn: clients.client_id },
+  gateway: { table: gateways, idColumn: gateways.gateway_id },
 };
 
 export interface PgStoreOptions {
@@ -67,6 +117,7 @@ function bind(h: Handles, tenantId: string, root: Db, inTransaction: boolean): S
     }
   };
   const userStore = entityStore(userSpec, h, tenantId, transact);
+  const gatewayStore = entityStore(gatewaySpec, h, tenantId, transact);
   return {
     tenantId,
     users: {
@@ -77,8 +128,23 @@ function bind(h: Handles, tenantId: string, root: Db, inTransaction: boolean): S
       },
     },
     applications: entityStore(applicationSpec, h, tenantId, transact),
+    organizations: entityStore(organizationSpec, h, tenantId, transact),
+    clients: entityStore(clientSpec, h, tenantId, transact),
+    gateways: {
+      ...gatewayStore,
+      async getByEUI(eui) {
+        const [row] = await h.read.select({ id: gateways.gateway_id }).from(gateways)
+          .where(and(eq(gateways.tenant_id, tenantId), eq(gateways.gateway_eui, eui), isNull(gateways.deleted_at))).limit(1);
+        if (!row) throw errGatewayNotFoundByEUI({ eui: Buffer.from(eui).toString("hex").toUpperCase() });
+        return gatewayStore.get(row.id);
+      },
+    },
+    endDevices: endDeviceStore(h, tenantId, transact),
+    euiBlocks: euiBlockStore(tenantId, transact),
     memberships: membershipStore(h, tenantId, entityTables),
     apiKeys: apiKeyStore(h, tenantId, transact),
+    accounts: accountSearchStore(h, tenantId),
+    bookmarks: bookmarkStore(h, tenantId, transact),
     async exists(entity, opts) {
       const query = existsQuery(entityTables, tenantId, entity, opts?.includeDeleted);
       return query ? (await rows(h.read, query)).length > 0 : false;

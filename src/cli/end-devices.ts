@@ -1,0 +1,138 @@
+// The `end-devices` command group (the Identity Server's part of end devices):
+// EndDeviceRegistry (create, get, list, update, delete) and
+// EndDeviceRegistrySearch (`search`). Devices are named by <application-id>
+// <device-id>; DevEUI and JoinEUI are hex on input and output.
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
+import { EndDeviceRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
+import type { ParsedArgs, PositionalSpec } from "./args.js";
+import { group, rpc, type CommandTree } from "./client.js";
+import {
+  attributesFlag,
+  euiField,
+  field,
+  fieldMaskExclusive,
+  fieldMaskFlags,
+  pagination,
+  paginationFlags,
+  readMask,
+  settableFlags,
+  settableValues,
+  str,
+  versionField,
+  type Settable,
+} from "./flags.js";
+import { hexContains, searchFlags, searchValues } from "./search.js";
+
+const applicationId: PositionalSpec = { name: "application-id", description: "ID of the application" };
+const deviceId: PositionalSpec = { name: "device-id", description: "ID of the end device" };
+const applicationIds = (a: ParsedArgs) => ({ applicationId: a.arg("application-id") });
+const deviceIds = (a: ParsedArgs) => ({ applicationIds: applicationIds(a), deviceId: a.arg("device-id") });
+
+/** Fields returned by `get`, `list` and `search` without --field-mask / --all. */
+export const END_DEVICE_DEFAULT_FIELDS = ["name", "description"] as const;
+/** What the Identity Server holds of an end device: --all reads these. */
+const IS_FIELDS = [
+  "name", "description", "attributes", "version_ids", "service_profile_id", "network_server_address", "application_server_address",
+  "join_server_address", "locations", "picture", "claim_authentication_code", "activated_at", "last_seen_at", "serial_number",
+  "lora_alliance_profile_ids", "ids", "created_at", "updated_at",
+];
+const NOT_HELD = EndDeviceSchema.fields.map((f) => f.name).filter((n) => !IS_FIELDS.includes(n));
+
+/** Flag → settable end device field, for both create and update, in usage order. */
+const SETTABLE: Readonly<Record<string, Settable>> = {
+  name: field(str("name"), "name", "name"),
+  description: field(str("description"), "description", "description"),
+  attributes: field(attributesFlag, "attributes", "attributes"),
+  "brand-id": versionField("brandId", "brand ID (version identifiers)"),
+  "model-id": versionField("modelId", "model ID (version identifiers)"),
+  "hardware-version": versionField("hardwareVersion", "hardware version"),
+  "firmware-version": versionField("firmwareVersion", "firmware version"),
+  "band-id": versionField("bandId", "band ID"),
+  "service-profile-id": field(str("service profile ID"), "service_profile_id", "serviceProfileId"),
+  "network-server-address": field(str("Network Server address"), "network_server_address", "networkServerAddress"),
+  "application-server-address": field(str("Application Server address"), "application_server_address", "applicationServerAddress"),
+  "join-server-address": field(str("Join Server address"), "join_server_address", "joinServerAddress"),
+  "serial-number": field(str("serial number"), "serial_number", "serialNumber"),
+};
+/** Identifiers set at creation only. */
+const IDENTIFIERS: Readonly<Record<string, Settable>> = {
+  "dev-eui": euiField("devEui", "DevEUI"),
+  "join-eui": euiField("joinEui", "JoinEUI (AppEUI)"),
+};
+
+type EndDeviceInit = MessageInitShape<typeof EndDeviceSchema>;
+const mask = (a: ParsedArgs) => readMask(a, EndDeviceSchema, END_DEVICE_DEFAULT_FIELDS, NOT_HELD);
+
+export const endDevices: CommandTree = group("end-devices", "Manage end devices (the Identity Server's part)", [
+  rpc({
+    name: "create",
+    summary: "Register an end device in an application",
+    positionals: [applicationId, deviceId],
+    flags: { ...settableFlags(IDENTIFIERS), ...settableFlags(SETTABLE) },
+    method: EndDeviceRegistry.method.create,
+    request: (a) => ({ endDevice: settableValues(a, { ...IDENTIFIERS, ...SETTABLE }, { ids: deviceIds(a) }).message as EndDeviceInit }),
+  }),
+  rpc({
+    name: "get",
+    summary: `Get an end device (default fields: ${END_DEVICE_DEFAULT_FIELDS.join(", ")})`,
+    positionals: [applicationId, deviceId],
+    flags: fieldMaskFlags,
+    exclusive: fieldMaskExclusive,
+    method: EndDeviceRegistry.method.get,
+    request: (a) => ({ endDeviceIds: deviceIds(a), fieldMask: mask(a) }),
+  }),
+  rpc({
+    name: "list",
+    summary: "List the end devices of an application",
+    positionals: [applicationId],
+    flags: { ...paginationFlags, ...fieldMaskFlags },
+    exclusive: fieldMaskExclusive,
+    list: true,
+    method: EndDeviceRegistry.method.list,
+    request: (a) => ({ applicationIds: applicationIds(a), ...pagination(a), fieldMask: mask(a) }),
+  }),
+  rpc({
+    name: "update",
+    summary: "Change an end device (field mask = the flags given)",
+    positionals: [applicationId, deviceId],
+    flags: settableFlags(SETTABLE),
+    requireAny: Object.keys(SETTABLE),
+    method: EndDeviceRegistry.method.update,
+    request: (a) => {
+      const { message, paths } = settableValues(a, SETTABLE, { ids: deviceIds(a) });
+      return { endDevice: message as EndDeviceInit, fieldMask: { paths } };
+    },
+  }),
+  rpc({
+    name: "delete",
+    summary: "Delete an end device",
+    positionals: [applicationId, deviceId],
+    method: EndDeviceRegistry.method.delete,
+    request: deviceIds,
+  }),
+  rpc({
+    name: "search",
+    summary: "Search the end devices of an application",
+    positionals: [applicationId],
+    flags: {
+      ...searchFlags,
+      "dev-eui-contains": hexContains("DevEUI"),
+      "join-eui-contains": hexContains("JoinEUI"),
+      ...paginationFlags,
+      ...fieldMaskFlags,
+    },
+    exclusive: fieldMaskExclusive,
+    list: true,
+    method: EndDeviceRegistrySearch.method.searchEndDevices,
+    request: (a) => ({
+      applicationIds: applicationIds(a),
+      ...searchValues(a),
+      devEuiContains: a.str("dev-eui-contains") ?? "",
+      joinEuiContains: a.str("join-eui-contains") ?? "",
+      ...pagination(a),
+      fieldMask: mask(a),
+    }),
+  }),
+]);

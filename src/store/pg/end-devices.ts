@@ -1,0 +1,191 @@
+// End devices: rows keyed by (application, device), hard-deleted, with the
+// JoinEUI + DevEUI pair unique among them. Not the generic EntityStore: no soft
+// delete, no memberships of its own. Message fields map to columns through the
+// shared row codec; the identifiers are columns of their own.
+import { create } from "@bufbuild/protobuf";
+import { and, asc, count, desc as descOrder, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { EndDeviceIdentifiersSchema } from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { EndDeviceSchema, type EndDevice } from "../../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { errEndDeviceEUIsTaken, errEndDeviceNotFound } from "../../errors/index.js";
+import { copyPaths, topLevelPaths } from "../../messages/fieldmask.js";
+import { euiHex } from "../../messages/eui.js";
+import type { EndDeviceFilter, EndDeviceStore, Page, PageOptions } from "../interfaces.js";
+import { rowCodec } from "./codec.js";
+import type { Handles } from "./handle.js";
+import { endDevices } from "./schema/index.js";
+import { hexOf, ilike, words } from "./search.js";
+import { isUniqueViolation, mapUniqueViolation } from "./violations.js";
+
+type Row = Record<string, unknown>;
+
+const identifierColumns = ["tenant_id", "application_id", "device_id", "dev_eui", "join_eui"];
+const columnNames = Object.keys(endDevices).filter((k) => typeof (endDevices as unknown as Row)[k] === "object");
+const codec = rowCodec<EndDevice>(EndDeviceSchema, columnNames, identifierColumns);
+const orderColumns: Record<string, PgColumn> = {
+  device_id: endDevices.device_id,
+  join_eui: endDevices.join_eui,
+  dev_eui: endDevices.dev_eui,
+  name: endDevices.name,
+  description: endDevices.description,
+  created_at: endDevices.created_at,
+  last_seen_at: endDevices.last_seen_at,
+};
+
+const bytes = (v: unknown) => (v ? new Uint8Array(v as Uint8Array) : undefined);
+const euiColumn = (eui: Uint8Array | undefined) => (eui?.length ? eui : null);
+
+function decode(row: Row): EndDevice {
+  const device = codec.decode(row);
+  device.ids = create(EndDeviceIdentifiersSchema, {
+    deviceId: row.device_id as string,
+    applicationIds: { applicationId: row.application_id as string },
+    devEui: bytes(row.dev_eui),
+    joinEui: bytes(row.join_eui),
+  });
+  return device;
+}
+
+function filterCondition(tenantId: string, f: EndDeviceFilter): SQL | undefined {
+  const t = endDevices;
+  const conditions: (SQL | undefined)[] = [eq(t.tenant_id, tenantId)];
+  if (f.applicationId !== undefined) conditions.push(eq(t.application_id, f.applicationId));
+  if (f.updatedSince) conditions.push(gt(t.updated_at, f.updatedSince));
+  if (f.query) {
+    conditions.push(or(ilike(t.device_id, f.query), ilike(hexOf(t.dev_eui), f.query), ilike(hexOf(t.join_eui), f.query), ilike(t.name, f.query), words(t.description, f.query)));
+  }
+  if (f.idContains) conditions.push(ilike(t.device_id, f.idContains));
+  if (f.nameContains) conditions.push(ilike(t.name, f.nameContains));
+  if (f.descriptionContains) conditions.push(words(t.description, f.descriptionContains));
+  for (const [key, value] of Object.entries(f.attributesContain ?? {})) conditions.push(ilike(sql`(${t.attributes} ->> ${key})`, value));
+  if (f.devEuiContains) conditions.push(ilike(hexOf(t.dev_eui), f.devEuiContains));
+  if (f.joinEuiContains) conditions.push(ilike(hexOf(t.join_eui), f.joinEuiContains));
+  return and(...conditions);
+}
+
+export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (h: Handles) => Promise<R>) => Promise<R>): EndDeviceStore {
+  const t = endDevices;
+  const byId = (applicationId: string, deviceId: string) => and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), eq(t.device_id, deviceId));
+  const notFound = (applicationId: string, deviceId: string) => errEndDeviceNotFound({ application_id: applicationId, device_id: deviceId });
+
+  const findByEUIs = async (joinEui: Uint8Array, devEui: Uint8Array) => {
+    const [row] = await h.read.select().from(t).where(and(eq(t.tenant_id, tenantId), eq(t.join_eui, joinEui), eq(t.dev_eui, devEui))).limit(1);
+    return row ? decode(row) : undefined;
+  };
+  const euisTaken = (device: EndDevice, holder?: EndDevice) =>
+    errEndDeviceEUIsTaken({
+      join_eui: euiHex(device.ids?.joinEui),
+      dev_eui: euiHex(device.ids?.devEui),
+      device_id: holder?.ids?.deviceId ?? "",
+      application_id: holder?.ids?.applicationIds?.applicationId ?? "",
+    });
+
+  return {
+    async create(device) {
+      const ids = device.ids!;
+      const joinEui = euiColumn(ids.joinEui);
+      const devEui = euiColumn(ids.devEui);
+      if (joinEui && devEui) {
+        const holder = await findByEUIs(joinEui, devEui);
+        if (holder) throw euisTaken(device, holder);
+      }
+      try {
+        const [row] = await h.primary
+          .insert(t)
+          .values({
+            ...codec.encode(device),
+            tenant_id: tenantId,
+            application_id: ids.applicationIds!.applicationId,
+            device_id: ids.deviceId,
+            join_eui: joinEui,
+            dev_eui: devEui,
+            created_at: sql`now()`,
+            updated_at: sql`now()`,
+          } as never)
+          .returning();
+        return decode(row as Row);
+      } catch (err) {
+        // Another device took the pair between the check and the insert.
+        if (isUniqueViolation(err) === "end_devices_eui_index") {
+          const holder = await findByEUIs(joinEui!, devEui!).catch(() => undefined);
+          throw euisTaken(device, holder);
+        }
+        mapUniqueViolation(err);
+      }
+    },
+
+    async get(applicationId, deviceId) {
+      const [row] = await h.read.select().from(t).where(byId(applicationId, deviceId)).limit(1);
+      if (!row) throw notFound(applicationId, deviceId);
+      return decode(row);
+    },
+
+    async getMany(applicationId, deviceIds) {
+      if (deviceIds.length === 0) return [];
+      const found = await h.read
+        .select()
+        .from(t)
+        .where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), inArray(t.device_id, [...deviceIds])))
+        .orderBy(asc(t.device_id));
+      return found.map(decode);
+    },
+
+    findByEUIs,
+
+    async find(filter, page: PageOptions) {
+      const where = filterCondition(tenantId, filter);
+      const descending = page.order?.startsWith("-") ?? false;
+      const dir = descending ? descOrder : asc;
+      const column = orderColumns[page.order?.replace(/^-/, "") ?? ""] ?? t.device_id;
+      // Across applications (cluster peers), devices are ordered within their application.
+      const order = [...(filter.applicationId === undefined ? [dir(t.application_id)] : []), dir(column), ...(column === t.device_id ? [] : [dir(t.device_id)])];
+      const [rowsOfPage, [total]] = await Promise.all([
+        h.read.select().from(t).where(where).orderBy(...order).limit(page.limit).offset((page.page - 1) * page.limit),
+        h.read.select({ n: count() }).from(t).where(where),
+      ]);
+      return { items: rowsOfPage.map(decode), total: Number(total?.n ?? 0) } satisfies Page<EndDevice>;
+    },
+
+    async count(applicationId) {
+      const [row] = await h.read.select({ n: count() }).from(t).where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId)));
+      return Number(row?.n ?? 0);
+    },
+
+    async update(applicationId, deviceId, device, paths) {
+      return transact(async (tx) => {
+        const [row] = await tx.primary.select().from(t).where(byId(applicationId, deviceId)).for("update");
+        if (!row) throw notFound(applicationId, deviceId);
+        const current = copyPaths(EndDeviceSchema, decode(row), device, paths);
+        const fields = [...topLevelPaths(paths)].filter((p) => codec.columns.has(p) && p !== "created_at" && p !== "updated_at");
+        const [updated] = await tx.primary
+          .update(t)
+          .set({ ...codec.encode(current, fields), updated_at: sql`now()` } as never)
+          .where(byId(applicationId, deviceId))
+          .returning();
+        return decode(updated as Row);
+      });
+    },
+
+    async updateLastSeen(updates) {
+      if (updates.length === 0) return;
+      await transact(async (tx) => {
+        for (const u of updates) {
+          await tx.primary
+            .update(t)
+            .set({ last_seen_at: u.lastSeenAt })
+            .where(and(byId(u.applicationId, u.deviceId), or(isNull(t.last_seen_at), lt(t.last_seen_at, u.lastSeenAt))));
+        }
+      });
+    },
+
+    async delete(applicationId, deviceId) {
+      const gone = await h.primary.delete(t).where(byId(applicationId, deviceId)).returning({ id: t.device_id });
+      if (gone.length === 0) throw notFound(applicationId, deviceId);
+    },
+
+    async deleteMany(applicationId, deviceIds) {
+      if (deviceIds.length === 0) return;
+      await h.primary.delete(t).where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), inArray(t.device_id, [...deviceIds])));
+    },
+  };
+}
