@@ -45,6 +45,7 @@ migrations: $(NPM_STAMP)
 
 bench: $(NPM_STAMP)
 	node --import tsx bench/application-get.ts
+	node --import tsx bench/end-device-list.ts
 
 ci: check-gen typecheck test test-postgres
 
