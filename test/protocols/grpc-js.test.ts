@@ -4,8 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { fromBinary } from "@bufbuild/protobuf";
-import { BinaryReader } from "@bufbuild/protobuf/wire";
+import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { startTestServer } from "../helpers/harness.js";
 
@@ -32,28 +31,11 @@ function call<T>(client: any, method: string, req: object, key?: string): Promis
   });
 }
 
-/** The ErrorDetails packed in the grpc-status-details-bin trailer (google.rpc.Status). */
+/** The ErrorDetails packed in the grpc-status-details-bin trailer (google.rpc.Status), decoded by connect's gRPC parser. */
 function errorDetails(err: grpc.ServiceError) {
   const bin = err.metadata.get("grpc-status-details-bin")[0] as Buffer;
-  const status = new BinaryReader(bin);
-  while (status.pos < status.len) {
-    const [field, wireType] = status.tag();
-    if (field !== 3) {
-      status.skip(wireType);
-      continue;
-    }
-    const any = new BinaryReader(status.bytes());
-    let typeUrl = "";
-    let value: Uint8Array = new Uint8Array();
-    while (any.pos < any.len) {
-      const [f, wt] = any.tag();
-      if (f === 1) typeUrl = any.string();
-      else if (f === 2) value = any.bytes();
-      else any.skip(wt);
-    }
-    if (typeUrl.endsWith("ttn.lorawan.v3.ErrorDetails")) return fromBinary(ErrorDetailsSchema, value);
-  }
-  return undefined;
+  const trailer = new Headers({ "grpc-status": String(err.code), "grpc-message": encodeURIComponent(err.details), "grpc-status-details-bin": bin.toString("base64") });
+  return findTrailerError(trailer)?.findDetails(ErrorDetailsSchema)[0];
 }
 
 test("unary call with metadata: Get an application", async () => {
