@@ -5,7 +5,7 @@ import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import type { Caller } from "../auth/caller.js";
 import type { RequestScope } from "../auth/scope.js";
 import { errGatewayNotFound, errInsufficientRights, errNoRights, errPermissionDenied } from "../errors/index.js";
-import type { EntityRef, Store } from "../store/interfaces.js";
+import type { EntityRef, MembershipChains, Store } from "../store/interfaces.js";
 import { implied, intersect, missing, potentialRights, rightByName, rightName, union, type EntityKind, type RightSet } from "./algebra.js";
 import { errorFor } from "./not-found.js";
 
@@ -61,19 +61,44 @@ async function computeRights(store: Store, caller: Caller, entity: EntityRef, op
   } else {
     const chains = await store.memberships.chains({ kind: holder.kind, id: holder.id }, entity, opts);
     if (!chains.exists) return missingEntity(caller, entity);
-    const viaMemberships = new Set<Right>();
-    if (chains.direct) for (const r of implied(chains.direct)) viaMemberships.add(r);
-    for (const c of chains.viaOrganizations) {
-      for (const r of intersect(implied(c.entityRights), implied(c.organizationRights))) viaMemberships.add(r);
-    }
-    // As §4.5 step 5: the chains ∩ the credential's own rights, not cut to the
-    // kind, so an owner holding RIGHT_ALL on an organization can grant RIGHT_ALL.
-    return union(intersect(viaMemberships, caller.credentialRights), universal);
+    return chainRights(caller, chains, universal);
   }
   // Without a membership lookup we still must not hand out rights on entities
   // that do not exist: admins learn it is missing, others see no rights.
   if (result.size > 0 && !(await store.exists(entity, opts))) return missingEntity(caller, entity);
   return result;
+}
+
+/** Membership-chain rights: §4.5 step 5, then the universal rights. */
+function chainRights(caller: Caller, chains: MembershipChains, universal: RightSet): Set<Right> {
+  const viaMemberships = new Set<Right>();
+  if (chains.direct) for (const r of implied(chains.direct)) viaMemberships.add(r);
+  for (const c of chains.viaOrganizations) {
+    for (const r of intersect(implied(c.entityRights), implied(c.organizationRights))) viaMemberships.add(r);
+  }
+  // The chains ∩ the credential's own rights, not cut to the kind, so an owner
+  // holding RIGHT_ALL on an organization can grant RIGHT_ALL.
+  return union(intersect(viaMemberships, caller.credentialRights), universal);
+}
+
+/**
+ * The caller's rights on each entity of a listed page, in one query: the same
+ * computation as `rightsOn` for entities known to exist, without the rights a
+ * gateway's public flags lend (listing only asks whether <KIND>_INFO is held).
+ */
+export async function rightsOnListed(scope: RequestScope, kind: EntityKind, ids: readonly string[]): Promise<Map<string, Set<Right>>> {
+  const caller = await scope.caller();
+  const potential = potentialRights[kind];
+  const universal = intersect(caller.universalRights, potential);
+  const credential = intersect(caller.credentialRights, potential);
+  const holder = caller.entity;
+  const out = new Map<string, Set<Right>>(ids.map((id) => [id, universal]));
+  if (credential.size === 0 || !holder) return out;
+  if (holder.kind === kind && out.has(holder.id)) out.set(holder.id, union(credential, universal));
+  if ((holder.kind !== "user" && holder.kind !== "organization") || kind === "user") return out;
+  const chains = await scope.store.memberships.chainsMany({ kind: holder.kind, id: holder.id }, kind, ids);
+  for (const [id, c] of chains) out.set(id, chainRights(caller, c, universal));
+  return out;
 }
 
 function missingEntity(caller: Caller, entity: EntityRef): Set<Right> {

@@ -11,7 +11,7 @@ import { errAdminsCreate, errApplicationHasDevices, errDevEUIIssuingNotEnabled, 
 import { euiFromBigInt, parseEUIPrefix, prefixEndCounter } from "../messages/eui.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
 import { allRightOf, rightByName } from "../rights/algebra.js";
-import { assertRights, requireRights, rightsOn } from "../rights/gate.js";
+import { assertRights, requireRights, rightsOn, rightsOnListed } from "../rights/gate.js";
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
@@ -112,14 +112,14 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       }
       const page = await scope.store.applications.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, applicationOrders), deleted: req.deleted, memberOf });
       setTotal(ctx, page.total);
-      // Entries the caller may not read in full are reduced to public fields.
-      const applications = await Promise.all(
-        page.items.map(async (app) => {
-          if (idsOnly) return applyReadMask(ApplicationSchema, app, []);
-          const have = await rightsOn(scope, { kind: "application", id: app.ids!.applicationId }, { includeDeleted: req.deleted });
-          return readableEntity("application", ApplicationSchema, app, paths, have.has(APPLICATION_INFO));
-        }),
-      );
+      // Entries the caller may not read in full are reduced to public fields
+      // (the rights on the whole page come from one query).
+      const listed = await rightsOnListed(scope, "application", page.items.map((app) => app.ids!.applicationId));
+      const applications = page.items.map((app) => {
+        if (idsOnly) return applyReadMask(ApplicationSchema, app, []);
+        const have = listed.get(app.ids!.applicationId)!;
+        return readableEntity("application", ApplicationSchema, app, paths, have.has(APPLICATION_INFO));
+      });
       return create(ApplicationsSchema, { applications });
     },
 

@@ -14,7 +14,7 @@ import { scopeOf, type RequestScope } from "../auth/scope.js";
 import { errAdminsCreate, errClaimAuthenticationCode, errGatewayEUITaken, errGatewayNotFound, errValidation } from "../errors/index.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
 import { allRightOf, rightByName } from "../rights/algebra.js";
-import { assertRights, requireRights, rightsOn } from "../rights/gate.js";
+import { assertRights, requireRights, rightsOn, rightsOnListed } from "../rights/gate.js";
 import { gatewaySecretFields, withoutGatewaySecrets, type GatewaySecrets } from "../secrets/gateway-secrets.js";
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
@@ -225,17 +225,17 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       const secretsAsked = touchesSecrets(paths);
       // Entries the caller may not read in full are reduced to public fields; secrets are
       // left out silently for callers without GATEWAY_READ_SECRETS.
-      const gateways = await Promise.all(
-        page.items.map(async (gateway) => {
-          if (idsOnly) return applyReadMask(GatewaySchema, gateway, []);
-          const have = await rightsOn(scope, { kind: "gateway", id: gateway.ids!.gatewayId }, { includeDeleted: req.deleted });
-          const full = have.has(GATEWAY_INFO);
-          let out = applyReadMask(GatewaySchema, gateway, full ? paths : paths.filter((p) => onlyPublic([p], publicGatewayFields)));
-          if (!full) out = publicSafe(out, gateway);
-          out = secretsAsked && have.has(GATEWAY_READ_SECRETS) ? deps.secrets.open(out) : withoutGatewaySecrets(out);
-          return withFrequencyPlanId(out);
-        }),
-      );
+      // The rights on the whole page come from one query.
+      const listed = await rightsOnListed(scope, "gateway", page.items.map((gateway) => gateway.ids!.gatewayId));
+      const gateways = page.items.map((gateway) => {
+        if (idsOnly) return applyReadMask(GatewaySchema, gateway, []);
+        const have = listed.get(gateway.ids!.gatewayId)!;
+        const full = have.has(GATEWAY_INFO);
+        let out = applyReadMask(GatewaySchema, gateway, full ? paths : paths.filter((p) => onlyPublic([p], publicGatewayFields)));
+        if (!full) out = publicSafe(out, gateway);
+        out = secretsAsked && have.has(GATEWAY_READ_SECRETS) ? deps.secrets.open(out) : withoutGatewaySecrets(out);
+        return withFrequencyPlanId(out);
+      });
       return create(GatewaysSchema, { gateways });
     },
 

@@ -13,7 +13,7 @@ import { scopeOf } from "../auth/scope.js";
 import { errAdminsCreate, errNestedOrganizations, errValidation } from "../errors/index.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
 import { RIGHT_ALL, rightByName } from "../rights/algebra.js";
-import { assertRights, requireRights, rightsOn } from "../rights/gate.js";
+import { assertRights, requireRights, rightsOn, rightsOnListed } from "../rights/gate.js";
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
@@ -104,14 +104,14 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       }
       const page = await scope.store.organizations.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, organizationOrders), deleted: req.deleted, memberOf });
       setTotal(ctx, page.total);
-      // Entries the caller may not read in full are reduced to public fields.
-      const organizations = await Promise.all(
-        page.items.map(async (org) => {
-          const have = await rightsOn(scope, { kind: "organization", id: org.ids!.organizationId }, { includeDeleted: req.deleted });
-          const visible = have.has(ORGANIZATION_INFO) ? paths : paths.filter((p) => onlyPublic([p], publicOrganizationFields));
-          return applyReadMask(OrganizationSchema, org, visible);
-        }),
-      );
+      // Entries the caller may not read in full are reduced to public fields
+      // (the rights on the whole page come from one query).
+      const listed = await rightsOnListed(scope, "organization", page.items.map((org) => org.ids!.organizationId));
+      const organizations = page.items.map((org) => {
+        const have = listed.get(org.ids!.organizationId)!;
+        const visible = have.has(ORGANIZATION_INFO) ? paths : paths.filter((p) => onlyPublic([p], publicOrganizationFields));
+        return applyReadMask(OrganizationSchema, org, visible);
+      });
       return create(OrganizationsSchema, { organizations });
     },
 

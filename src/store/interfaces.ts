@@ -183,6 +183,8 @@ export interface MembershipStore {
   all(entity: EntityRef): Promise<Membership[]>;
   delete(entity: EntityRef, account: AccountRef): Promise<void>;
   chains(account: AccountRef, entity: EntityRef, opts?: GetOptions): Promise<MembershipChains>;
+  /** `chains` for several entities of one kind in one query (entities known to exist, e.g. a listed page). */
+  chainsMany(account: AccountRef, kind: EntityKind, ids: readonly string[]): Promise<Map<string, MembershipChains>>;
 }
 
 export interface StoredAPIKey {
