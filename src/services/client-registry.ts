@@ -22,16 +22,13 @@ import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
+import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { checkRights } from "./shared/rights-of-kind.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
 
 const right = (name: string) => rightByName(name)!;
 const CLIENT_INFO = right("RIGHT_CLIENT_INFO");
-const publicClientFields = [
-  "name", "description", "redirect_uris", "logout_redirect_uris", "state", "skip_authorization", "endorsed", "grants", "rights",
-  "administrative_contact", "technical_contact",
-];
 const clientOrders = ["client_id", "name", "created_at"];
 /** Never in a read mask: the stored value is a hash. */
 const secretFields = ["secret"];
@@ -128,7 +125,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       const ref = clientRef(req.clientIds, "client_ids.client_id");
       const paths = readPaths(ClientSchema, req.fieldMask, secretFields);
       const have = await rightsOn(scope, ref);
-      if (!have.has(CLIENT_INFO) && !onlyPublic(paths, publicClientFields)) assertRights(ref, have, [CLIENT_INFO]);
+      if (!have.has(CLIENT_INFO) && !onlyPublic(paths, publicFields.client)) assertRights(ref, have, [CLIENT_INFO]);
       return applyReadMask(ClientSchema, withoutSecret(await scope.store.clients.get(ref.id)), paths);
     },
 
@@ -156,8 +153,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       const listed = await rightsOnListed(scope, "client", page.items.map((client) => client.ids!.clientId));
       const clients = page.items.map((client) => {
         const have = listed.get(client.ids!.clientId)!;
-        const visible = have.has(CLIENT_INFO) ? paths : paths.filter((p) => onlyPublic([p], publicClientFields));
-        return applyReadMask(ClientSchema, withoutSecret(client), visible);
+        return readableEntity("client", ClientSchema, withoutSecret(client), paths, have.has(CLIENT_INFO));
       });
       return create(ClientsSchema, { clients });
     },

@@ -21,6 +21,7 @@ import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
+import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
 
@@ -31,11 +32,6 @@ const GATEWAY_WRITE_SECRETS = right("RIGHT_GATEWAY_WRITE_SECRETS");
 const GATEWAY_SETTINGS_BASIC = right("RIGHT_GATEWAY_SETTINGS_BASIC");
 const GATEWAY_LINK = right("RIGHT_GATEWAY_LINK");
 
-/** What a caller without GATEWAY_INFO may read (§2.3), reduced further by `publicSafe`. */
-const publicGatewayFields = [
-  "name", "description", "frequency_plan_id", "frequency_plan_ids", "status_public", "gateway_server_address",
-  "location_public", "antennas", "lrfhss", "administrative_contact", "technical_contact",
-];
 const gatewayOrders = ["gateway_id", "gateway_eui", "name", "created_at"];
 
 // Host and port, with an optional scheme (`wss://host:8887`).
@@ -107,14 +103,6 @@ function withFrequencyPlanId(gateway: Gateway): Gateway {
 
 const touchesSecrets = (paths: readonly string[]) => [...topLevelPaths(paths)].some((p) => (gatewaySecretFields as readonly string[]).includes(p));
 
-/** The public view of a masked gateway: no server address unless the status is public, no antenna locations unless the location is. */
-function publicSafe(masked: Gateway, full: Gateway): Gateway {
-  if (!full.statusPublic) masked.gatewayServerAddress = "";
-  if (!full.locationPublic) masked.antennas = masked.antennas.map((a) => ({ ...a, location: undefined }));
-  if (masked.lrfhss) masked.lrfhss = { ...masked.lrfhss };
-  return masked;
-}
-
 /** Adds to `gateway_eui_taken` the gateway that holds the EUI (the store names only the EUI). */
 async function euiOwnerOnClash<T>(scope: RequestScope, eui: Uint8Array | undefined, call: () => Promise<T>): Promise<T> {
   try {
@@ -174,7 +162,7 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       const paths = withFrequencyPlans(readPaths(GatewaySchema, req.fieldMask));
       const have = await rightsOn(scope, ref);
       const publicOnly = !have.has(GATEWAY_INFO);
-      if (publicOnly && !onlyPublic(paths, publicGatewayFields)) assertRights(ref, have, [GATEWAY_INFO]);
+      if (publicOnly && !onlyPublic(paths, publicFields.gateway)) assertRights(ref, have, [GATEWAY_INFO]);
       if (touchesSecrets(paths)) assertRights(ref, have, [GATEWAY_READ_SECRETS]);
       const caller = await scope.caller();
       const gateway = await scope.store.gateways.get(ref.id).catch((err: unknown) => {
@@ -182,9 +170,7 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
         if (publicOnly && !caller.isAdmin && errGatewayNotFound.is(err)) assertRights(ref, new Set(), [GATEWAY_INFO]);
         throw err;
       });
-      let out = applyReadMask(GatewaySchema, gateway, paths);
-      if (publicOnly) out = publicSafe(out, gateway);
-      return withFrequencyPlanId(deps.secrets.open(out));
+      return withFrequencyPlanId(deps.secrets.open(readableEntity("gateway", GatewaySchema, gateway, paths, !publicOnly)));
     },
 
     async getIdentifiersForEUI(req, ctx) {
@@ -230,9 +216,7 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       const gateways = page.items.map((gateway) => {
         if (idsOnly) return applyReadMask(GatewaySchema, gateway, []);
         const have = listed.get(gateway.ids!.gatewayId)!;
-        const full = have.has(GATEWAY_INFO);
-        let out = applyReadMask(GatewaySchema, gateway, full ? paths : paths.filter((p) => onlyPublic([p], publicGatewayFields)));
-        if (!full) out = publicSafe(out, gateway);
+        let out = readableEntity("gateway", GatewaySchema, gateway, paths, have.has(GATEWAY_INFO));
         out = secretsAsked && have.has(GATEWAY_READ_SECRETS) ? deps.secrets.open(out) : withoutGatewaySecrets(out);
         return withFrequencyPlanId(out);
       });

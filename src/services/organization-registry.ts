@@ -19,12 +19,12 @@ import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
+import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
 
 const right = (name: string) => rightByName(name)!;
 const ORGANIZATION_INFO = right("RIGHT_ORGANIZATION_INFO");
-const publicOrganizationFields = ["name", "administrative_contact", "technical_contact"];
 const organizationOrders = ["organization_id", "name", "created_at"];
 
 const organizationRules: Record<string, Check[]> = {
@@ -81,7 +81,7 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       const ref = organizationRef(req.organizationIds, "organization_ids.organization_id");
       const paths = readPaths(OrganizationSchema, req.fieldMask);
       const have = await rightsOn(scope, ref);
-      if (!have.has(ORGANIZATION_INFO) && !onlyPublic(paths, publicOrganizationFields)) assertRights(ref, have, [ORGANIZATION_INFO]);
+      if (!have.has(ORGANIZATION_INFO) && !onlyPublic(paths, publicFields.organization)) assertRights(ref, have, [ORGANIZATION_INFO]);
       return applyReadMask(OrganizationSchema, await scope.store.organizations.get(ref.id), paths);
     },
 
@@ -109,8 +109,7 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       const listed = await rightsOnListed(scope, "organization", page.items.map((org) => org.ids!.organizationId));
       const organizations = page.items.map((org) => {
         const have = listed.get(org.ids!.organizationId)!;
-        const visible = have.has(ORGANIZATION_INFO) ? paths : paths.filter((p) => onlyPublic([p], publicOrganizationFields));
-        return applyReadMask(OrganizationSchema, org, visible);
+        return readableEntity("organization", OrganizationSchema, org, paths, have.has(ORGANIZATION_INFO));
       });
       return create(OrganizationsSchema, { organizations });
     },
