@@ -267,7 +267,10 @@ test("applications: find with pagination, order, deleted and memberOf (direct an
   const s = createPgStore({ primary: db.db, tenantId: tid });
   await s.users.create(newUser("fay"));
   await s.users.create(newUser("gus"));
-  for (const [id, name] of [["app-c", "x1"], ["app-a", "x3"], ["app-b", "x2"], ["app-d", "x0"]]) await s.applications.create(newApp(id!, { name }));
+  for (const [id, name] of [["app-c", "x1"], ["app-a", "x3"], ["app-b", "x2"], ["app-d", "x0"]]) {
+    await s.applications.create(newApp(id!, { name }));
+    await new Promise((resolve) => setTimeout(resolve, 3)); // distinct milliseconds: decoded timestamps have no finer precision
+  }
   await s.memberships.set(appRef("app-a"), userRef("fay"), [R("RIGHT_APPLICATION_ALL")]);
   await s.memberships.set(appRef("app-b"), userRef("gus"), [R("RIGHT_APPLICATION_ALL")]);
   // gus is a member of an organization that collaborates on app-c.
@@ -280,8 +283,12 @@ test("applications: find with pagination, order, deleted and memberOf (direct an
   assert.is(all.total, 4);
   assert.equal((await s.applications.find(page(2, 1, "name"))).items.map((x) => x.name), ["x0", "x1"]);
   assert.equal((await s.applications.find(page(2, 2, "-name"))).items.map((x) => x.name), ["x1", "x0"]);
-  assert.equal((await s.applications.find(page(10, 1, "created_at"))).items.map((x) => x.ids?.applicationId), ["app-c", "app-a", "app-b", "app-d"]);
-  assert.equal((await s.applications.find(page(10, 1, "-created_at"))).items.map((x) => x.ids?.applicationId), ["app-d", "app-b", "app-a", "app-c"]);
+  // Ordered by the stored created_at, ties by ID (the clock may not advance between two inserts).
+  const byCreation = [...all.items]
+    .sort((x, y) => Number(x.createdAt!.seconds - y.createdAt!.seconds) || x.createdAt!.nanos - y.createdAt!.nanos || x.ids!.applicationId.localeCompare(y.ids!.applicationId))
+    .map((x) => x.ids?.applicationId);
+  assert.equal((await s.applications.find(page(10, 1, "created_at"))).items.map((x) => x.ids?.applicationId), byCreation);
+  assert.equal((await s.applications.find(page(10, 1, "-created_at"))).items.map((x) => x.ids?.applicationId), [...byCreation].reverse());
   assert.equal((await s.applications.find(page(10, 1, "-application_id"))).items.map((x) => x.ids?.applicationId), ["app-d", "app-c", "app-b", "app-a"]);
 
   const fay = await s.applications.find({ ...page(), memberOf: userRef("fay") });
