@@ -8,14 +8,19 @@ import { createRouterTransport } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { scopeInterceptor } from "./auth/interceptor.js";
 import { createPasswordHasher } from "./auth/passwords.js";
+import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
 import type { Config } from "./config/index.js";
+import { createEmails, type EmailService } from "./email/index.js";
 import { errorInterceptor } from "./errors/interceptor.js";
 import { createGateway } from "./gateway/index.js";
 import type { Logger } from "./log.js";
 import { policyInterceptor } from "./rights/policy.js";
+import { createOAuthHttp } from "./oauth/http.js";
+import { oauthCore } from "./oauth/core/index.js";
 import { withSpecGrpcMessage } from "./server/grpc-message.js";
 import { listen, type Listener } from "./server/listener.js";
 import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js";
+import { endDeviceSecrets as endDeviceSecretsOf } from "./secrets/end-device-secrets.js";
 import { parseKeyVault, staticKeyVault } from "./secrets/key-vault.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
 import type { HealthState } from "./services/health.js";
@@ -43,6 +48,8 @@ export interface RunningServer {
   httpsAddress?: string;
   grpcsAddress?: string;
   store: Store;
+  /** The server's e-mail: `queue` through its worker (tests trigger mail with it). */
+  emails: EmailService;
   /** Drains: health turns NOT_SERVING, listeners stop accepting, running requests finish. */
   close(): Promise<void>;
 }
@@ -65,6 +72,11 @@ export async function openStore(config: Config, tenantId = defaultTenant): Promi
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { config, log } = opts;
   const now = opts.now ?? (() => new Date());
+  // Before the database too: an end device key ID that the key vault lacks fails the start (key_vault).
+  const endDeviceSecrets = endDeviceSecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.endDevices.encryptionKeyId);
+  if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
+  // Before the database: a bad e-mail option or template override fails the start with nothing to clean up.
+  const emails = await createEmails({ config, log, now });
   const { store, databases } = opts.database
     ? { store: createPgStore({ primary: opts.database.db, tenantId: opts.tenantId ?? defaultTenant }), databases: [] }
     : await openStore(config, opts.tenantId);
@@ -73,12 +85,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const health: HealthState = { serving: true, draining: new Promise<void>((resolve) => (drain = resolve)) };
 
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
-  const routes = registerRoutes({ hasher, health, gatewaySecrets });
-  const interceptors = [errorInterceptor(log), scopeInterceptor({ config, store, now }), policyInterceptor()];
+  const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets });
+  const interceptors = [errorInterceptor(log), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createRouterTransport(routes, { router: { interceptors } });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
+  // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API.
+  const oauth = createOAuthHttp({ config, store, now, log, emails, core: oauthCore, hasher, transport, tenantId: store.tenantId });
 
+  const blobs = blobHandler(blobStoreOf(config), (err) => log.error({ err }, "reading a blob failed"));
   const fallback = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
     const path = (req.url ?? "/").split("?", 1)[0];
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
@@ -86,7 +101,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.end(health.serving ? "ok\n" : "draining\n");
       return;
     }
-    gateway(req, res)
+    if (path.startsWith(blobPathPrefix)) {
+      // Pictures as static files from the local blob directory (GET/HEAD only, never a listing).
+      blobs(req, res).catch((err: unknown) => {
+        log.error({ err }, "serving a blob failed");
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
+    oauth
+      .serve(req, res)
+      .then((handled) => handled || (path.startsWith("/api/") && !oauth.sessionCredential(req, res)) || gateway(req, res))
       .then((handled) => {
         if (!handled) {
           res.writeHead(404, { "content-type": "text/plain" });
@@ -121,21 +147,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const httpsAddress = await bind(config.http.listenTls, true);
     const grpcsAddress = await bind(config.grpc.listenTls, true);
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
+    emails.start(store);
     return {
       httpAddress,
       grpcAddress,
       httpsAddress,
       grpcsAddress,
       store,
+      emails,
       async close() {
         health.serving = false;
         drain();
         await Promise.all(listeners.map((l) => l.close()));
+        await emails.close(); // the send under way finishes; the rest stays queued for the next start
         await Promise.all(databases.map((d) => d.close()));
       },
     };
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close(0)));
+    await emails.close();
     await Promise.all(databases.map((d) => d.close()));
     throw err;
   }

@@ -6,22 +6,29 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { AuthInfoResponseSchema, type AuthInfoResponse } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
 
+import type { OAuthAccessToken } from "../../gen/ttn/lorawan/v3/oauth_pb.js";
 import { RightsSchema, type APIKey, type Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import type { User, UserSession } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import {
-  errAPIKeyExpired, errAPIKeyNotFound, errInvalidAuthorization, errInvalidClusterKey, errUnauthenticated,
-  errUnsupportedAuthorization, errUserRejected, errUserRequested, errUserSuspended,
+  errAPIKeyExpired, errAPIKeyNotFound, errInvalidAuthorization, errInvalidClusterKey, errOAuthClientRejected, errOAuthClientSuspended,
+  errTokenExpired, errTokenNotFound, errUnauthenticated, errUnsupportedAuthorization, errUserRejected, errUserRequested,
+  errUserSessionNotFound, errUserSuspended,
 } from "../errors/index.js";
-import { adminRights, clusterRights, implied, intersect, rightByName, sorted, type RightSet } from "../rights/algebra.js";
+import { adminRights, clusterRights, implied, intersect, RIGHT_ALL, rightByName, sorted, type RightSet } from "../rights/algebra.js";
 import type { EntityRef, Store, StoredAPIKey } from "../store/interfaces.js";
 import { constantTimeEqual, verifySecret } from "./secrets.js";
 import { parseToken, TokenType } from "./tokens.js";
 import { entityIdentifiers } from "./identifiers.js";
 
 export interface Caller {
-  method: "none" | "api_key" | "cluster";
+  method: "none" | "api_key" | "cluster" | "oauth_access_token" | "user_session";
   /** The holder of the credential. */
   entity?: EntityRef;
   apiKey?: APIKey;
+  /** The OAuth access token presented, without secrets, its rights as restricted. */
+  accessToken?: OAuthAccessToken;
+  /** The login session presented (`ONZW4.<session_id>.<secret>`), without secret. */
+  session?: UserSession;
   /** What the credential itself allows (implied), after state restrictions. */
   credentialRights: RightSet;
   /** Rights on every entity: admins' and cluster peers'. */
@@ -40,6 +47,8 @@ export interface AuthenticateDeps {
   clusterKeys: readonly Buffer[];
   adminRightsAll: boolean;
   now: () => Date;
+  /** `is.user-registration.contact-info-validation.required`: unvalidated users are restricted. */
+  validationRequired?: boolean;
 }
 
 export async function authenticate(header: string | null, deps: AuthenticateDeps): Promise<Caller> {
@@ -50,6 +59,8 @@ export async function authenticate(header: string | null, deps: AuthenticateDeps
   if (scheme === "clusterkey") return clusterCaller(value, deps);
   if (scheme !== "bearer") throw errUnsupportedAuthorization();
   const token = parseToken(value);
+  if (token.type === TokenType.AccessToken) return accessTokenCaller(token.id, token.secret, deps);
+  if (token.type === TokenType.SessionToken) return sessionCaller(token.id, token.secret, deps);
   if (token.type !== TokenType.APIKey) throw errUnsupportedAuthorization();
   const stored = await deps.store.apiKeys.lookup(token.id);
   if (!stored || stored.user?.deleted) throw errAPIKeyNotFound();
@@ -71,6 +82,10 @@ const restrictions: Partial<Record<State, { rights: RightSet; warning: string }>
   [State.REJECTED]: { rights: named("RIGHT_USER_INFO", "RIGHT_USER_DELETE"), warning: "Restricted rights after account rejection" },
   [State.SUSPENDED]: { rights: named("RIGHT_USER_INFO"), warning: "Restricted rights after account suspension" },
 };
+// Until the primary e-mail address is validated (when the network requires it):
+// the user may still read and change their account, request a validation
+// e-mail (USER_SETTINGS_BASIC) and delete the account. Admins are exempt.
+const unvalidated = { rights: named("RIGHT_USER_INFO", "RIGHT_USER_SETTINGS_BASIC", "RIGHT_USER_DELETE"), warning: "Restricted rights until email address validated" };
 
 function apiKeyCaller(stored: StoredAPIKey, deps: AuthenticateDeps): Caller {
   let rights: RightSet = implied(stored.key.rights);
@@ -83,21 +98,84 @@ function apiKeyCaller(stored: StoredAPIKey, deps: AuthenticateDeps): Caller {
     isAdmin: false,
   };
   if (stored.user) {
-    const { state, stateDescription } = stored.user;
-    caller.userState = { state, description: stateDescription };
-    const restriction = restrictions[state];
-    if (restriction) {
-      rights = intersect(rights, restriction.rights);
-      caller.warning = stateDescription ? `${restriction.warning}: ${stateDescription}` : restriction.warning;
-    }
-    caller.credentialRights = rights;
+    rights = restrictByUser(caller, stored.user, rights, deps);
     // AuthInfo reports the key's rights as restricted, as the stack does.
     caller.apiKey = { ...caller.apiKey!, rights: sorted(rights) };
-    if (state === State.APPROVED && stored.user.admin) {
-      caller.isAdmin = true;
-      caller.universalRights = intersect(adminRights(deps.adminRightsAll), rights);
-    }
   }
+  return caller;
+}
+
+type UserFacts = Pick<User, "admin" | "state" | "stateDescription" | "primaryEmailAddressValidatedAt">;
+
+/**
+ * Applies the holder's user state to a user credential (API key, OAuth token,
+ * session): restricted rights and the warning, and admin universal rights,
+ * never beyond the credential's own. Returns the credential's rights as restricted.
+ */
+function restrictByUser(caller: Caller, user: UserFacts, credential: RightSet, deps: AuthenticateDeps): RightSet {
+  let rights = credential;
+  const { state, stateDescription } = user;
+  caller.userState = { state, description: stateDescription };
+  const restriction = restrictions[state];
+  if (restriction) {
+    rights = intersect(rights, restriction.rights);
+    caller.warning = stateDescription ? `${restriction.warning}: ${stateDescription}` : restriction.warning;
+  }
+  if (deps.validationRequired && !user.admin && !user.primaryEmailAddressValidatedAt) {
+    rights = intersect(rights, unvalidated.rights);
+    caller.warning ??= unvalidated.warning;
+  }
+  caller.credentialRights = rights;
+  if (state === State.APPROVED && user.admin) {
+    caller.isAdmin = true;
+    caller.universalRights = intersect(adminRights(deps.adminRightsAll), rights);
+  }
+  return rights;
+}
+
+/**
+ * `MFRWG.<id>.<secret>`: an OAuth access token acts for its user with the
+ * token's rights, cut to what its client may still have (a client's rights
+ * can shrink after the token was issued), then restricted by the user's state.
+ * Rights on other entities are further cut by the user's memberships in the
+ * rights gate, so a token never carries more than client ∩ user ∩ granted.
+ */
+async function accessTokenCaller(id: string, secret: string, deps: AuthenticateDeps): Promise<Caller> {
+  const stored = await deps.store.oauth.lookupToken(id);
+  if (!stored?.user || stored.user.deleted || !stored.client || stored.client.deleted) throw errTokenNotFound();
+  if (!verifySecret(secret, stored.accessTokenHash)) throw errInvalidAuthorization();
+  if (!stored.token.expiresAt || timestampDate(stored.token.expiresAt) <= deps.now()) throw errTokenExpired();
+  if (stored.client.state === State.REJECTED) throw errOAuthClientRejected({ description: stored.client.stateDescription });
+  if (stored.client.state === State.SUSPENDED) throw errOAuthClientSuspended({ description: stored.client.stateDescription });
+  const granted = intersect(implied(stored.token.rights), implied(stored.client.rights));
+  const caller: Caller = {
+    method: "oauth_access_token",
+    entity: { kind: "user", id: stored.token.userIds!.userId },
+    credentialRights: granted,
+    universalRights: new Set(),
+    isAdmin: false,
+  };
+  const rights = restrictByUser(caller, stored.user, granted, deps);
+  caller.accessToken = { ...stored.token, accessToken: "", refreshToken: "", rights: sorted(rights) };
+  return caller;
+}
+
+/**
+ * `ONZW4.<session_id>.<secret>`: a login session of the OAuth pages acts for
+ * its user with all rights. Unlike the stack, the user's state restricts them
+ * as it does for keys and tokens.
+ */
+async function sessionCaller(id: string, secret: string, deps: AuthenticateDeps): Promise<Caller> {
+  const session = await deps.store.sessions.verify(id, secret, deps.now()).catch((err: unknown) => {
+    if (errUserSessionNotFound.is(err)) throw errTokenNotFound();
+    throw err;
+  });
+  const userId = session.userIds!.userId;
+  const user = await deps.store.users.get(userId).catch(() => undefined);
+  if (!user) throw errTokenNotFound();
+  const caller: Caller = { method: "user_session", entity: { kind: "user", id: userId }, credentialRights: new Set(), universalRights: new Set(), isAdmin: false };
+  restrictByUser(caller, user, implied([RIGHT_ALL]), deps);
+  caller.session = { ...session, sessionSecret: "" };
   return caller;
 }
 
@@ -122,6 +200,8 @@ export function toAuthInfo(caller: Caller): AuthInfoResponse {
       value: { $typeName: "ttn.lorawan.v3.AuthInfoResponse.APIKeyAccess", apiKey: caller.apiKey, entityIds: entityIdentifiers(caller.entity) },
     };
   }
+  if (caller.method === "oauth_access_token" && caller.accessToken) info.accessMethod = { case: "oauthAccessToken", value: caller.accessToken };
+  if (caller.method === "user_session" && caller.session) info.accessMethod = { case: "userSession", value: caller.session };
   if (caller.universalRights.size > 0) info.universalRights = create(RightsSchema, { rights: sorted(caller.universalRights) as Right[] });
   return info;
 }

@@ -3,6 +3,8 @@
 // when the caller's rights are restricted.
 import type { Interceptor } from "@connectrpc/connect";
 import type { Config } from "../config/index.js";
+import type { Emails } from "../email/api.js";
+import type { Logger } from "../log.js";
 import type { Store } from "../store/interfaces.js";
 import { authenticate } from "./caller.js";
 import { scopeKey, type RequestScope } from "./scope.js";
@@ -11,6 +13,8 @@ export interface ScopeDeps {
   config: Config;
   store: Store;
   now: () => Date;
+  emails: Emails;
+  log: Logger;
 }
 
 export function scopeInterceptor(deps: ScopeDeps): Interceptor {
@@ -22,9 +26,11 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
       config: deps.config,
       store: deps.store,
       now: deps.now,
+      emails: deps.emails,
+      log: deps.log,
       rights: new Map(),
       caller: () =>
-        (caller ??= authenticate(header, { store: deps.store, clusterKeys, adminRightsAll: deps.config.is.adminRights.all, now: deps.now })),
+        (caller ??= authenticate(header, { store: deps.store, clusterKeys, adminRightsAll: deps.config.is.adminRights.all, now: deps.now, validationRequired: deps.config.is.userRegistration.contactInfoValidation.required })),
     };
     req.contextValues.set(scopeKey, scope);
     const res = await next(req);

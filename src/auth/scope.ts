@@ -4,6 +4,8 @@
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import type { Config } from "../config/index.js";
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import type { Emails } from "../email/api.js";
+import type { Logger } from "../log.js";
 import type { Store } from "../store/interfaces.js";
 import type { Caller } from "./caller.js";
 
@@ -11,6 +13,10 @@ export interface RequestScope {
   readonly config: Config;
   readonly store: Store;
   readonly now: () => Date;
+  /** E-mail through the outbox (see email/api.ts). */
+  readonly emails: Emails;
+  /** For what must not fail the request but must not vanish either (e.g. notifications). */
+  readonly log: Logger;
   caller(): Promise<Caller>;
   /** Rights of the caller by entity key; filled by the rights gate. */
   readonly rights: Map<string, Promise<Set<Right>>>;

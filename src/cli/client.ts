@@ -8,11 +8,13 @@ import { ConnectError, type Interceptor, type Transport } from "@connectrpc/conn
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { file_ttn_lorawan_v3_application } from "../../gen/ttn/lorawan/v3/application_pb.js";
 import { file_ttn_lorawan_v3_application_services } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
+import { file_ttn_lorawan_v3_client } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import { file_ttn_lorawan_v3_contact_info } from "../../gen/ttn/lorawan/v3/contact_info_pb.js";
 import { file_ttn_lorawan_v3_enums } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { ErrorDetailsSchema, file_ttn_lorawan_v3_error } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { file_ttn_lorawan_v3_identifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { file_ttn_lorawan_v3_identityserver } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
+import { file_ttn_lorawan_v3_notification_service } from "../../gen/ttn/lorawan/v3/notification_service_pb.js";
 import { file_ttn_lorawan_v3_picture } from "../../gen/ttn/lorawan/v3/picture_pb.js";
 import { file_ttn_lorawan_v3_rights } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { file_ttn_lorawan_v3_user } from "../../gen/ttn/lorawan/v3/user_pb.js";
@@ -24,6 +26,8 @@ import type { CommandSpec, GlobalArgs, GroupSpec, ParsedArgs } from "./args.js";
 export interface RequestContext {
   /** All of standard input, as text. */
   readStdin(): Promise<string>;
+  /** The user ID of the API key's holder (EntityAccess.AuthInfo), for commands defaulting to "me". */
+  callerUserId?(): Promise<string | undefined>;
 }
 
 /** A leaf command: how to parse it (CommandSpec) and which RPC it makes. */
@@ -87,11 +91,13 @@ export async function call(transport: Transport, command: RpcCommand, args: Pars
 const registry = createRegistry(
   file_ttn_lorawan_v3_application,
   file_ttn_lorawan_v3_application_services,
+  file_ttn_lorawan_v3_client,
   file_ttn_lorawan_v3_contact_info,
   file_ttn_lorawan_v3_enums,
   file_ttn_lorawan_v3_error,
   file_ttn_lorawan_v3_identifiers,
   file_ttn_lorawan_v3_identityserver,
+  file_ttn_lorawan_v3_notification_service,
   file_ttn_lorawan_v3_picture,
   file_ttn_lorawan_v3_rights,
   file_ttn_lorawan_v3_user,

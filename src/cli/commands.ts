@@ -2,11 +2,13 @@
 // server-wide commands `auth-info` (EntityAccess.AuthInfo) and
 // `is-configuration` (Is.GetConfiguration).
 import { EntityAccess, Is } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
+import { contactInfo } from "./account-flows.js";
 import { applications } from "./applications.js";
 import { group, rpc, type CommandTree } from "./client.js";
 import { clients } from "./clients.js";
 import { endDevices } from "./end-devices.js";
 import { gateways } from "./gateways.js";
+import { notifications } from "./notifications.js";
 import { organizations } from "./organizations.js";
 import { search } from "./search.js";
 import { users } from "./users.js";
@@ -19,6 +21,8 @@ export const commands: CommandTree = group("", "Command-line client for the LoRa
   clients,
   endDevices,
   search,
+  notifications,
+  contactInfo,
   rpc({
     name: "auth-info",
     summary: "Show what the credentials give access to",

@@ -3,6 +3,7 @@
 // 0 = response JSON on stdout; 1 = RPC error JSON on stderr; 2 = usage error
 // (from the parser, or from a request builder checking flags together).
 import { commandUsage, parse, UsageError } from "./args.js";
+import { EntityAccess } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { call, createTransport, errorJson } from "./client.js";
 import { commands } from "./commands.js";
 
@@ -27,7 +28,13 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
   }
   const { command, args } = parsed;
   try {
-    const res = await call(createTransport(args.global), command, args, { readStdin: io.readStdin });
+    const transport = createTransport(args.global);
+    const callerUserId = async () => {
+      const info = await transport.unary(EntityAccess.method.authInfo, undefined, undefined, undefined, {});
+      const ids = info.message.accessMethod.case === "apiKey" ? info.message.accessMethod.value.entityIds?.ids : undefined;
+      return ids?.case === "userIds" ? ids.value.userId : undefined;
+    };
+    const res = await call(transport, command, args, { readStdin: io.readStdin, callerUserId });
     await io.stdout(res.json);
     if (command.list && res.total !== undefined) await io.stderr(`total: ${res.total}`);
     return 0;

@@ -1,6 +1,9 @@
 // The `users` command group: UserRegistry (create, get, list, update, delete,
 // restore, purge, update-password), plus `users api-keys` (api-keys.ts) and
-// `users bookmarks` (UserBookmarkRegistry).
+// `users bookmarks` (UserBookmarkRegistry), `users invitations` and
+// `users email-validation` (account-flows.ts), `users temporary-password`,
+// `users create-login-token` and `users sessions` (account-access.ts), and
+// `users oauth` (oauth.ts).
 import { StateSchema, type State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { UserSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { UserAccess, UserBookmarkRegistry, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
@@ -8,7 +11,10 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { EntityIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { UsageError, type ParsedArgs, type PositionalSpec } from "./args.js";
 import { apiKeyCommands } from "./api-keys.js";
+import { loginTokenCommand, sessionCommands, temporaryPasswordCommand } from "./account-access.js";
+import { emailValidationCommands, invitationCommands } from "./account-flows.js";
 import { group, rpc, type CommandTree } from "./client.js";
+import { userOAuthCommands } from "./oauth.js";
 import { entityRef, idsOf, lifecycleCommands, wrappedIds } from "./entity.js";
 import { fieldMaskExclusive, fieldMaskFlags, pagination, paginationFlags, readMask, str, updateMask } from "./flags.js";
 
@@ -68,6 +74,7 @@ export const users: CommandTree = group("users", "Manage users", [
       "password-stdin": { type: { kind: "boolean" }, description: "read the password from standard input" },
       name: str("display name"),
       description: str("description"),
+      "invitation-token": str("invitation token (when registration needs an invitation)"),
     },
     exclusive: [["password", "password-stdin"]],
     method: UserRegistry.method.create,
@@ -79,6 +86,7 @@ export const users: CommandTree = group("users", "Manage users", [
         name: a.str("name") ?? "",
         description: a.str("description") ?? "",
       },
+      invitationToken: a.str("invitation-token") ?? "",
     }),
   }),
   rpc({
@@ -154,6 +162,11 @@ export const users: CommandTree = group("users", "Manage users", [
     update: UserAccess.method.updateAPIKey,
     delete: UserAccess.method.deleteAPIKey,
   }),
+  invitationCommands,
+  emailValidationCommands,
+  temporaryPasswordCommand,
+  loginTokenCommand,
+  sessionCommands,
   group("bookmarks", "Manage a user's bookmarks of entities", [
     rpc({
       name: "create",
@@ -188,4 +201,5 @@ export const users: CommandTree = group("users", "Manage users", [
       request: (a) => ({ ...wrappedIds(user, a), entityIds: bookmarkedEntity(a) }),
     }),
   ]),
+  userOAuthCommands,
 ]);

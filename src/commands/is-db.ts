@@ -16,6 +16,7 @@ import { RIGHT_ALL } from "../rights/algebra.js";
 import { openStore } from "../server.js";
 import { checks, check } from "../services/shared/validate.js";
 import { UsageError } from "./usage.js";
+import { createOAuthClient, createOAuthClientUsage } from "./create-oauth-client.js";
 
 export const isDbUsage = `Usage: identity-server is-db <command> [options]
 
@@ -23,7 +24,8 @@ Commands:
   migrate              apply pending database migrations
   init                 create the schema (same as migrate on a new database)
   create-admin-user    --id ID --email EMAIL (--password PW | --password-stdin) [--name NAME] [--api-key]
-                       create an approved admin user; with --api-key also print an API key with all rights`;
+                       create an approved admin user; with --api-key also print an API key with all rights
+${createOAuthClientUsage}`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -43,6 +45,8 @@ export async function isDb(config: Config, args: string[], out: (line: string) =
     }
     case "create-admin-user":
       return createAdminUser(config, rest, out);
+    case "create-oauth-client":
+      return createOAuthClient(config, rest, out);
     default:
       throw new UsageError(command ? `unknown is-db command ${JSON.stringify(command)}` : "missing is-db command", isDbUsage);
   }

@@ -424,6 +424,8 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
   });
   const keyId = config.is.gateways.encryptionKeyId;
   if (keyId && !vaultIds.includes(keyId)) fail("is.gateways.encryption-key-id", `no key \`${keyId}\` in key-vault.static`);
+  const deviceKeyId = config.is.endDevices.encryptionKeyId;
+  if (deviceKeyId && !vaultIds.includes(deviceKeyId)) fail("is.end-devices.encryption-key-id", `no key \`${deviceKeyId}\` in key-vault.static`);
 
   const block = config.is.devEuiBlock;
   if (block.enabled || block.prefix) {

@@ -88,6 +88,22 @@ export const errInsufficientBatchRights = defineError(IS, "insufficient_rights",
 export const errKeyVault = defineError("pkg/crypto/cryptoutil", "key_vault", "key `{key_id}` unusable: {reason}", Code.Internal);
 export const errDecryptSecret = defineError("pkg/crypto/cryptoutil", "decrypt", "could not decrypt a value sealed with key `{key_id}`", Code.Internal);
 
+// Account flows: registration policies, e-mail (contact info) validation, invitations.
+export const errInvitationTokenRequired = defineError(IS, "invitation_token_required", "invitation token required", Code.InvalidArgument);
+export const errInvitationNotFound = defineError(STORE, "invitation_not_found", "invitation not found", Code.NotFound);
+export const errInvitationExpired = defineError(STORE, "invitation_expired", "invitation expired", Code.FailedPrecondition);
+export const errInvitationAlreadyUsed = defineError(STORE, "invitation_already_used", "invitation already used", Code.FailedPrecondition);
+export const errInvitationAlreadySent = defineError(STORE, "invitation_already_sent", "an invitation to `{email}` was already sent", Code.AlreadyExists);
+export const errNoInviteRights = defineError(IS, "no_invite_rights", "no rights to send invitations", Code.PermissionDenied);
+export const errValidationRequestForbidden = defineError(IS, "validation_request_forbidden", "a validation was requested recently; retry after {retry_interval}", Code.PermissionDenied);
+export const errValidationTokenNotFound = defineError(STORE, "validation_token_not_found", "validation token not found", Code.NotFound);
+export const errValidationTokenExpired = defineError(STORE, "validation_token_expired", "validation token expired", Code.FailedPrecondition);
+export const errValidationTokenAlreadyUsed = defineError(STORE, "validation_token_already_used", "validation token already used", Code.FailedPrecondition);
+export const errValidationAddressChanged = defineError(IS, "validation_address_changed", "`{address}` is no longer the user's primary e-mail address", Code.FailedPrecondition);
+export const errNoValidationNeeded = defineError(IS, "no_validation_needed", "no validation needed: the contact info is already validated", Code.FailedPrecondition);
+export const errValidationsAlreadySent = defineError(IS, "validations_already_sent", "validations were sent recently; retry after {retry_interval}", Code.AlreadyExists);
+export const errNoContactInfo = defineError(IS, "no_contact_info", "`{entity_id}` has no contact info to validate", Code.FailedPrecondition);
+
 // Transport and gateway.
 export const errRouteNotFound = defineError("pkg/webhandlers", "route_not_found", "route `{route}` not found", Code.NotFound);
 export const errMethodNotAllowed = defineError("pkg/webhandlers", "method_not_allowed", "method `{method}` not allowed on `{route}`", Code.Unimplemented);
@@ -96,3 +112,79 @@ export const errBodyTooLarge = defineError("pkg/webhandlers", "body_too_large", 
 export const errRequest = defineError("pkg/rpcmiddleware", "request", "invalid request: {reason}", Code.InvalidArgument);
 export const errInternal = defineError(IS, "internal", "internal error", Code.Internal);
 export const errUnavailable = defineError(IS, "unavailable", "service unavailable: {reason}", Code.Unavailable);
+
+// Account flows: temporary passwords, login tokens (magic links), login sessions.
+export const errTemporaryPasswordStillValid = defineError(IS, "temporary_password_still_valid", "the previous temporary password is still valid", Code.InvalidArgument);
+export const errLoginTokensDisabled = defineError(IS, "login_tokens_disabled", "login tokens are disabled", Code.InvalidArgument);
+export const errLoginTokensStillValid = defineError(IS, "login_tokens_still_valid", "previous login tokens are still valid", Code.AlreadyExists);
+export const errLoginTokenNotFound = defineError(STORE, "login_token_not_found", "login token not found", Code.NotFound);
+export const errLoginTokenExpired = defineError(STORE, "login_token_expired", "login token expired", Code.FailedPrecondition);
+export const errLoginTokenAlreadyUsed = defineError(STORE, "login_token_already_used", "login token already used", Code.FailedPrecondition);
+// Single sign-on: authentication providers and the links of users to them.
+export const errAuthenticationProviderNotFound = defineError(STORE, "authentication_provider_not_found", "authentication provider `{provider_id}` not found", Code.NotFound);
+export const errExternalUserNotFound = defineError(STORE, "external_user_not_found", "external user `{external_id}` of authentication provider `{provider_id}` not found", Code.NotFound);
+export const errUserNotLinked = defineError(STORE, "user_not_linked", "user `{user_id}` is not linked to authentication provider `{provider_id}`", Code.NotFound);
+export const errExternalUserTaken = defineError(STORE, "external_user_taken", "external user `{external_id}` of authentication provider `{provider_id}` is already linked", Code.AlreadyExists);
+export const errUserAlreadyLinked = defineError(STORE, "user_already_linked", "user `{user_id}` is already linked to authentication provider `{provider_id}`", Code.AlreadyExists);
+export const errUnverifiedEmail = defineError("pkg/account/oidc", "unverified_email", "email not verified", Code.PermissionDenied);
+export const errUserSessionNotFound = defineError(STORE, "user_session_not_found", "session `{session_id}` not found", Code.NotFound);
+export const errUserSessionExpired = defineError(IS, "session_expired", "session expired", Code.Unauthenticated);
+export const errCredentialsLoginDisabled = defineError(IS, "credentials_login_disabled", "login with user ID and password is disabled; use single sign-on", Code.PermissionDenied);
+
+// Entity limits (Enterprise `*_limit` fields): creating one more than the owner's limit allows.
+// FailedPrecondition (HTTP 400), not ResourceExhausted (429): retrying does not help until the
+// owner holds fewer or an admin raises the limit.
+const limitReached = (name: string, what: string) =>
+  defineError(IS, `${name}_limit_reached`, `the {owner_kind} \`{owner_id}\` has reached its limit of {limit} ${what}`, Code.FailedPrecondition);
+export const errApplicationLimitReached = limitReached("application", "applications");
+export const errClientLimitReached = limitReached("client", "OAuth clients");
+export const errGatewayLimitReached = limitReached("gateway", "gateways");
+export const errOrganizationLimitReached = limitReached("organization", "organizations");
+export const errEndDeviceLimitReached = limitReached("end_device", "end devices");
+
+// Pictures (profile pictures and end device pictures, src/pictures).
+export const errProfilePictureUploadsDisabled = defineError(IS, "profile_picture_uploads_disabled", "profile picture uploads are disabled", Code.InvalidArgument);
+export const errEndDevicePictureUploadsDisabled = defineError(IS, "end_device_picture_uploads_disabled", "end device picture uploads are disabled", Code.InvalidArgument);
+export const errInvalidPicture = defineError("pkg/picture", "invalid_picture", "invalid picture in `{field}`: {reason}", Code.InvalidArgument);
+
+// Notifications.
+export const errNoReceiverUserIDs = defineError(IS, "no_receiver_user_ids", "no receiver user IDs", Code.FailedPrecondition);
+
+// OAuth protocol (src/oauth/core, OAuthAuthorizationRegistry): authorization and token endpoints, tokens as credentials.
+const OAUTH = "pkg/oauth";
+export const errClientNotApproved = defineError(OAUTH, "client_not_approved", "OAuth client `{client_id}` is not approved", Code.PermissionDenied);
+export const errClientRejected = defineError(OAUTH, "client_rejected", "OAuth client `{client_id}` was rejected", Code.PermissionDenied);
+export const errClientSuspended = defineError(OAUTH, "client_suspended", "OAuth client `{client_id}` is suspended", Code.PermissionDenied);
+export const errClientMissingGrant = defineError(OAUTH, "client_missing_grant", "OAuth client `{client_id}` does not have the `{grant}` grant", Code.PermissionDenied);
+export const errInvalidRedirectURI = defineError(OAUTH, "invalid_redirect_uri", "redirect URI `{redirect_uri}` is not registered for the client", Code.PermissionDenied);
+export const errUnsupportedResponseType = defineError(OAUTH, "unsupported_response_type", "response type `{response_type}` is not supported; use `code`", Code.Unimplemented);
+export const errOAuthInvalidRequest = defineError(OAUTH, "invalid_request", "invalid request: {reason}", Code.InvalidArgument);
+export const errMissingGrantType = defineError(OAUTH, "missing_grant_type", "missing grant type", Code.InvalidArgument);
+export const errInvalidGrantType = defineError(OAUTH, "invalid_grant_type", "invalid grant type `{grant_type}`", Code.InvalidArgument);
+export const errMissingAuthorizationCode = defineError(OAUTH, "missing_authorization_code", "missing authorization code", Code.InvalidArgument);
+export const errMissingRefreshToken = defineError(OAUTH, "missing_refresh_token", "missing refresh token", Code.InvalidArgument);
+export const errMissingClientID = defineError(OAUTH, "missing_client_id", "missing client ID", Code.InvalidArgument);
+export const errMissingClientSecret = defineError(OAUTH, "missing_client_secret", "missing client secret", Code.InvalidArgument);
+export const errInvalidGrant = defineError(OAUTH, "invalid_grant", "invalid, expired or revoked authorization code or refresh token", Code.PermissionDenied);
+// The stack's name for it, space included.
+export const errInvalidClient = defineError(OAUTH, "invalid client", "invalid client credentials", Code.PermissionDenied);
+export const errMissingAccessTokenID = defineError(OAUTH, "missing_param_access_token_id", "missing parameter `access_token_id`", Code.PermissionDenied);
+export const errInvalidLogoutRedirectURI = defineError(OAUTH, "invalid_logout_redirect_uri", "logout redirect URI `{redirect_uri}` is not registered for the client", Code.PermissionDenied);
+export const errTokenNotFound = defineError(IS, "token_not_found", "token not found", Code.Unauthenticated);
+export const errTokenExpired = defineError(IS, "token_expired", "token expired", Code.Unauthenticated);
+export const errOAuthClientRejected = defineError(IS, "oauth_client_rejected", "OAuth client was rejected: {description}", Code.PermissionDenied);
+export const errOAuthClientSuspended = defineError(IS, "oauth_client_suspended", "OAuth client was suspended: {description}", Code.PermissionDenied);
+export const errAccessTokenMismatch = defineError(IS, "access_token_mismatch", "access token ID does not match the caller's user and client", Code.PermissionDenied);
+export const errAuthorizationNotFound = defineError(STORE, "authorization_not_found", "authorization of client `{client_id}` by user `{user_id}` not found", Code.NotFound);
+export const errAccessTokenNotFound = defineError(STORE, "access_token_not_found", "access token `{access_token_id}` not found", Code.NotFound);
+
+// OAuth pages and their JSON API (src/oauth/ui, src/oauth/http.ts): login, sessions, CSRF, throttling.
+export const errMissingUserID = defineError("pkg/account", "missing_user_id", "missing user ID", Code.InvalidArgument);
+export const errMissingPassword = defineError("pkg/account", "missing_password", "missing password", Code.InvalidArgument);
+export const errMissingLoginToken = defineError("pkg/account", "missing_token", "missing login token", Code.InvalidArgument);
+export const errNoUserIDPasswordMatch = defineError("pkg/account/session", "no_user_id_password_match", "incorrect password or user ID", Code.InvalidArgument);
+export const errNotAuthenticated = defineError("pkg/account", "not_authenticated", "not authenticated", Code.Unauthenticated);
+export const errPasswordConfirmation = defineError("pkg/account", "password_confirmation", "the two passwords differ", Code.InvalidArgument);
+export const errInvalidCSRFToken = defineError("pkg/webmiddleware", "invalid_csrf_token", "invalid CSRF token", Code.PermissionDenied);
+export const errLoginRateLimited = defineError("pkg/ratelimit", "rate_limited", "too many failed logins; retry in {retry_after} seconds", Code.ResourceExhausted);
+export const errPageNotFound = defineError("pkg/account", "page_not_found", "page `{path}` not found", Code.NotFound);

@@ -1,6 +1,7 @@
 // Reading and writing one field of a message by descriptor, including oneof
 // members (which live under the oneof's property as {case, value}).
 import { clone, type DescField, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { isWrapperDesc } from "@bufbuild/protobuf/wkt";
 
 type Obj = Record<string, unknown>;
 interface OneofValue { case: string | undefined; value?: unknown }
@@ -23,6 +24,8 @@ export function copyValue(field: DescField, value: unknown): unknown {
   if (value === undefined) return undefined;
   switch (field.fieldKind) {
     case "message":
+      // Singular wrapper fields (google.protobuf.UInt64Value...) hold the unboxed scalar.
+      if (isWrapperDesc(field.message)) return value;
       return clone(field.message, value as Message);
     case "list":
       return field.listKind === "message"

@@ -110,6 +110,7 @@ export function adminRights(allRights: boolean): Set<Right> {
 }
 
 /** What other stack components get with a cluster key: read and info rights. */
-export const clusterRights: RightSet = new Set(all.filter((r) => /_(READ|INFO)$/.test(rightName(r))));
+// Single sign-on administration is for admins only, never for peers.
+export const clusterRights: RightSet = new Set(all.filter((r) => /_(READ|INFO)$/.test(rightName(r)) && !/^RIGHT_(AUTHENTICATION_PROVIDER|EXTERNAL_USER)_/.test(rightName(r))));
 
 export const allRights: RightSet = new Set(all);

@@ -15,6 +15,9 @@ export const methodPolicies: Readonly<Record<string, Policy>> = {
   // Self-registration, and changing a password by proving the old one.
   "ttn.lorawan.v3.UserRegistry/Create": "public",
   "ttn.lorawan.v3.UserRegistry/UpdatePassword": "public",
+  // Password reset and login tokens: the secret goes only to the user's e-mail address.
+  "ttn.lorawan.v3.UserRegistry/CreateTemporaryPassword": "public",
+  "ttn.lorawan.v3.UserAccess/CreateLoginToken": "public",
   "ttn.lorawan.v3.UserRegistry/Get": "authenticated",
   "ttn.lorawan.v3.UserRegistry/List": "authenticated",
   "ttn.lorawan.v3.UserRegistry/Update": "authenticated",
@@ -114,6 +117,24 @@ export const methodPolicies: Readonly<Record<string, Policy>> = {
   "ttn.lorawan.v3.UserBookmarkRegistry/List": "authenticated",
   "ttn.lorawan.v3.UserBookmarkRegistry/Delete": "authenticated",
   "ttn.lorawan.v3.UserBookmarkRegistry/BatchDelete": "authenticated",
+  // Create: cluster keys only (checked by the handler).
+  "ttn.lorawan.v3.NotificationService/Create": "authenticated",
+  "ttn.lorawan.v3.NotificationService/List": "authenticated",
+  "ttn.lorawan.v3.NotificationService/UpdateStatus": "authenticated",
+  // E-mail (contact info) validation: the e-mailed ID and token are the credential.
+  "ttn.lorawan.v3.EmailValidationRegistry/RequestValidation": "authenticated",
+  "ttn.lorawan.v3.EmailValidationRegistry/Validate": "public",
+  "ttn.lorawan.v3.ContactInfoRegistry/RequestValidation": "authenticated",
+  "ttn.lorawan.v3.ContactInfoRegistry/Validate": "public",
+  "ttn.lorawan.v3.UserInvitationRegistry/Send": "authenticated",
+  "ttn.lorawan.v3.UserInvitationRegistry/List": "authenticated",
+  "ttn.lorawan.v3.UserInvitationRegistry/Delete": "authenticated",
+  "ttn.lorawan.v3.UserSessionRegistry/List": "authenticated",
+  "ttn.lorawan.v3.UserSessionRegistry/Delete": "authenticated",
+  "ttn.lorawan.v3.OAuthAuthorizationRegistry/List": "authenticated",
+  "ttn.lorawan.v3.OAuthAuthorizationRegistry/ListTokens": "authenticated",
+  "ttn.lorawan.v3.OAuthAuthorizationRegistry/Delete": "authenticated",
+  "ttn.lorawan.v3.OAuthAuthorizationRegistry/DeleteToken": "authenticated",
 };
 
 export function policyKey(method: { parent: { typeName: string }; name: string }): string {

@@ -9,7 +9,12 @@ import { EntityAccess, Is } from "../../gen/ttn/lorawan/v3/identityserver_pb.js"
 import { EndDeviceRegistrySearch, EntityRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
 import { GatewayAccess, GatewayBatchAccess, GatewayBatchRegistry, GatewayRegistry } from "../../gen/ttn/lorawan/v3/gateway_services_pb.js";
 import { OrganizationAccess, OrganizationRegistry } from "../../gen/ttn/lorawan/v3/organization_services_pb.js";
-import { UserAccess, UserBookmarkRegistry, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { UserAccess, UserBookmarkRegistry, UserRegistry, UserSessionRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { EmailValidationRegistry } from "../../gen/ttn/lorawan/v3/email_validation_pb.js";
+import { ContactInfoRegistry } from "../../gen/ttn/lorawan/v3/contact_info_pb.js";
+import { UserInvitationRegistry as UserInvitations } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { NotificationService } from "../../gen/ttn/lorawan/v3/notification_service_pb.js";
+import { OAuthAuthorizationRegistry } from "../../gen/ttn/lorawan/v3/oauth_services_pb.js";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import type { PasswordHasher } from "../auth/passwords.js";
 import { applicationAccess } from "../services/application-access.js";
@@ -24,6 +29,7 @@ import { gatewayAccess } from "../services/gateway-access.js";
 import { gatewayBatchAccess, gatewayBatchRegistry } from "../services/gateway-batch.js";
 import { gatewayRegistry } from "../services/gateway-registry.js";
 import type { GatewaySecrets } from "../secrets/gateway-secrets.js";
+import type { EndDeviceSecrets } from "../secrets/end-device-secrets.js";
 import { healthService, type HealthState } from "../services/health.js";
 import { isService } from "../services/is.js";
 import { organizationAccess } from "../services/organization-access.js";
@@ -32,11 +38,17 @@ import { userAccess } from "../services/user-access.js";
 import { userRegistry } from "../services/user-registry.js";
 import { entityRegistrySearch } from "../services/entity-search.js";
 import { userBookmarkRegistry } from "../services/user-bookmarks.js";
+import { notificationService } from "../services/notification-service.js";
+import { emailValidationRegistry } from "../services/email-validation.js";
+import { contactInfoRegistry } from "../services/contact-info.js";
+import { userInvitationRegistry } from "../services/user-invitations.js";
+import { userSessionRegistry } from "../services/user-sessions.js";
+import { oauthAuthorizationRegistry } from "../services/oauth-authorizations.js";
 
 /** The ttn.lorawan.v3 services, in the order they are registered. */
-export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry];
+export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry, NotificationService, UserSessionRegistry, EmailValidationRegistry, ContactInfoRegistry, UserInvitations, OAuthAuthorizationRegistry];
 
-export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState; gatewaySecrets: GatewaySecrets }) {
+export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState; gatewaySecrets: GatewaySecrets; endDeviceSecrets: EndDeviceSecrets }) {
   return (router: ConnectRouter) => {
     router.service(Is, isService());
     router.service(EntityAccess, entityAccess());
@@ -52,11 +64,17 @@ export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthSta
     router.service(GatewayAccess, gatewayAccess());
     router.service(GatewayBatchRegistry, gatewayBatchRegistry());
     router.service(GatewayBatchAccess, gatewayBatchAccess());
-    router.service(EndDeviceRegistry, endDeviceRegistry());
-    router.service(EndDeviceBatchRegistry, endDeviceBatchRegistry());
-    router.service(EndDeviceRegistrySearch, endDeviceRegistrySearch());
+    router.service(EndDeviceRegistry, endDeviceRegistry({ secrets: deps.endDeviceSecrets }));
+    router.service(EndDeviceBatchRegistry, endDeviceBatchRegistry({ secrets: deps.endDeviceSecrets }));
+    router.service(EndDeviceRegistrySearch, endDeviceRegistrySearch({ secrets: deps.endDeviceSecrets }));
     router.service(EntityRegistrySearch, entityRegistrySearch());
     router.service(UserBookmarkRegistry, userBookmarkRegistry());
+    router.service(NotificationService, notificationService());
+    router.service(UserSessionRegistry, userSessionRegistry());
+    router.service(EmailValidationRegistry, emailValidationRegistry());
+    router.service(ContactInfoRegistry, contactInfoRegistry());
+    router.service(UserInvitations, userInvitationRegistry());
+    router.service(OAuthAuthorizationRegistry, oauthAuthorizationRegistry());
     router.service(Health, healthService(deps.health, apiServices.map((s) => s.typeName)));
   };
 }

@@ -16,6 +16,7 @@ import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
+import { assertBelowLimit, assertLimitUpdate, initialLimits } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
@@ -74,7 +75,9 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       checkPaths("application.", app as unknown as Record<string, unknown>, applicationRules);
       defaultContacts(app, collaborator);
       app.devEuiCounter = 0;
+      initialLimits("application", app, scope.config, caller.isAdmin);
       return scope.store.transact(async (tx) => {
+        await assertBelowLimit(tx, collaborator, "application");
         const created = await tx.applications.create(app);
         await tx.memberships.set(ref, collaborator, [allRightOf("application")]);
         return created;
@@ -132,8 +135,10 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       // A path that may not be updated must be empty in the request (§3.1 "Set" RPCs).
       if (app.devEuiCounter !== 0) throw errNonZeroPath({ path: "dev_eui_counter" });
       const top = topLevelPaths(paths);
+      const caller = await scope.caller();
+      assertLimitUpdate("application", top, caller.isAdmin);
       checkPaths("application.", app as unknown as Record<string, unknown>, applicationRules, top);
-      await checkContacts(scope.store, ref, app, top, await scope.caller(), scope.config.is.collaboratorRights.setOthersAsContacts);
+      await checkContacts(scope.store, ref, app, top, caller, scope.config.is.collaboratorRights.setOthersAsContacts);
       const updated: Application = await scope.store.applications.update(ref.id, app, paths);
       return applyReadMask(ApplicationSchema, updated, paths);
     },

@@ -15,12 +15,14 @@ import type { PasswordHasher } from "../auth/passwords.js";
 import { base32 } from "../auth/tokens.js";
 import { errAdminsCreate, errUpdateAdminField, errValidation } from "../errors/index.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
+import { clientRequested, entityStateChanged } from "../notifications/hooks.js";
 import { allRightOf, rightByName } from "../rights/algebra.js";
 import { assertRights, requireRights, rightsOn, rightsOnListed } from "../rights/gate.js";
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
+import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
@@ -88,6 +90,8 @@ const lifecycle = lifecycleHandlers({
   kind: "client",
   store: (store) => store.clients,
   deleteRight: rightByName("RIGHT_CLIENT_DELETE")!,
+  // Its consents and tokens go with the client (and never pass to a later client of the same ID).
+  onRemove: (tx, id) => tx.oauth.deleteAll({ clientId: id }),
 });
 
 export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<typeof ClientRegistry> {
@@ -112,10 +116,12 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
         Object.assign(client, { state: State.REQUESTED, stateDescription: "admin approval required", skipAuthorization: false, endorsed: false });
       }
       const created = await scope.store.transact(async (tx) => {
+        await assertBelowLimit(tx, collaborator, "client");
         const stored = await tx.clients.create(client);
         await tx.memberships.set(ref, collaborator, [allRightOf("client")]);
         return stored;
       });
+      if (!caller.isAdmin) await clientRequested(scope, created, req.collaborator!);
       return { ...created, secret };
     },
 
@@ -180,6 +186,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       // A new secret is stored hashed like the first one (the stack stores it in plain text here).
       if (top.has("secret")) client.secret = await deps.hasher.hash(client.secret);
       const updated = await scope.store.clients.update(ref.id, client, [...paths, ...extra]);
+      if (top.has("state")) await entityStateChanged(scope, ref, updated.state, updated.stateDescription);
       return applyReadMask(ClientSchema, withoutSecret(updated), paths.filter((p) => !secretFields.includes(p)));
     },
 

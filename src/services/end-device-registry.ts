@@ -9,14 +9,19 @@ import { EndDeviceSchema, EndDevicesSchema, type EndDevice } from "../../gen/ttn
 import { EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
 import { EndDeviceIdentifiersSchema, type EndDeviceIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { requireAuthenticated } from "../auth/caller.js";
+import type { Config } from "../config/index.js";
 import { scopeOf, type RequestScope } from "../auth/scope.js";
 import { errAddressMismatch, errEndDeviceNotFound, errFieldMaskPaths, errPermissionDenied, errValidation } from "../errors/index.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
+import { savePicture } from "../pictures/index.js";
+import { deviceUid, pictureOwner, removeDevicePictures, showDevicePicture } from "../pictures/owners.js";
 import { rightByName } from "../rights/algebra.js";
 import { requireRights } from "../rights/gate.js";
+import type { EndDeviceSecrets } from "../secrets/end-device-secrets.js";
 import type { EntityRef } from "../store/interfaces.js";
 import { applicationRef } from "./application-registry.js";
 import { assertAllowedID } from "./shared/blocklist.js";
+import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { check, checkPaths, checks, ID3, type Check } from "./shared/validate.js";
@@ -50,7 +55,12 @@ function allowedPaths(mask: FieldMask | undefined, allowed: readonly string[]): 
 
 /** The validated paths of a read mask (empty: identifiers and timestamps only). */
 export const deviceReadPaths = (mask: FieldMask | undefined) => allowedPaths(mask, readablePaths);
-export const showDevice = (device: EndDevice, paths: readonly string[]) => applyReadMask(EndDeviceSchema, device, paths);
+/**
+ * The device as clients see it: the masked paths, its picture as URLs, and a
+ * claim code among them decrypted (callers hold APPLICATION_DEVICES_READ).
+ */
+export const showDevice = (config: Config, device: EndDevice, paths: readonly string[], secrets: EndDeviceSecrets) =>
+  secrets.open(applyReadMask(EndDeviceSchema, showDevicePicture(config, device), paths));
 
 // ---- validation ------------------------------------------------------------
 
@@ -115,7 +125,7 @@ async function checkAddresses(scope: RequestScope, applicationId: string, device
 
 // ---- the service -------------------------------------------------------------
 
-export function endDeviceRegistry(): ServiceImpl<typeof EndDeviceRegistry> {
+export function endDeviceRegistry(deps: { secrets: EndDeviceSecrets }): ServiceImpl<typeof EndDeviceRegistry> {
   return {
     async create(req, ctx) {
       const scope = scopeOf(ctx);
@@ -127,7 +137,16 @@ export function endDeviceRegistry(): ServiceImpl<typeof EndDeviceRegistry> {
       check("end_device.ids.join_eui", device.ids!.joinEui, eui);
       validateDevice(device);
       await checkAddresses(scope, app.id, device);
-      return scope.store.endDevices.create(device);
+      // An uploaded picture is stored as blobs first; they go again if the create fails.
+      const owner = pictureOwner(scope, "end_device", deviceUid(app.id, deviceId), "end_device.picture");
+      const created = await savePicture(owner, device.picture, undefined, (picture) => {
+        device.picture = picture;
+        return scope.store.transact(async (tx) => {
+          await assertBelowLimit(tx, app, "end_device");
+          return tx.endDevices.create(deps.secrets.seal(device));
+        });
+      });
+      return showDevicePicture(scope.config, deps.secrets.open(created));
     },
 
     async get(req, ctx) {
@@ -135,7 +154,7 @@ export function endDeviceRegistry(): ServiceImpl<typeof EndDeviceRegistry> {
       const { app, deviceId } = deviceRef(req.endDeviceIds, "end_device_ids");
       await requireRights(scope, app, DEVICES_READ);
       const paths = deviceReadPaths(req.fieldMask);
-      return showDevice(await scope.store.endDevices.get(app.id, deviceId), paths);
+      return showDevice(scope.config, await scope.store.endDevices.get(app.id, deviceId), paths, deps.secrets);
     },
 
     async getIdentifiersForEUIs(req, ctx) {
@@ -171,7 +190,7 @@ export function endDeviceRegistry(): ServiceImpl<typeof EndDeviceRegistry> {
       }
       const page = await scope.store.endDevices.find({ applicationId, updatedSince }, pageOptions(req, scope.config.is.pagination.defaultLimit, deviceOrders));
       setTotal(ctx, page.total);
-      return create(EndDevicesSchema, { endDevices: page.items.map((d) => showDevice(d, paths)) });
+      return create(EndDevicesSchema, { endDevices: page.items.map((d) => showDevice(scope.config, d, paths, deps.secrets)) });
     },
 
     async update(req, ctx) {
@@ -190,8 +209,20 @@ export function endDeviceRegistry(): ServiceImpl<typeof EndDeviceRegistry> {
       const top = topLevelPaths(paths);
       validateDevice(device, top);
       await checkAddresses(scope, app.id, device, top);
-      const updated = await scope.store.endDevices.update(app.id, deviceId, device, paths);
-      return showDevice(updated, paths);
+      const write = () => scope.store.endDevices.update(app.id, deviceId, deps.secrets.seal(device), paths);
+      // A new picture replaces the stored one; the old one's blobs go once the update has committed.
+      const updated = top.has("picture")
+        ? await savePicture(
+            pictureOwner(scope, "end_device", deviceUid(app.id, deviceId), "end_device.picture"),
+            device.picture,
+            (await scope.store.endDevices.get(app.id, deviceId)).picture,
+            (picture) => {
+              device.picture = picture;
+              return write();
+            },
+          )
+        : await write();
+      return showDevice(scope.config, updated, paths, deps.secrets);
     },
 
     async batchUpdateLastSeen(req, ctx) {
@@ -210,7 +241,10 @@ export function endDeviceRegistry(): ServiceImpl<typeof EndDeviceRegistry> {
       const scope = scopeOf(ctx);
       const { app, deviceId } = deviceRef(req, "");
       await requireRights(scope, app, DEVICES_WRITE);
+      const device = await scope.store.endDevices.get(app.id, deviceId);
       await scope.store.endDevices.delete(app.id, deviceId);
+      // End devices are hard-deleted: their picture's blobs go with them.
+      await removeDevicePictures(scope.config, device);
       return create(EmptySchema);
     },
   };

@@ -5,12 +5,13 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { EndDevicesSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { EndDeviceRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
 import { scopeOf } from "../auth/scope.js";
+import type { EndDeviceSecrets } from "../secrets/end-device-secrets.js";
 import { requireRights } from "../rights/gate.js";
 import { applicationRef } from "./application-registry.js";
 import { DEVICES_READ, deviceOrders, deviceReadPaths, showDevice } from "./end-device-registry.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 
-export function endDeviceRegistrySearch(): ServiceImpl<typeof EndDeviceRegistrySearch> {
+export function endDeviceRegistrySearch(deps: { secrets: EndDeviceSecrets }): ServiceImpl<typeof EndDeviceRegistrySearch> {
   return {
     async searchEndDevices(req, ctx) {
       const scope = scopeOf(ctx);
@@ -30,7 +31,7 @@ export function endDeviceRegistrySearch(): ServiceImpl<typeof EndDeviceRegistryS
       };
       const page = await scope.store.endDevices.find(filter, pageOptions(req, scope.config.is.pagination.defaultLimit, deviceOrders));
       setTotal(ctx, page.total);
-      return create(EndDevicesSchema, { endDevices: page.items.map((d) => showDevice(d, paths)) });
+      return create(EndDevicesSchema, { endDevices: page.items.map((d) => showDevice(scope.config, d, paths, deps.secrets)) });
     },
   };
 }

@@ -25,6 +25,8 @@ import { readPaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { infoRight, readableEntity } from "./shared/public-fields.js";
 import { userSecretFields } from "./shared/users.js";
+import { showUserPicture } from "../pictures/owners.js";
+import type { Config } from "../config/index.js";
 import { check, checks, ID3, type Check } from "./shared/validate.js";
 
 /** What every entity search request has. */
@@ -54,6 +56,8 @@ interface KindSearch<T extends Message> {
   withheld?: readonly string[];
   /** Deprecated paths and the stored path that answers them. */
   impliedPaths?: Record<string, string>;
+  /** How a stored entity looks to clients before masking (pictures as URLs). */
+  present?: (config: Config, entity: T, paths: readonly string[]) => T;
 }
 
 const maxLength50 = checks.maxLength(50);
@@ -125,7 +129,10 @@ async function searchEntities<T extends Message>(ctx: HandlerContext, k: KindSea
   // In full with <KIND>_INFO: universally (admins), or through a membership chain the credential also covers.
   const universal = caller.universalRights.has(info);
   const credential = caller.credentialRights.has(info);
-  return found.items.map((hit) => readableEntity(k.kind, k.desc, hit.entity, paths, universal || (credential && hit.readable)));
+  return found.items.map((hit) => {
+    const entity = k.present ? k.present(scope.config, hit.entity, paths) : hit.entity;
+    return readableEntity(k.kind, k.desc, entity, paths, universal || (credential && hit.readable));
+  });
 }
 
 const applications: KindSearch<Application> = {
@@ -145,6 +152,7 @@ const organizations: KindSearch<Organization> = {
 const users: KindSearch<User> = {
   kind: "user", desc: UserSchema, store: (s) => s.users, orders: ["user_id", "name", "primary_email_address", "state", "admin", "created_at"],
   forbidden: userSecretFields,
+  present: showUserPicture,
 };
 
 async function callerOf(ctx: HandlerContext): Promise<Caller> {

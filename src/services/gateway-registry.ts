@@ -20,6 +20,7 @@ import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
+import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
@@ -146,6 +147,7 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       const sealed = deps.secrets.seal(gateway);
       const created = await euiOwnerOnClash(scope, gateway.ids?.eui, () =>
         scope.store.transact(async (tx) => {
+          await assertBelowLimit(tx, collaborator, "gateway");
           const stored = await tx.gateways.create(sealed);
           await tx.memberships.set(ref, collaborator, [allRightOf("gateway")]);
           return stored;

@@ -18,6 +18,7 @@ import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
+import { assertBelowLimit, assertLimitUpdate, initialLimits } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
@@ -66,7 +67,9 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       await requireRights(scope, collaborator, right("RIGHT_USER_ORGANIZATIONS_CREATE"));
       checkPaths("organization.", org as unknown as Record<string, unknown>, organizationRules);
       defaultContacts(org, collaborator);
+      initialLimits("organization", org, scope.config, caller.isAdmin);
       return scope.store.transact(async (tx) => {
+        await assertBelowLimit(tx, collaborator, "organization");
         const created = await tx.organizations.create(org);
         // As in the stack, the creator holds RIGHT_ALL: the organization's rights on its
         // applications, clients and gateways reach the creator (the chain is an intersection).
@@ -121,8 +124,10 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       await requireRights(scope, ref, right("RIGHT_ORGANIZATION_SETTINGS_BASIC"));
       const paths = updatePaths(OrganizationSchema, req.fieldMask);
       const top = topLevelPaths(paths);
+      const caller = await scope.caller();
+      assertLimitUpdate("organization", top, caller.isAdmin);
       checkPaths("organization.", org as unknown as Record<string, unknown>, organizationRules, top);
-      await checkContacts(scope.store, ref, org, top, await scope.caller(), scope.config.is.collaboratorRights.setOthersAsContacts);
+      await checkContacts(scope.store, ref, org, top, caller, scope.config.is.collaboratorRights.setOthersAsContacts);
       const updated: Organization = await scope.store.organizations.update(ref.id, org, paths);
       return applyReadMask(OrganizationSchema, updated, paths);
     },

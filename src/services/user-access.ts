@@ -1,4 +1,4 @@
-// ttn.lorawan.v3.UserAccess: a user's rights and API keys.
+// ttn.lorawan.v3.UserAccess: a user's rights, API keys and login tokens.
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
@@ -8,6 +8,7 @@ import { scopeOf } from "../auth/scope.js";
 import { sorted } from "../rights/algebra.js";
 import { rightsOn } from "../rights/gate.js";
 import type { EntityRef } from "../store/interfaces.js";
+import { createLoginToken } from "../accounts/login-tokens.js";
 import { createAPIKey, deleteAPIKey, getAPIKey, listAPIKeys, updateAPIKey } from "./shared/api-keys.js";
 import { check, checks } from "./shared/validate.js";
 
@@ -29,5 +30,7 @@ export function userAccess(): ServiceImpl<typeof UserAccess> {
       await deleteAPIKey(ctx, user(req.userIds), req.keyId);
       return create(EmptySchema);
     },
+    // No rights needed: the token goes to the user's own address (see accounts/login-tokens.ts).
+    createLoginToken: (req, ctx) => createLoginToken(scopeOf(ctx), user(req.userIds).id, req.skipEmail),
   };
 }

@@ -3,7 +3,6 @@
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema, timestampDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
 import { UserSchema, UsersSchema, type User } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { requireAuthenticated } from "../auth/caller.js";
@@ -14,10 +13,18 @@ import {
   errLastAdmin, errPasswordEqualsOld, errPasswordMismatch, errTemporaryPasswordExpired, errUpdateAdminField, errUserNotFound, errUserRegistrationDisabled,
 } from "../errors/index.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
+import { entityStateChanged, passwordChanged, userRegistered } from "../notifications/hooks.js";
+import { savePicture } from "../pictures/index.js";
+import { pictureOwner, removeUserPictures, showUserPicture } from "../pictures/owners.js";
 import { rightByName } from "../rights/algebra.js";
 import { assertRights, requireAdmin, requireRights, rightsOn } from "../rights/gate.js";
 import { assertAllowedID } from "./shared/blocklist.js";
+import { requestEmailValidation } from "../accounts/email-validation.js";
+import { assertInvitationGiven, initialState, registerUser } from "../accounts/registration.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
+import { initialLimits } from "./shared/limits.js";
+import { endAccountAccess, revokeAllAccess } from "../accounts/revoke-access.js";
+import { createTemporaryPassword } from "../accounts/temporary-password.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { adminOnlyUserFields, checkUser, now, publicUserFields, userSecretFields, withoutSecrets } from "./shared/users.js";
@@ -53,6 +60,10 @@ const lifecycle = lifecycleHandlers({
     const user = await scope.store.users.get(id, { includeDeleted: true });
     if (user.admin && !user.deletedAt && (await scope.store.users.countAdmins()) <= 1) throw errLastAdmin({ user_id: id });
   },
+  // A removed user is logged out everywhere, and pending login tokens die with it.
+  onRemove: (tx, id) => endAccountAccess(tx, id),
+  // Soft-deleted users keep their picture (restore); purged ones lose it.
+  afterPurge: (scope, user) => removeUserPictures(scope.config, user as User),
 });
 
 export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<typeof UserRegistry> {
@@ -63,6 +74,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       const user = req.user ?? create(UserSchema);
       const userId = userIdOf(user.ids, "user.ids.user_id");
       assertAllowedID(userId);
+      assertInvitationGiven(scope.config, caller, req.invitationToken);
       if (!caller.isAdmin && !scope.config.is.userRegistration.enabled) throw errUserRegistrationDisabled();
       checkUser(user);
       check("user.password", user.password, (v) => (v ? undefined : "must be set"));
@@ -76,14 +88,22 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         temporaryPasswordCreatedAt: undefined,
         temporaryPasswordExpiresAt: undefined,
       });
+      initialLimits("user", toStore, scope.config, caller.isAdmin);
       if (!caller.isAdmin) {
-        // Self-registration: the account starts approved, without privileges.
-        Object.assign(toStore, { admin: false, state: State.APPROVED, stateDescription: "", requirePasswordUpdate: false, primaryEmailAddressValidatedAt: undefined });
+        // Self-registration: without privileges, approved or pending (registration policy).
+        Object.assign(toStore, { admin: false, ...initialState(scope.config), requirePasswordUpdate: false, primaryEmailAddressValidatedAt: undefined });
       } else if (user.temporaryPassword) {
         toStore.temporaryPassword = await deps.hasher.hash(user.temporaryPassword);
         toStore.temporaryPasswordCreatedAt = at;
       }
-      return withoutSecrets(await scope.store.users.create(toStore));
+      // With the invitation consumed and the validation e-mail queued, in one transaction.
+      // An uploaded picture is stored as blobs first; they go again if the registration fails.
+      const created = await savePicture(pictureOwner(scope, "profile", userId, "user.profile_picture"), user.profilePicture, undefined, (picture) => {
+        toStore.profilePicture = picture;
+        return registerUser(scope, scope.store, toStore, req.invitationToken);
+      });
+      await userRegistered(scope, created);
+      return showUserPicture(scope.config, withoutSecrets(created), []);
     },
 
     async get(req, ctx) {
@@ -96,7 +116,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         requireAuthenticated(await scope.caller());
         if (!onlyPublic(paths, publicUserFields)) assertRights(userRef(userId), have, [USER_INFO]);
       }
-      return applyReadMask(UserSchema, await scope.store.users.get(userId), paths);
+      return applyReadMask(UserSchema, showUserPicture(scope.config, await scope.store.users.get(userId), paths), paths);
     },
 
     async list(req, ctx) {
@@ -105,7 +125,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       const paths = readPaths(UserSchema, req.fieldMask, userSecretFields);
       const page = await scope.store.users.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, userOrders), deleted: req.deleted });
       setTotal(ctx, page.total);
-      return create(UsersSchema, { users: page.items.map((u) => applyReadMask(UserSchema, u, paths)) });
+      return create(UsersSchema, { users: page.items.map((u) => applyReadMask(UserSchema, showUserPicture(scope.config, u, paths), paths)) });
     },
 
     async update(req, ctx) {
@@ -128,7 +148,8 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         update.stateDescription = "";
         extra.push("state_description");
       }
-      if (top.has("primary_email_address") && !caller.isAdmin) {
+      const revalidate = top.has("primary_email_address") && !caller.isAdmin;
+      if (revalidate) {
         // A new address has to be validated again.
         update.primaryEmailAddressValidatedAt = undefined;
         extra.push("primary_email_address_validated_at");
@@ -143,8 +164,27 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
           extra.push("temporary_password_expires_at");
         }
       }
-      const updated = await scope.store.users.update(userId, update, [...paths, ...extra]);
-      return applyReadMask(UserSchema, withoutSecrets(updated), paths);
+      // A new picture replaces the whole stored one (also for sub-paths in the mask);
+      // the old picture's blobs go once the update has committed.
+      const newPicture = top.has("profile_picture");
+      if (newPicture) extra.push("profile_picture");
+      const previousPicture = newPicture ? (await scope.store.users.get(userId)).profilePicture : undefined;
+      const write = async () => revalidate
+        ? await scope.store.transact(async (tx) => {
+            // The validation e-mail goes out only if the change is stored.
+            const changed = await tx.users.update(userId, update, [...paths, ...extra]);
+            await requestEmailValidation(scope, tx, changed, "quiet");
+            return changed;
+          })
+        : await scope.store.users.update(userId, update, [...paths, ...extra]);
+      const updated = newPicture
+        ? await savePicture(pictureOwner(scope, "profile", userId, "user.profile_picture"), user.profilePicture, previousPicture, (picture) => {
+            update.profilePicture = picture;
+            return write();
+          })
+        : await write();
+      if (top.has("state")) await entityStateChanged(scope, userRef(userId), updated.state, updated.stateDescription);
+      return applyReadMask(UserSchema, showUserPicture(scope.config, withoutSecrets(updated), []), paths);
     },
 
     async updatePassword(req, ctx) {
@@ -171,7 +211,21 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         requirePasswordUpdate: false,
         temporaryPassword: "",
       });
-      await scope.store.users.update(userId, update, ["password", "password_updated_at", "require_password_update", "temporary_password", "temporary_password_created_at", "temporary_password_expires_at"]);
+      const paths = ["password", "password_updated_at", "require_password_update", "temporary_password", "temporary_password_created_at", "temporary_password_expires_at"];
+      if (req.revokeAllAccess) {
+        await scope.store.transact(async (tx) => {
+          await tx.users.update(userId, update, paths);
+          await revokeAllAccess(tx, userId);
+        });
+      } else {
+        await scope.store.users.update(userId, update, paths);
+      }
+      await passwordChanged(scope, userId);
+      return create(EmptySchema);
+    },
+
+    async createTemporaryPassword(req, ctx) {
+      await createTemporaryPassword(scopeOf(ctx), userIdOf(req.userIds, "user_ids.user_id"), deps.hasher);
       return create(EmptySchema);
     },
 

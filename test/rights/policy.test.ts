@@ -23,9 +23,13 @@ test("only the documented methods are public", () => {
   assert.equal(open, [
     "grpc.health.v1.Health/Check",
     "grpc.health.v1.Health/Watch",
+    "ttn.lorawan.v3.ContactInfoRegistry/Validate",
+    "ttn.lorawan.v3.EmailValidationRegistry/Validate",
     "ttn.lorawan.v3.EntityAccess/AuthInfo",
     "ttn.lorawan.v3.Is/GetConfiguration",
+    "ttn.lorawan.v3.UserAccess/CreateLoginToken",
     "ttn.lorawan.v3.UserRegistry/Create",
+    "ttn.lorawan.v3.UserRegistry/CreateTemporaryPassword",
     "ttn.lorawan.v3.UserRegistry/UpdatePassword",
   ]);
 });

@@ -9,6 +9,7 @@ import { scopeOf } from "../../auth/scope.js";
 import { generateToken, TokenType } from "../../auth/tokens.js";
 import { errValidation } from "../../errors/index.js";
 import { validatePaths } from "../../messages/fieldmask.js";
+import { apiKeyChanged, apiKeyCreated } from "../../notifications/hooks.js";
 import { implied } from "../../rights/algebra.js";
 import { assertRights, requireRights } from "../../rights/gate.js";
 import type { EntityRef } from "../../store/interfaces.js";
@@ -43,6 +44,7 @@ export async function createAPIKey(
   const token = generateToken(TokenType.APIKey);
   const key = create(APIKeySchema, { id: token.id, name: req.name, rights: req.rights, expiresAt: req.expiresAt });
   const stored = await scope.store.apiKeys.create(entity, key, hashSecret(token.secret));
+  await apiKeyCreated(scope, entity, stored);
   return { ...stored, key: token.value };
 }
 
@@ -80,7 +82,9 @@ export async function updateAPIKey(ctx: HandlerContext, entity: EntityRef, key: 
       return create(APIKeySchema);
     }
   }
-  return scope.store.apiKeys.update(entity, key, paths);
+  const updated = await scope.store.apiKeys.update(entity, key, paths);
+  await apiKeyChanged(scope, entity, updated);
+  return updated;
 }
 
 export async function deleteAPIKey(ctx: HandlerContext, entity: EntityRef, keyId: string): Promise<void> {

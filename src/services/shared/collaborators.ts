@@ -12,9 +12,11 @@ import { requireAuthenticated } from "../../auth/caller.js";
 import { accountIdentifiers, accountRef } from "../../auth/identifiers.js";
 import { scopeOf } from "../../auth/scope.js";
 import { errAccountNotFound, errCollaboratorIsContact, errNeedsCollaborator, errValidation } from "../../errors/index.js";
+import { collaboratorChanged } from "../../notifications/hooks.js";
 import { allRightOf, implied, sorted } from "../../rights/algebra.js";
 import { assertRights, requireRights, rightsOn } from "../../rights/gate.js";
 import type { AccountRef, EntityRef, Membership, Store } from "../../store/interfaces.js";
+import { assertBelowLimit } from "./limits.js";
 import { pageOptions, setTotal } from "./pagination.js";
 import { checkRights, settingsCollaborators } from "./rights-of-kind.js";
 
@@ -57,6 +59,10 @@ export async function setCollaborator(ctx: HandlerContext, entity: EntityRef, co
   await scope.store.transact(async (tx) => {
     if (!(await tx.exists(account))) throw errAccountNotFound({ account_id: account.id });
     const current = await tx.memberships.get(entity, account).then((m) => m.rights, () => []);
+    // A user who joins one more organization counts against their organization limit.
+    if (entity.kind === "organization" && account.kind === "user" && current.length === 0 && rights.length > 0) {
+      await assertBelowLimit(tx, account, "organization");
+    }
     const added = implied(rights);
     const before = implied(current);
     // Granting needs the granted rights; taking rights away needs them too,
@@ -68,6 +74,7 @@ export async function setCollaborator(ctx: HandlerContext, entity: EntityRef, co
     await tx.memberships.set(entity, account, rights);
   });
   scope.rights.clear();
+  if (rights.length > 0) await collaboratorChanged(scope, entity, create(CollaboratorSchema, { ids: accountIdentifiers(account), rights }));
 }
 
 export async function listCollaborators(ctx: HandlerContext, entity: EntityRef, req: { limit: number; page: number; order: string }): Promise<Collaborators> {

@@ -38,3 +38,19 @@ export async function checkContacts(store: Store, entity: EntityRef, update: Con
 export function contactsOf(entity: Contacts): AccountRef[] {
   return [accountRef(entity.administrativeContact), accountRef(entity.technicalContact)].filter((c): c is AccountRef => c !== undefined);
 }
+
+/** The contacts an entity holds; users have none (they are their own contact). */
+export async function contactsOfEntity(store: Store, entity: EntityRef): Promise<Contacts> {
+  switch (entity.kind) {
+    case "application":
+      return store.applications.get(entity.id);
+    case "client":
+      return store.clients.get(entity.id);
+    case "gateway":
+      return store.gateways.get(entity.id);
+    case "organization":
+      return store.organizations.get(entity.id);
+    case "user":
+      return {};
+  }
+}

@@ -34,6 +34,10 @@ export interface LifecycleSpec {
   deleteRight: Right;
   /** What must hold before a delete or purge (an application without devices, a remaining admin). */
   beforeRemove?(scope: RequestScope, id: string, how: "delete" | "purge"): Promise<void>;
+  /** What goes with the entity, in the transaction that removes it (a user's sessions). */
+  onRemove?(tx: Store, id: string, how: "delete" | "purge"): Promise<void>;
+  /** What goes after a purge has committed, given the entity as it was (its pictures' blobs). */
+  afterPurge?(scope: RequestScope, removed: { deletedAt?: Timestamp }): Promise<void>;
 }
 
 export interface LifecycleHandlers {
@@ -43,12 +47,20 @@ export interface LifecycleHandlers {
 }
 
 export function lifecycleHandlers(spec: LifecycleSpec): LifecycleHandlers {
+  const remove = async (scope: RequestScope, id: string, how: "delete" | "purge") => {
+    const { onRemove } = spec;
+    if (!onRemove) return void (await spec.store(scope.store)[how](id));
+    await scope.store.transact(async (tx) => {
+      await spec.store(tx)[how](id);
+      await onRemove(tx, id, how);
+    });
+  };
   return {
     async delete(ref, ctx) {
       const scope = scopeOf(ctx);
       await requireRights(scope, ref, spec.deleteRight);
       await spec.beforeRemove?.(scope, ref.id, "delete");
-      await spec.store(scope.store).delete(ref.id);
+      await remove(scope, ref.id, "delete");
       return create(EmptySchema);
     },
     async restore(ref, ctx) {
@@ -63,7 +75,9 @@ export function lifecycleHandlers(spec: LifecycleSpec): LifecycleHandlers {
       const scope = scopeOf(ctx);
       await requirePurgeAdmin(scope, spec.kind);
       await spec.beforeRemove?.(scope, ref.id, "purge");
-      await spec.store(scope.store).purge(ref.id);
+      const removed = spec.afterPurge ? await spec.store(scope.store).get(ref.id, { includeDeleted: true }) : undefined;
+      await remove(scope, ref.id, "purge");
+      if (removed) await spec.afterPurge!(scope, removed);
       return create(EmptySchema);
     },
   };

@@ -1,6 +1,7 @@
 // Field rules of the User message shared by the user methods.
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { User } from "../../../gen/ttn/lorawan/v3/user_pb.js";
+import { limitFields } from "./limits.js";
 import { checkPaths, checks, type Check } from "./validate.js";
 
 export const userRules: Record<string, Check[]> = {
@@ -16,6 +17,7 @@ export const userRules: Record<string, Check[]> = {
 export const adminOnlyUserFields = [
   "primary_email_address_validated_at", "require_password_update", "state", "state_description", "admin",
   "temporary_password", "temporary_password_created_at", "temporary_password_expires_at",
+  ...limitFields.user,
 ];
 
 /** What a caller without USER_INFO may read of a user. */

@@ -3,7 +3,7 @@
 // columns, sub-messages, lists and maps are jsonb in the proto JSON mapping.
 // Identifiers are the caller's business (they differ per entity).
 import { create, fromJson, toJson, type DescField, type DescMessage, type JsonValue, type Message } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import { isWrapperDesc, timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { getField, setField } from "../../messages/fields.js";
 
 type Row = Record<string, unknown>;
@@ -18,6 +18,8 @@ function toColumn(field: DescField, value: unknown): unknown {
       return value;
     case "message":
       if (isTimestamp(field)) return timestampDate(value as Timestamp);
+      // Singular wrapper fields hold the unboxed scalar; the column holds its proto JSON ("5" for UInt64Value).
+      if (isWrapperDesc(field.message)) return toJson(field.message, create(field.message, { value } as never));
       return toJson(field.message, value as Message, { useProtoFieldName: true });
     case "list":
       if ((value as unknown[]).length === 0) return null;
@@ -40,6 +42,7 @@ function fromColumn(field: DescField, value: unknown): unknown {
       return value;
     case "message":
       if (isTimestamp(field)) return timestampFromDate(value as Date);
+      if (isWrapperDesc(field.message)) return (fromJson(field.message, value as JsonValue) as unknown as { value: unknown }).value;
       return fromJson(field.message, value as JsonValue, { ignoreUnknownFields: true });
     case "list":
       if (field.listKind === "message") return (value as JsonValue[]).map((v) => fromJson(field.message, v, { ignoreUnknownFields: true }));

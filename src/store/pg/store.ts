@@ -17,8 +17,18 @@ import {
 import type { Store } from "../interfaces.js";
 import { apiKeyStore } from "./api-keys.js";
 import { bookmarkStore } from "./bookmarks.js";
+import { notificationStore } from "./notifications.js";
+import { emailOutboxStore } from "./email-outbox.js";
+import { loginTokenStore } from "./login-tokens.js";
+import { userSessionStore } from "./sessions.js";
+import { oauthStore } from "./oauth.js";
+import { authenticationProviderStore, externalUserStore } from "./authentication-providers.js";
+import { temporaryPasswordSetter } from "./temporary-passwords.js";
 import { endDeviceStore } from "./end-devices.js";
 import { euiBlockStore } from "./eui-blocks.js";
+import { limitStore } from "./limits.js";
+import { emailValidationStore } from "./email-validations.js";
+import { invitationStore } from "./invitations.js";
 import type { Db } from "./database.js";
 import { entityStore, type EntitySpec } from "./entities.js";
 import type { Handles } from "./handle.js";
@@ -104,7 +114,8 @@ export function createPgStore(opts: PgStoreOptions): Store {
   return bind({ primary: opts.primary, read: opts.replica ?? opts.primary }, opts.tenantId, opts.primary, false);
 }
 
-function bind(h: Handles, tenantId: string, root: Db, inTransaction: boolean): Store {
+// `commitHooks` collects afterCommit hooks of the outermost transaction (undefined outside one).
+function bind(h: Handles, tenantId: string, root: Db, inTransaction: boolean, commitHooks?: Array<() => void>): Store {
   // Runs fn in a transaction, or in the current one; retried on serialization failures.
   const transact = async <R>(fn: (h: Handles) => Promise<R>): Promise<R> => {
     if (inTransaction) return fn(h);
@@ -126,6 +137,7 @@ function bind(h: Handles, tenantId: string, root: Db, inTransaction: boolean): S
         const [row] = await h.read.select({ n: count() }).from(users).where(and(eq(users.tenant_id, tenantId), eq(users.admin, true), isNull(users.deleted_at)));
         return Number(row?.n ?? 0);
       },
+      setTemporaryPassword: temporaryPasswordSetter(h, tenantId),
     },
     applications: entityStore(applicationSpec, h, tenantId, transact),
     organizations: entityStore(organizationSpec, h, tenantId, transact),
@@ -145,10 +157,42 @@ function bind(h: Handles, tenantId: string, root: Db, inTransaction: boolean): S
     apiKeys: apiKeyStore(h, tenantId, transact),
     accounts: accountSearchStore(h, tenantId),
     bookmarks: bookmarkStore(h, tenantId, transact),
+    limits: limitStore(h, tenantId),
+    notifications: notificationStore(h, tenantId, transact),
+    emailValidations: emailValidationStore(h, tenantId),
+    invitations: invitationStore(h, tenantId),
+    loginTokens: loginTokenStore(h, tenantId, transact),
+    sessions: userSessionStore(h, tenantId),
+    oauth: oauthStore(h, tenantId, transact),
+    authenticationProviders: authenticationProviderStore(h, tenantId),
+    externalUsers: externalUserStore(h, tenantId),
     async exists(entity, opts) {
       const query = existsQuery(entityTables, tenantId, entity, opts?.includeDeleted);
       return query ? (await rows(h.read, query)).length > 0 : false;
     },
-    transact: (fn) => transact((tx) => fn(bind(tx, tenantId, root, true))),
+    emailOutbox: emailOutboxStore(h, tenantId),
+    async transact(fn) {
+      if (commitHooks) return transact((tx) => fn(bind(tx, tenantId, root, true, commitHooks)));
+      let hooks: Array<() => void> = [];
+      const result = await transact((tx) => {
+        hooks = []; // a retried attempt starts over
+        return fn(bind(tx, tenantId, root, true, hooks));
+      });
+      for (const hook of hooks) runHook(hook);
+      return result;
+    },
+    afterCommit(hook) {
+      if (commitHooks) commitHooks.push(hook);
+      else runHook(hook);
+    },
   };
+}
+
+// A hook's failure must not turn a committed transaction into an error.
+function runHook(hook: () => void): void {
+  try {
+    hook();
+  } catch {
+    // hooks only nudge background work (e.g. the e-mail worker), which polls anyway
+  }
 }

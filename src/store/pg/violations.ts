@@ -23,6 +23,13 @@ export function isUniqueViolation(err: unknown): string | undefined {
   return pg.constraint_name ?? pg.constraint ?? "";
 }
 
+/** The constraint of a foreign-key violation, or undefined for any other error. */
+export function isForeignKeyViolation(err: unknown): string | undefined {
+  const pg = pgErrorOf(err);
+  if (pg?.code !== "23503") return undefined;
+  return pg.constraint_name ?? pg.constraint ?? "";
+}
+
 /** Maps a unique violation to `id_taken` (primary keys) or `already_exists`; rethrows anything else. */
 export function mapUniqueViolation(err: unknown, byConstraint: Record<string, () => IsError> = {}): never {
   const constraint = isUniqueViolation(err);

@@ -4,11 +4,12 @@
 // @generated from file ttn/lorawan/v3/contact_info.proto (package ttn.lorawan.v3, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { EntityIdentifiers } from "./identifiers_pb.js";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
+import type { EmptySchema, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_empty, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { EntityIdentifiers, EntityIdentifiersSchema } from "./identifiers_pb.js";
 import { file_ttn_lorawan_v3_identifiers } from "./identifiers_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -16,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ttn/lorawan/v3/contact_info.proto.
  */
 export const file_ttn_lorawan_v3_contact_info: GenFile = /*@__PURE__*/
-  fileDesc("CiF0dG4vbG9yYXdhbi92My9jb250YWN0X2luZm8ucHJvdG8SDnR0bi5sb3Jhd2FuLnYzIsgBCgtDb250YWN0SW5mbxIxCgxjb250YWN0X3R5cGUYASABKA4yGy50dG4ubG9yYXdhbi52My5Db250YWN0VHlwZRI1Cg5jb250YWN0X21ldGhvZBgCIAEoDjIdLnR0bi5sb3Jhd2FuLnYzLkNvbnRhY3RNZXRob2QSDQoFdmFsdWUYAyABKAkSDgoGcHVibGljGAQgASgIEjAKDHZhbGlkYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiqAIKFUNvbnRhY3RJbmZvVmFsaWRhdGlvbhIKCgJpZBgBIAEoCRINCgV0b2tlbhgCIAEoCRIxCgZlbnRpdHkYAyABKAsyIS50dG4ubG9yYXdhbi52My5FbnRpdHlJZGVudGlmaWVycxIxCgxjb250YWN0X2luZm8YBCADKAsyGy50dG4ubG9yYXdhbi52My5Db250YWN0SW5mbxIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpzCgtDb250YWN0VHlwZRIWChJDT05UQUNUX1RZUEVfT1RIRVIQABIWChJDT05UQUNUX1RZUEVfQUJVU0UQARIYChRDT05UQUNUX1RZUEVfQklMTElORxACEhoKFkNPTlRBQ1RfVFlQRV9URUNITklDQUwQAypdCg1Db250YWN0TWV0aG9kEhgKFENPTlRBQ1RfTUVUSE9EX09USEVSEAASGAoUQ09OVEFDVF9NRVRIT0RfRU1BSUwQARIYChRDT05UQUNUX01FVEhPRF9QSE9ORRACYgZwcm90bzM", [file_google_protobuf_timestamp, file_ttn_lorawan_v3_identifiers]);
+  fileDesc("CiF0dG4vbG9yYXdhbi92My9jb250YWN0X2luZm8ucHJvdG8SDnR0bi5sb3Jhd2FuLnYzIsgBCgtDb250YWN0SW5mbxIxCgxjb250YWN0X3R5cGUYASABKA4yGy50dG4ubG9yYXdhbi52My5Db250YWN0VHlwZRI1Cg5jb250YWN0X21ldGhvZBgCIAEoDjIdLnR0bi5sb3Jhd2FuLnYzLkNvbnRhY3RNZXRob2QSDQoFdmFsdWUYAyABKAkSDgoGcHVibGljGAQgASgIEjAKDHZhbGlkYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiqAIKFUNvbnRhY3RJbmZvVmFsaWRhdGlvbhIKCgJpZBgBIAEoCRINCgV0b2tlbhgCIAEoCRIxCgZlbnRpdHkYAyABKAsyIS50dG4ubG9yYXdhbi52My5FbnRpdHlJZGVudGlmaWVycxIxCgxjb250YWN0X2luZm8YBCADKAsyGy50dG4ubG9yYXdhbi52My5Db250YWN0SW5mbxIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpzCgtDb250YWN0VHlwZRIWChJDT05UQUNUX1RZUEVfT1RIRVIQABIWChJDT05UQUNUX1RZUEVfQUJVU0UQARIYChRDT05UQUNUX1RZUEVfQklMTElORxACEhoKFkNPTlRBQ1RfVFlQRV9URUNITklDQUwQAypdCg1Db250YWN0TWV0aG9kEhgKFENPTlRBQ1RfTUVUSE9EX09USEVSEAASGAoUQ09OVEFDVF9NRVRIT0RfRU1BSUwQARIYChRDT05UQUNUX01FVEhPRF9QSE9ORRACMooCChNDb250YWN0SW5mb1JlZ2lzdHJ5EoIBChFSZXF1ZXN0VmFsaWRhdGlvbhIhLnR0bi5sb3Jhd2FuLnYzLkVudGl0eUlkZW50aWZpZXJzGiUudHRuLmxvcmF3YW4udjMuQ29udGFjdEluZm9WYWxpZGF0aW9uIiOC0+STAh06ASoiGC9jb250YWN0X2luZm8vdmFsaWRhdGlvbhJuCghWYWxpZGF0ZRIlLnR0bi5sb3Jhd2FuLnYzLkNvbnRhY3RJbmZvVmFsaWRhdGlvbhoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eSIjgtPkkwIdOgEqMhgvY29udGFjdF9pbmZvL3ZhbGlkYXRpb25iBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_empty, file_google_protobuf_timestamp, file_ttn_lorawan_v3_identifiers]);
 
 /**
  * One way of contacting the people behind an entity.
@@ -204,4 +205,36 @@ export enum ContactMethod {
  */
 export const ContactMethodSchema: GenEnum<ContactMethod> = /*@__PURE__*/
   enumDesc(file_ttn_lorawan_v3_contact_info, 1);
+
+/**
+ * Legacy validation of entities' contact info. Works on the e-mail addresses
+ * of the entity's contacts.
+ *
+ * @generated from service ttn.lorawan.v3.ContactInfoRegistry
+ */
+export const ContactInfoRegistry: GenService<{
+  /**
+   * Sends validation e-mails for the entity's contact info. Needs the
+   * `*_SETTINGS_BASIC` right of the entity.
+   *
+   * @generated from rpc ttn.lorawan.v3.ContactInfoRegistry.RequestValidation
+   */
+  requestValidation: {
+    methodKind: "unary";
+    input: typeof EntityIdentifiersSchema;
+    output: typeof ContactInfoValidationSchema;
+  },
+  /**
+   * Marks the contact info validated. Needs no credentials: the token
+   * proves it.
+   *
+   * @generated from rpc ttn.lorawan.v3.ContactInfoRegistry.Validate
+   */
+  validate: {
+    methodKind: "unary";
+    input: typeof ContactInfoValidationSchema;
+    output: typeof EmptySchema;
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_ttn_lorawan_v3_contact_info, 0);
 

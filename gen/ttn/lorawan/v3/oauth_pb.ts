@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ttn/lorawan/v3/oauth.proto.
  */
 export const file_ttn_lorawan_v3_oauth: GenFile = /*@__PURE__*/
-  fileDesc("Chp0dG4vbG9yYXdhbi92My9vYXV0aC5wcm90bxIOdHRuLmxvcmF3YW4udjMijwEKI09BdXRoQ2xpZW50QXV0aG9yaXphdGlvbklkZW50aWZpZXJzEjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEjUKCmNsaWVudF9pZHMYAiABKAsyIS50dG4ubG9yYXdhbi52My5DbGllbnRJZGVudGlmaWVycyKTAQobT0F1dGhBY2Nlc3NUb2tlbklkZW50aWZpZXJzEjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEjUKCmNsaWVudF9pZHMYAiABKAsyIS50dG4ubG9yYXdhbi52My5DbGllbnRJZGVudGlmaWVycxIKCgJpZBgDIAEoCSLVAgoQT0F1dGhBY2Nlc3NUb2tlbhIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxIXCg91c2VyX3Nlc3Npb25faWQYCSABKAkSNQoKY2xpZW50X2lkcxgCIAEoCzIhLnR0bi5sb3Jhd2FuLnYzLkNsaWVudElkZW50aWZpZXJzEgoKAmlkGAMgASgJEhQKDGFjY2Vzc190b2tlbhgEIAEoCRIVCg1yZWZyZXNoX3Rva2VuGAUgASgJEiUKBnJpZ2h0cxgGIAMoDjIVLnR0bi5sb3Jhd2FuLnYzLlJpZ2h0Ei4KCmNyZWF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp, file_ttn_lorawan_v3_identifiers, file_ttn_lorawan_v3_rights]);
+  fileDesc("Chp0dG4vbG9yYXdhbi92My9vYXV0aC5wcm90bxIOdHRuLmxvcmF3YW4udjMijwEKI09BdXRoQ2xpZW50QXV0aG9yaXphdGlvbklkZW50aWZpZXJzEjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEjUKCmNsaWVudF9pZHMYAiABKAsyIS50dG4ubG9yYXdhbi52My5DbGllbnRJZGVudGlmaWVycyKTAQobT0F1dGhBY2Nlc3NUb2tlbklkZW50aWZpZXJzEjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEjUKCmNsaWVudF9pZHMYAiABKAsyIS50dG4ubG9yYXdhbi52My5DbGllbnRJZGVudGlmaWVycxIKCgJpZBgDIAEoCSLVAgoQT0F1dGhBY2Nlc3NUb2tlbhIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxIXCg91c2VyX3Nlc3Npb25faWQYCSABKAkSNQoKY2xpZW50X2lkcxgCIAEoCzIhLnR0bi5sb3Jhd2FuLnYzLkNsaWVudElkZW50aWZpZXJzEgoKAmlkGAMgASgJEhQKDGFjY2Vzc190b2tlbhgEIAEoCRIVCg1yZWZyZXNoX3Rva2VuGAUgASgJEiUKBnJpZ2h0cxgGIAMoDjIVLnR0bi5sb3Jhd2FuLnYzLlJpZ2h0Ei4KCmNyZWF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIosCChhPQXV0aENsaWVudEF1dGhvcml6YXRpb24SMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSNQoKY2xpZW50X2lkcxgCIAEoCzIhLnR0bi5sb3Jhd2FuLnYzLkNsaWVudElkZW50aWZpZXJzEiUKBnJpZ2h0cxgDIAMoDjIVLnR0bi5sb3Jhd2FuLnYzLlJpZ2h0Ei4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIl0KGU9BdXRoQ2xpZW50QXV0aG9yaXphdGlvbnMSQAoOYXV0aG9yaXphdGlvbnMYASADKAsyKC50dG4ubG9yYXdhbi52My5PQXV0aENsaWVudEF1dGhvcml6YXRpb24i1QIKFk9BdXRoQXV0aG9yaXphdGlvbkNvZGUSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSFwoPdXNlcl9zZXNzaW9uX2lkGAkgASgJEjUKCmNsaWVudF9pZHMYAiABKAsyIS50dG4ubG9yYXdhbi52My5DbGllbnRJZGVudGlmaWVycxIlCgZyaWdodHMYAyADKA4yFS50dG4ubG9yYXdhbi52My5SaWdodBIMCgRjb2RlGAQgASgJEhQKDHJlZGlyZWN0X3VyaRgFIAEoCRINCgVzdGF0ZRgGIAEoCRIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJFChFPQXV0aEFjY2Vzc1Rva2VucxIwCgZ0b2tlbnMYASADKAsyIC50dG4ubG9yYXdhbi52My5PQXV0aEFjY2Vzc1Rva2VuIoUBCiRMaXN0T0F1dGhDbGllbnRBdXRob3JpemF0aW9uc1JlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSDQoFb3JkZXIYAiABKAkSDQoFbGltaXQYAyABKA0SDAoEcGFnZRgEIAEoDSK0AQocTGlzdE9BdXRoQWNjZXNzVG9rZW5zUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxI1CgpjbGllbnRfaWRzGAIgASgLMiEudHRuLmxvcmF3YW4udjMuQ2xpZW50SWRlbnRpZmllcnMSDQoFb3JkZXIYAyABKAkSDQoFbGltaXQYBCABKA0SDAoEcGFnZRgFIAEoDWIGcHJvdG8z", [file_google_protobuf_timestamp, file_ttn_lorawan_v3_identifiers, file_ttn_lorawan_v3_rights]);
 
 /**
  * Identifies the authorization a user gave an OAuth client.
@@ -160,4 +160,263 @@ export type OAuthAccessToken = Message<"ttn.lorawan.v3.OAuthAccessToken"> & {
  */
 export const OAuthAccessTokenSchema: GenMessage<OAuthAccessToken> = /*@__PURE__*/
   messageDesc(file_ttn_lorawan_v3_oauth, 2);
+
+/**
+ * The consent a user gave an OAuth client.
+ *
+ * @generated from message ttn.lorawan.v3.OAuthClientAuthorization
+ */
+export type OAuthClientAuthorization = Message<"ttn.lorawan.v3.OAuthClientAuthorization"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * The client.
+   *
+   * @generated from field: ttn.lorawan.v3.ClientIdentifiers client_ids = 2;
+   */
+  clientIds?: ClientIdentifiers | undefined;
+
+  /**
+   * Rights the user allowed the client.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.Right rights = 3;
+   */
+  rights: Right[];
+
+  /**
+   * When the consent was first given.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 4;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When the consent last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp updated_at = 5;
+   */
+  updatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.OAuthClientAuthorization.
+ * Use `create(OAuthClientAuthorizationSchema)` to create a new message.
+ */
+export const OAuthClientAuthorizationSchema: GenMessage<OAuthClientAuthorization> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_oauth, 3);
+
+/**
+ * A list of client authorizations.
+ *
+ * @generated from message ttn.lorawan.v3.OAuthClientAuthorizations
+ */
+export type OAuthClientAuthorizations = Message<"ttn.lorawan.v3.OAuthClientAuthorizations"> & {
+  /**
+   * The authorizations.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.OAuthClientAuthorization authorizations = 1;
+   */
+  authorizations: OAuthClientAuthorization[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.OAuthClientAuthorizations.
+ * Use `create(OAuthClientAuthorizationsSchema)` to create a new message.
+ */
+export const OAuthClientAuthorizationsSchema: GenMessage<OAuthClientAuthorizations> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_oauth, 4);
+
+/**
+ * A short-lived, single-use authorization code.
+ *
+ * @generated from message ttn.lorawan.v3.OAuthAuthorizationCode
+ */
+export type OAuthAuthorizationCode = Message<"ttn.lorawan.v3.OAuthAuthorizationCode"> & {
+  /**
+   * The user who authorized.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * The login session in which the code was issued.
+   *
+   * @generated from field: string user_session_id = 9;
+   */
+  userSessionId: string;
+
+  /**
+   * The client the code is for.
+   *
+   * @generated from field: ttn.lorawan.v3.ClientIdentifiers client_ids = 2;
+   */
+  clientIds?: ClientIdentifiers | undefined;
+
+  /**
+   * Rights the code carries.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.Right rights = 3;
+   */
+  rights: Right[];
+
+  /**
+   * The code.
+   *
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * The redirect URI the code was sent to.
+   *
+   * @generated from field: string redirect_uri = 5;
+   */
+  redirectUri: string;
+
+  /**
+   * The client's state value.
+   *
+   * @generated from field: string state = 6;
+   */
+  state: string;
+
+  /**
+   * When the code was issued.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 7;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When the code stops working.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 8;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.OAuthAuthorizationCode.
+ * Use `create(OAuthAuthorizationCodeSchema)` to create a new message.
+ */
+export const OAuthAuthorizationCodeSchema: GenMessage<OAuthAuthorizationCode> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_oauth, 5);
+
+/**
+ * A list of access tokens.
+ *
+ * @generated from message ttn.lorawan.v3.OAuthAccessTokens
+ */
+export type OAuthAccessTokens = Message<"ttn.lorawan.v3.OAuthAccessTokens"> & {
+  /**
+   * The tokens.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.OAuthAccessToken tokens = 1;
+   */
+  tokens: OAuthAccessToken[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.OAuthAccessTokens.
+ * Use `create(OAuthAccessTokensSchema)` to create a new message.
+ */
+export const OAuthAccessTokensSchema: GenMessage<OAuthAccessTokens> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_oauth, 6);
+
+/**
+ * Request to list the clients a user authorized.
+ *
+ * @generated from message ttn.lorawan.v3.ListOAuthClientAuthorizationsRequest
+ */
+export type ListOAuthClientAuthorizationsRequest = Message<"ttn.lorawan.v3.ListOAuthClientAuthorizationsRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * Sort key: `created_at` or `-created_at`.
+   *
+   * @generated from field: string order = 2;
+   */
+  order: string;
+
+  /**
+   * Page size; 0 selects the server default.
+   *
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * Page number, starting at 1.
+   *
+   * @generated from field: uint32 page = 4;
+   */
+  page: number;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.ListOAuthClientAuthorizationsRequest.
+ * Use `create(ListOAuthClientAuthorizationsRequestSchema)` to create a new message.
+ */
+export const ListOAuthClientAuthorizationsRequestSchema: GenMessage<ListOAuthClientAuthorizationsRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_oauth, 7);
+
+/**
+ * Request to list the access tokens of a user and client.
+ *
+ * @generated from message ttn.lorawan.v3.ListOAuthAccessTokensRequest
+ */
+export type ListOAuthAccessTokensRequest = Message<"ttn.lorawan.v3.ListOAuthAccessTokensRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * The client.
+   *
+   * @generated from field: ttn.lorawan.v3.ClientIdentifiers client_ids = 2;
+   */
+  clientIds?: ClientIdentifiers | undefined;
+
+  /**
+   * Sort key: `created_at` or `-created_at`.
+   *
+   * @generated from field: string order = 3;
+   */
+  order: string;
+
+  /**
+   * Page size; 0 selects the server default.
+   *
+   * @generated from field: uint32 limit = 4;
+   */
+  limit: number;
+
+  /**
+   * Page number, starting at 1.
+   *
+   * @generated from field: uint32 page = 5;
+   */
+  page: number;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.ListOAuthAccessTokensRequest.
+ * Use `create(ListOAuthAccessTokensRequestSchema)` to create a new message.
+ */
+export const ListOAuthAccessTokensRequestSchema: GenMessage<ListOAuthAccessTokensRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_oauth, 8);
 

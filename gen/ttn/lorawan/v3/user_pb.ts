@@ -8,7 +8,7 @@
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_google_protobuf_wrappers } from "@bufbuild/protobuf/wkt";
 import type { ContactInfo } from "./contact_info_pb.js";
 import { file_ttn_lorawan_v3_contact_info } from "./contact_info_pb.js";
 import type { State } from "./enums_pb.js";
@@ -25,7 +25,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ttn/lorawan/v3/user.proto.
  */
 export const file_ttn_lorawan_v3_user: GenFile = /*@__PURE__*/
-  fileDesc("Chl0dG4vbG9yYXdhbi92My91c2VyLnByb3RvEg50dG4ubG9yYXdhbi52MyKlBgoWVXNlckNvbnNvbGVQcmVmZXJlbmNlcxIzCg1jb25zb2xlX3RoZW1lGAEgASgOMhwudHRuLmxvcmF3YW4udjMuQ29uc29sZVRoZW1lElIKEWRhc2hib2FyZF9sYXlvdXRzGAIgASgLMjcudHRuLmxvcmF3YW4udjMuVXNlckNvbnNvbGVQcmVmZXJlbmNlcy5EYXNoYm9hcmRMYXlvdXRzEj4KB3NvcnRfYnkYAyABKAsyLS50dG4ubG9yYXdhbi52My5Vc2VyQ29uc29sZVByZWZlcmVuY2VzLlNvcnRCeRqxAwoQRGFzaGJvYXJkTGF5b3V0cxIwCgdhcGlfa2V5GAEgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjQKC2FwcGxpY2F0aW9uGAIgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjUKDGNvbGxhYm9yYXRvchgDIAEoDjIfLnR0bi5sb3Jhd2FuLnYzLkRhc2hib2FyZExheW91dBIzCgplbmRfZGV2aWNlGAQgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjAKB2dhdGV3YXkYBSABKA4yHy50dG4ubG9yYXdhbi52My5EYXNoYm9hcmRMYXlvdXQSNQoMb3JnYW5pemF0aW9uGAYgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjEKCG92ZXJ2aWV3GAcgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0Ei0KBHVzZXIYCCABKA4yHy50dG4ubG9yYXdhbi52My5EYXNoYm9hcmRMYXlvdXQajQEKBlNvcnRCeRIPCgdhcGlfa2V5GAEgASgJEhMKC2FwcGxpY2F0aW9uGAIgASgJEhQKDGNvbGxhYm9yYXRvchgDIAEoCRISCgplbmRfZGV2aWNlGAQgASgJEg8KB2dhdGV3YXkYBSABKAkSFAoMb3JnYW5pemF0aW9uGAYgASgJEgwKBHVzZXIYByABKAkiowgKBFVzZXISLAoDaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEi4KCmNyZWF0ZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmRlbGV0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBG5hbWUYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkSOAoKYXR0cmlidXRlcxgGIAMoCzIkLnR0bi5sb3Jhd2FuLnYzLlVzZXIuQXR0cmlidXRlc0VudHJ5EjUKDGNvbnRhY3RfaW5mbxgHIAMoCzIbLnR0bi5sb3Jhd2FuLnYzLkNvbnRhY3RJbmZvQgIYARIdChVwcmltYXJ5X2VtYWlsX2FkZHJlc3MYCCABKAkSRgoicHJpbWFyeV9lbWFpbF9hZGRyZXNzX3ZhbGlkYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIcGFzc3dvcmQYCiABKAkSNwoTcGFzc3dvcmRfdXBkYXRlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHwoXcmVxdWlyZV9wYXNzd29yZF91cGRhdGUYDCABKAgSJAoFc3RhdGUYDSABKA4yFS50dG4ubG9yYXdhbi52My5TdGF0ZRIZChFzdGF0ZV9kZXNjcmlwdGlvbhgUIAEoCRINCgVhZG1pbhgOIAEoCBIaChJ0ZW1wb3JhcnlfcGFzc3dvcmQYDyABKAkSQQoddGVtcG9yYXJ5X3Bhc3N3b3JkX2NyZWF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkEKHXRlbXBvcmFyeV9wYXNzd29yZF9leHBpcmVzX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCg9wcm9maWxlX3BpY3R1cmUYEiABKAsyFy50dG4ubG9yYXdhbi52My5QaWN0dXJlEkMKE2NvbnNvbGVfcHJlZmVyZW5jZXMYGSABKAsyJi50dG4ubG9yYXdhbi52My5Vc2VyQ29uc29sZVByZWZlcmVuY2VzGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBSgQIFRAWSgQIFhAXSgQIFxAYSgQIGBAZUhFhcHBsaWNhdGlvbl9saW1pdFIMY2xpZW50X2xpbWl0Ug1nYXRld2F5X2xpbWl0UhJvcmdhbml6YXRpb25fbGltaXQiLAoFVXNlcnMSIwoFdXNlcnMYASADKAsyFC50dG4ubG9yYXdhbi52My5Vc2VyIlEKEUNyZWF0ZVVzZXJSZXF1ZXN0EiIKBHVzZXIYASABKAsyFC50dG4ubG9yYXdhbi52My5Vc2VyEhgKEGludml0YXRpb25fdG9rZW4YAiABKAkicwoOR2V0VXNlclJlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSLgoKZmllbGRfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sifwoQTGlzdFVzZXJzUmVxdWVzdBIuCgpmaWVsZF9tYXNrGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxINCgVvcmRlchgCIAEoCRINCgVsaW1pdBgDIAEoDRIMCgRwYWdlGAQgASgNEg8KB2RlbGV0ZWQYBSABKAgiZwoRVXBkYXRlVXNlclJlcXVlc3QSIgoEdXNlchgBIAEoCzIULnR0bi5sb3Jhd2FuLnYzLlVzZXISLgoKZmllbGRfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sigwEKGVVwZGF0ZVVzZXJQYXNzd29yZFJlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSCwoDbmV3GAIgASgJEgsKA29sZBgDIAEoCRIZChFyZXZva2VfYWxsX2FjY2VzcxgEIAEoCCKxAQoXQ3JlYXRlVXNlckFQSUtleVJlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSDAoEbmFtZRgCIAEoCRIlCgZyaWdodHMYAyADKA4yFS50dG4ubG9yYXdhbi52My5SaWdodBIuCgpleHBpcmVzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ3ChZMaXN0VXNlckFQSUtleXNSZXF1ZXN0EjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEg0KBW9yZGVyGAQgASgJEg0KBWxpbWl0GAIgASgNEgwKBHBhZ2UYAyABKA0iWQoUR2V0VXNlckFQSUtleVJlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSDgoGa2V5X2lkGAIgASgJIqUBChdVcGRhdGVVc2VyQVBJS2V5UmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxInCgdhcGlfa2V5GAIgASgLMhYudHRuLmxvcmF3YW4udjMuQVBJS2V5Ei4KCmZpZWxkX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIlwKF0RlbGV0ZVVzZXJBUElLZXlSZXF1ZXN0EjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEg4KBmtleV9pZBgCIAEoCSJfChZVc2VyU2Vzc2lvbklkZW50aWZpZXJzEjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEhIKCnNlc3Npb25faWQYAiABKAki/AEKC1VzZXJTZXNzaW9uEjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEhIKCnNlc3Npb25faWQYAiABKAkSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc2Vzc2lvbl9zZWNyZXQYBiABKAkiqAEKDFVzZXJCb29rbWFyaxIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxI1CgplbnRpdHlfaWRzGAIgASgLMiEudHRuLmxvcmF3YW4udjMuRW50aXR5SWRlbnRpZmllcnMSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQAoNVXNlckJvb2ttYXJrcxIvCglib29rbWFya3MYASADKAsyHC50dG4ubG9yYXdhbi52My5Vc2VyQm9va21hcmsihQEKGUNyZWF0ZVVzZXJCb29rbWFya1JlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSNQoKZW50aXR5X2lkcxgCIAEoCzIhLnR0bi5sb3Jhd2FuLnYzLkVudGl0eUlkZW50aWZpZXJzIqABChhMaXN0VXNlckJvb2ttYXJrc1JlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSDQoFbGltaXQYAiABKA0SDAoEcGFnZRgDIAEoDRINCgVvcmRlchgEIAEoCRIPCgdkZWxldGVkGAUgASgIEhQKDGVudGl0eV90eXBlcxgGIAMoCSKFAQoZRGVsZXRlVXNlckJvb2ttYXJrUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxI1CgplbnRpdHlfaWRzGAIgASgLMiEudHRuLmxvcmF3YW4udjMuRW50aXR5SWRlbnRpZmllcnMiiwEKH0JhdGNoRGVsZXRlVXNlckJvb2ttYXJrc1JlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSNQoKZW50aXR5X2lkcxgCIAMoCzIhLnR0bi5sb3Jhd2FuLnYzLkVudGl0eUlkZW50aWZpZXJzKlkKDENvbnNvbGVUaGVtZRIYChRDT05TT0xFX1RIRU1FX1NZU1RFTRAAEhcKE0NPTlNPTEVfVEhFTUVfTElHSFQQARIWChJDT05TT0xFX1RIRU1FX0RBUksQAipjCg9EYXNoYm9hcmRMYXlvdXQSGgoWREFTSEJPQVJEX0xBWU9VVF9UQUJMRRAAEhkKFURBU0hCT0FSRF9MQVlPVVRfTElTVBABEhkKFURBU0hCT0FSRF9MQVlPVVRfR1JJRBACYgZwcm90bzM", [file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_ttn_lorawan_v3_contact_info, file_ttn_lorawan_v3_enums, file_ttn_lorawan_v3_identifiers, file_ttn_lorawan_v3_picture, file_ttn_lorawan_v3_rights]);
+  fileDesc("Chl0dG4vbG9yYXdhbi92My91c2VyLnByb3RvEg50dG4ubG9yYXdhbi52MyKlBgoWVXNlckNvbnNvbGVQcmVmZXJlbmNlcxIzCg1jb25zb2xlX3RoZW1lGAEgASgOMhwudHRuLmxvcmF3YW4udjMuQ29uc29sZVRoZW1lElIKEWRhc2hib2FyZF9sYXlvdXRzGAIgASgLMjcudHRuLmxvcmF3YW4udjMuVXNlckNvbnNvbGVQcmVmZXJlbmNlcy5EYXNoYm9hcmRMYXlvdXRzEj4KB3NvcnRfYnkYAyABKAsyLS50dG4ubG9yYXdhbi52My5Vc2VyQ29uc29sZVByZWZlcmVuY2VzLlNvcnRCeRqxAwoQRGFzaGJvYXJkTGF5b3V0cxIwCgdhcGlfa2V5GAEgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjQKC2FwcGxpY2F0aW9uGAIgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjUKDGNvbGxhYm9yYXRvchgDIAEoDjIfLnR0bi5sb3Jhd2FuLnYzLkRhc2hib2FyZExheW91dBIzCgplbmRfZGV2aWNlGAQgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjAKB2dhdGV3YXkYBSABKA4yHy50dG4ubG9yYXdhbi52My5EYXNoYm9hcmRMYXlvdXQSNQoMb3JnYW5pemF0aW9uGAYgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0EjEKCG92ZXJ2aWV3GAcgASgOMh8udHRuLmxvcmF3YW4udjMuRGFzaGJvYXJkTGF5b3V0Ei0KBHVzZXIYCCABKA4yHy50dG4ubG9yYXdhbi52My5EYXNoYm9hcmRMYXlvdXQajQEKBlNvcnRCeRIPCgdhcGlfa2V5GAEgASgJEhMKC2FwcGxpY2F0aW9uGAIgASgJEhQKDGNvbGxhYm9yYXRvchgDIAEoCRISCgplbmRfZGV2aWNlGAQgASgJEg8KB2dhdGV3YXkYBSABKAkSFAoMb3JnYW5pemF0aW9uGAYgASgJEgwKBHVzZXIYByABKAkiowkKBFVzZXISLAoDaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEi4KCmNyZWF0ZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmRlbGV0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBG5hbWUYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkSOAoKYXR0cmlidXRlcxgGIAMoCzIkLnR0bi5sb3Jhd2FuLnYzLlVzZXIuQXR0cmlidXRlc0VudHJ5EjUKDGNvbnRhY3RfaW5mbxgHIAMoCzIbLnR0bi5sb3Jhd2FuLnYzLkNvbnRhY3RJbmZvQgIYARIdChVwcmltYXJ5X2VtYWlsX2FkZHJlc3MYCCABKAkSRgoicHJpbWFyeV9lbWFpbF9hZGRyZXNzX3ZhbGlkYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIcGFzc3dvcmQYCiABKAkSNwoTcGFzc3dvcmRfdXBkYXRlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHwoXcmVxdWlyZV9wYXNzd29yZF91cGRhdGUYDCABKAgSJAoFc3RhdGUYDSABKA4yFS50dG4ubG9yYXdhbi52My5TdGF0ZRIZChFzdGF0ZV9kZXNjcmlwdGlvbhgUIAEoCRINCgVhZG1pbhgOIAEoCBIaChJ0ZW1wb3JhcnlfcGFzc3dvcmQYDyABKAkSQQoddGVtcG9yYXJ5X3Bhc3N3b3JkX2NyZWF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEkEKHXRlbXBvcmFyeV9wYXNzd29yZF9leHBpcmVzX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCg9wcm9maWxlX3BpY3R1cmUYEiABKAsyFy50dG4ubG9yYXdhbi52My5QaWN0dXJlEkMKE2NvbnNvbGVfcHJlZmVyZW5jZXMYGSABKAsyJi50dG4ubG9yYXdhbi52My5Vc2VyQ29uc29sZVByZWZlcmVuY2VzEjcKEWFwcGxpY2F0aW9uX2xpbWl0GBUgASgLMhwuZ29vZ2xlLnByb3RvYnVmLlVJbnQ2NFZhbHVlEjIKDGNsaWVudF9saW1pdBgWIAEoCzIcLmdvb2dsZS5wcm90b2J1Zi5VSW50NjRWYWx1ZRIzCg1nYXRld2F5X2xpbWl0GBcgASgLMhwuZ29vZ2xlLnByb3RvYnVmLlVJbnQ2NFZhbHVlEjgKEm9yZ2FuaXphdGlvbl9saW1pdBgYIAEoCzIcLmdvb2dsZS5wcm90b2J1Zi5VSW50NjRWYWx1ZRoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIsCgVVc2VycxIjCgV1c2VycxgBIAMoCzIULnR0bi5sb3Jhd2FuLnYzLlVzZXIiUQoRQ3JlYXRlVXNlclJlcXVlc3QSIgoEdXNlchgBIAEoCzIULnR0bi5sb3Jhd2FuLnYzLlVzZXISGAoQaW52aXRhdGlvbl90b2tlbhgCIAEoCSJzCg5HZXRVc2VyUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxIuCgpmaWVsZF9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayJ/ChBMaXN0VXNlcnNSZXF1ZXN0Ei4KCmZpZWxkX21hc2sYASABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEg0KBW9yZGVyGAIgASgJEg0KBWxpbWl0GAMgASgNEgwKBHBhZ2UYBCABKA0SDwoHZGVsZXRlZBgFIAEoCCJnChFVcGRhdGVVc2VyUmVxdWVzdBIiCgR1c2VyGAEgASgLMhQudHRuLmxvcmF3YW4udjMuVXNlchIuCgpmaWVsZF9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayKDAQoZVXBkYXRlVXNlclBhc3N3b3JkUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxILCgNuZXcYAiABKAkSCwoDb2xkGAMgASgJEhkKEXJldm9rZV9hbGxfYWNjZXNzGAQgASgIIrEBChdDcmVhdGVVc2VyQVBJS2V5UmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxIMCgRuYW1lGAIgASgJEiUKBnJpZ2h0cxgDIAMoDjIVLnR0bi5sb3Jhd2FuLnYzLlJpZ2h0Ei4KCmV4cGlyZXNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIncKFkxpc3RVc2VyQVBJS2V5c1JlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSDQoFb3JkZXIYBCABKAkSDQoFbGltaXQYAiABKA0SDAoEcGFnZRgDIAEoDSJZChRHZXRVc2VyQVBJS2V5UmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxIOCgZrZXlfaWQYAiABKAkipQEKF1VwZGF0ZVVzZXJBUElLZXlSZXF1ZXN0EjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEicKB2FwaV9rZXkYAiABKAsyFi50dG4ubG9yYXdhbi52My5BUElLZXkSLgoKZmllbGRfbWFzaxgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siXAoXRGVsZXRlVXNlckFQSUtleVJlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSDgoGa2V5X2lkGAIgASgJIl8KFlVzZXJTZXNzaW9uSWRlbnRpZmllcnMSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSEgoKc2Vzc2lvbl9pZBgCIAEoCSL8AQoLVXNlclNlc3Npb24SMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSEgoKc2Vzc2lvbl9pZBgCIAEoCRIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5zZXNzaW9uX3NlY3JldBgGIAEoCSKoAQoMVXNlckJvb2ttYXJrEjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEjUKCmVudGl0eV9pZHMYAiABKAsyIS50dG4ubG9yYXdhbi52My5FbnRpdHlJZGVudGlmaWVycxIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJACg1Vc2VyQm9va21hcmtzEi8KCWJvb2ttYXJrcxgBIAMoCzIcLnR0bi5sb3Jhd2FuLnYzLlVzZXJCb29rbWFyayKFAQoZQ3JlYXRlVXNlckJvb2ttYXJrUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxI1CgplbnRpdHlfaWRzGAIgASgLMiEudHRuLmxvcmF3YW4udjMuRW50aXR5SWRlbnRpZmllcnMioAEKGExpc3RVc2VyQm9va21hcmtzUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxINCgVsaW1pdBgCIAEoDRIMCgRwYWdlGAMgASgNEg0KBW9yZGVyGAQgASgJEg8KB2RlbGV0ZWQYBSABKAgSFAoMZW50aXR5X3R5cGVzGAYgAygJIoUBChlEZWxldGVVc2VyQm9va21hcmtSZXF1ZXN0EjEKCHVzZXJfaWRzGAEgASgLMh8udHRuLmxvcmF3YW4udjMuVXNlcklkZW50aWZpZXJzEjUKCmVudGl0eV9pZHMYAiABKAsyIS50dG4ubG9yYXdhbi52My5FbnRpdHlJZGVudGlmaWVycyKLAQofQmF0Y2hEZWxldGVVc2VyQm9va21hcmtzUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxI1CgplbnRpdHlfaWRzGAIgAygLMiEudHRuLmxvcmF3YW4udjMuRW50aXR5SWRlbnRpZmllcnMiPQoMVXNlclNlc3Npb25zEi0KCHNlc3Npb25zGAEgAygLMhsudHRuLmxvcmF3YW4udjMuVXNlclNlc3Npb24ieAoXTGlzdFVzZXJTZXNzaW9uc1JlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSDQoFb3JkZXIYAiABKAkSDQoFbGltaXQYAyABKA0SDAoEcGFnZRgEIAEoDSJTCh5DcmVhdGVUZW1wb3JhcnlQYXNzd29yZFJlcXVlc3QSMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMi7AEKCkxvZ2luVG9rZW4SMQoIdXNlcl9pZHMYASABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMSLgoKY3JlYXRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFdG9rZW4YBSABKAkSDAoEdXNlZBgGIAEoCCJgChdDcmVhdGVMb2dpblRva2VuUmVxdWVzdBIxCgh1c2VyX2lkcxgBIAEoCzIfLnR0bi5sb3Jhd2FuLnYzLlVzZXJJZGVudGlmaWVycxISCgpza2lwX2VtYWlsGAIgASgIIikKGENyZWF0ZUxvZ2luVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCSKhAgoKSW52aXRhdGlvbhINCgVlbWFpbBgBIAEoCRINCgV0b2tlbhgCIAEoCRIuCgpleHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpjcmVhdGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgthY2NlcHRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoLYWNjZXB0ZWRfYnkYByABKAsyHy50dG4ubG9yYXdhbi52My5Vc2VySWRlbnRpZmllcnMiPgoLSW52aXRhdGlvbnMSLwoLaW52aXRhdGlvbnMYASADKAsyGi50dG4ubG9yYXdhbi52My5JbnZpdGF0aW9uIiYKFVNlbmRJbnZpdGF0aW9uUmVxdWVzdBINCgVlbWFpbBgBIAEoCSI1ChZMaXN0SW52aXRhdGlvbnNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgNEgwKBHBhZ2UYAiABKA0iKAoXRGVsZXRlSW52aXRhdGlvblJlcXVlc3QSDQoFZW1haWwYASABKAkqWQoMQ29uc29sZVRoZW1lEhgKFENPTlNPTEVfVEhFTUVfU1lTVEVNEAASFwoTQ09OU09MRV9USEVNRV9MSUdIVBABEhYKEkNPTlNPTEVfVEhFTUVfREFSSxACKmMKD0Rhc2hib2FyZExheW91dBIaChZEQVNIQk9BUkRfTEFZT1VUX1RBQkxFEAASGQoVREFTSEJPQVJEX0xBWU9VVF9MSVNUEAESGQoVREFTSEJPQVJEX0xBWU9VVF9HUklEEAJiBnByb3RvMw", [file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_google_protobuf_wrappers, file_ttn_lorawan_v3_contact_info, file_ttn_lorawan_v3_enums, file_ttn_lorawan_v3_identifiers, file_ttn_lorawan_v3_picture, file_ttn_lorawan_v3_rights]);
 
 /**
  * Settings the Console keeps per user.
@@ -348,6 +348,35 @@ export type User = Message<"ttn.lorawan.v3.User"> & {
    * @generated from field: ttn.lorawan.v3.UserConsolePreferences console_preferences = 25;
    */
   consolePreferences?: UserConsolePreferences | undefined;
+
+  /**
+   * Most applications the user may hold directly; unset means no limit.
+   * Only administrators may change it.
+   *
+   * @generated from field: google.protobuf.UInt64Value application_limit = 21;
+   */
+  applicationLimit?: bigint | undefined;
+
+  /**
+   * Most OAuth clients the user may hold directly.
+   *
+   * @generated from field: google.protobuf.UInt64Value client_limit = 22;
+   */
+  clientLimit?: bigint | undefined;
+
+  /**
+   * Most gateways the user may hold directly.
+   *
+   * @generated from field: google.protobuf.UInt64Value gateway_limit = 23;
+   */
+  gatewayLimit?: bigint | undefined;
+
+  /**
+   * Most organizations the user may be a direct member of.
+   *
+   * @generated from field: google.protobuf.UInt64Value organization_limit = 24;
+   */
+  organizationLimit?: bigint | undefined;
 };
 
 /**
@@ -1008,6 +1037,349 @@ export type BatchDeleteUserBookmarksRequest = Message<"ttn.lorawan.v3.BatchDelet
  */
 export const BatchDeleteUserBookmarksRequestSchema: GenMessage<BatchDeleteUserBookmarksRequest> = /*@__PURE__*/
   messageDesc(file_ttn_lorawan_v3_user, 20);
+
+/**
+ * A list of login sessions.
+ *
+ * @generated from message ttn.lorawan.v3.UserSessions
+ */
+export type UserSessions = Message<"ttn.lorawan.v3.UserSessions"> & {
+  /**
+   * The sessions.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.UserSession sessions = 1;
+   */
+  sessions: UserSession[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.UserSessions.
+ * Use `create(UserSessionsSchema)` to create a new message.
+ */
+export const UserSessionsSchema: GenMessage<UserSessions> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 21);
+
+/**
+ * Request to list a user's login sessions.
+ *
+ * @generated from message ttn.lorawan.v3.ListUserSessionsRequest
+ */
+export type ListUserSessionsRequest = Message<"ttn.lorawan.v3.ListUserSessionsRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * Sort key: `created_at` or `-created_at`.
+   *
+   * @generated from field: string order = 2;
+   */
+  order: string;
+
+  /**
+   * Page size; 0 selects the server default.
+   *
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * Page number, starting at 1.
+   *
+   * @generated from field: uint32 page = 4;
+   */
+  page: number;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.ListUserSessionsRequest.
+ * Use `create(ListUserSessionsRequestSchema)` to create a new message.
+ */
+export const ListUserSessionsRequestSchema: GenMessage<ListUserSessionsRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 22);
+
+/**
+ * Request for a temporary password (password reset by e-mail).
+ *
+ * @generated from message ttn.lorawan.v3.CreateTemporaryPasswordRequest
+ */
+export type CreateTemporaryPasswordRequest = Message<"ttn.lorawan.v3.CreateTemporaryPasswordRequest"> & {
+  /**
+   * The user who forgot the password.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.CreateTemporaryPasswordRequest.
+ * Use `create(CreateTemporaryPasswordRequestSchema)` to create a new message.
+ */
+export const CreateTemporaryPasswordRequestSchema: GenMessage<CreateTemporaryPasswordRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 23);
+
+/**
+ * A token that logs a user in once ("magic link").
+ *
+ * @generated from message ttn.lorawan.v3.LoginToken
+ */
+export type LoginToken = Message<"ttn.lorawan.v3.LoginToken"> & {
+  /**
+   * The user the token logs in.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * When the token was made.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 2;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When the token was last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp updated_at = 3;
+   */
+  updatedAt?: Timestamp | undefined;
+
+  /**
+   * When the token stops working.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 4;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * The token.
+   *
+   * @generated from field: string token = 5;
+   */
+  token: string;
+
+  /**
+   * Whether the token has been used.
+   *
+   * @generated from field: bool used = 6;
+   */
+  used: boolean;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.LoginToken.
+ * Use `create(LoginTokenSchema)` to create a new message.
+ */
+export const LoginTokenSchema: GenMessage<LoginToken> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 24);
+
+/**
+ * Request for a login token.
+ *
+ * @generated from message ttn.lorawan.v3.CreateLoginTokenRequest
+ */
+export type CreateLoginTokenRequest = Message<"ttn.lorawan.v3.CreateLoginTokenRequest"> & {
+  /**
+   * The user to log in.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * Do not e-mail the token (administrators only).
+   *
+   * @generated from field: bool skip_email = 2;
+   */
+  skipEmail: boolean;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.CreateLoginTokenRequest.
+ * Use `create(CreateLoginTokenRequestSchema)` to create a new message.
+ */
+export const CreateLoginTokenRequestSchema: GenMessage<CreateLoginTokenRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 25);
+
+/**
+ * The login token, returned only to administrators asking for a non-admin user.
+ *
+ * @generated from message ttn.lorawan.v3.CreateLoginTokenResponse
+ */
+export type CreateLoginTokenResponse = Message<"ttn.lorawan.v3.CreateLoginTokenResponse"> & {
+  /**
+   * The token, when returned.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.CreateLoginTokenResponse.
+ * Use `create(CreateLoginTokenResponseSchema)` to create a new message.
+ */
+export const CreateLoginTokenResponseSchema: GenMessage<CreateLoginTokenResponse> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 26);
+
+/**
+ * An invitation to register on the network.
+ *
+ * @generated from message ttn.lorawan.v3.Invitation
+ */
+export type Invitation = Message<"ttn.lorawan.v3.Invitation"> & {
+  /**
+   * Address the invitation was sent to.
+   *
+   * @generated from field: string email = 1;
+   */
+  email: string;
+
+  /**
+   * Token that registration needs.
+   *
+   * @generated from field: string token = 2;
+   */
+  token: string;
+
+  /**
+   * When the token stops working.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * When the invitation was sent.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 4;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When the invitation was last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp updated_at = 5;
+   */
+  updatedAt?: Timestamp | undefined;
+
+  /**
+   * When the invitation was used to register.
+   *
+   * @generated from field: google.protobuf.Timestamp accepted_at = 6;
+   */
+  acceptedAt?: Timestamp | undefined;
+
+  /**
+   * The user who registered with it.
+   *
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers accepted_by = 7;
+   */
+  acceptedBy?: UserIdentifiers | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.Invitation.
+ * Use `create(InvitationSchema)` to create a new message.
+ */
+export const InvitationSchema: GenMessage<Invitation> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 27);
+
+/**
+ * A list of invitations.
+ *
+ * @generated from message ttn.lorawan.v3.Invitations
+ */
+export type Invitations = Message<"ttn.lorawan.v3.Invitations"> & {
+  /**
+   * The invitations.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.Invitation invitations = 1;
+   */
+  invitations: Invitation[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.Invitations.
+ * Use `create(InvitationsSchema)` to create a new message.
+ */
+export const InvitationsSchema: GenMessage<Invitations> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 28);
+
+/**
+ * Request to invite someone.
+ *
+ * @generated from message ttn.lorawan.v3.SendInvitationRequest
+ */
+export type SendInvitationRequest = Message<"ttn.lorawan.v3.SendInvitationRequest"> & {
+  /**
+   * Address to invite.
+   *
+   * @generated from field: string email = 1;
+   */
+  email: string;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.SendInvitationRequest.
+ * Use `create(SendInvitationRequestSchema)` to create a new message.
+ */
+export const SendInvitationRequestSchema: GenMessage<SendInvitationRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 29);
+
+/**
+ * Request to list invitations.
+ *
+ * @generated from message ttn.lorawan.v3.ListInvitationsRequest
+ */
+export type ListInvitationsRequest = Message<"ttn.lorawan.v3.ListInvitationsRequest"> & {
+  /**
+   * Page size; 0 selects the server default.
+   *
+   * @generated from field: uint32 limit = 1;
+   */
+  limit: number;
+
+  /**
+   * Page number, starting at 1.
+   *
+   * @generated from field: uint32 page = 2;
+   */
+  page: number;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.ListInvitationsRequest.
+ * Use `create(ListInvitationsRequestSchema)` to create a new message.
+ */
+export const ListInvitationsRequestSchema: GenMessage<ListInvitationsRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 30);
+
+/**
+ * Request to withdraw an invitation.
+ *
+ * @generated from message ttn.lorawan.v3.DeleteInvitationRequest
+ */
+export type DeleteInvitationRequest = Message<"ttn.lorawan.v3.DeleteInvitationRequest"> & {
+  /**
+   * Address the invitation was sent to.
+   *
+   * @generated from field: string email = 1;
+   */
+  email: string;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.DeleteInvitationRequest.
+ * Use `create(DeleteInvitationRequestSchema)` to create a new message.
+ */
+export const DeleteInvitationRequestSchema: GenMessage<DeleteInvitationRequest> = /*@__PURE__*/
+  messageDesc(file_ttn_lorawan_v3_user, 31);
 
 /**
  * Colour scheme of the Console.

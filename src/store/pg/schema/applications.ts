@@ -14,6 +14,8 @@ export const applications = pgTable(
     application_server_address: text("application_server_address").notNull().default(""),
     join_server_address: text("join_server_address").notNull().default(""),
     dev_eui_counter: integer("dev_eui_counter").notNull().default(0),
+    // Entity limit (google.protobuf.UInt64Value in proto JSON); null = unlimited.
+    end_device_limit: jsonb("end_device_limit"),
   },
   (t) => [primaryKey({ name: "applications_pkey", columns: [t.tenant_id, t.application_id] })],
 );

@@ -13,6 +13,10 @@ export const organizations = pgTable(
     administrative_contact: jsonb("administrative_contact"),
     technical_contact: jsonb("technical_contact"),
     fanout_notifications: boolean("fanout_notifications").notNull().default(false),
+    // Entity limits (google.protobuf.UInt64Value in proto JSON); null = unlimited.
+    application_limit: jsonb("application_limit"),
+    client_limit: jsonb("client_limit"),
+    gateway_limit: jsonb("gateway_limit"),
   },
   (t) => [
     primaryKey({ name: "organizations_pkey", columns: [t.tenant_id, t.organization_id] }),

@@ -23,6 +23,11 @@ export const users = pgTable(
     temporary_password_expires_at: ts("temporary_password_expires_at"),
     profile_picture: jsonb("profile_picture"),
     console_preferences: jsonb("console_preferences"),
+    // Entity limits (google.protobuf.UInt64Value in proto JSON); null = unlimited.
+    application_limit: jsonb("application_limit"),
+    client_limit: jsonb("client_limit"),
+    gateway_limit: jsonb("gateway_limit"),
+    organization_limit: jsonb("organization_limit"),
   },
   (t) => [
     primaryKey({ name: "users_pkey", columns: [t.tenant_id, t.user_id] }),

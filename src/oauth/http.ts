@@ -1,0 +1,109 @@
+// Everything the server answers under is.oauth.mount (default /oauth): the
+// protocol endpoints (token, userinfo, JWKS, discovery) go to the OAuth core;
+// the JSON API (api/auth/*, api/me) and the pages are served here. Also the
+// pages' built-in assets under is.oauth.ui.assets-base-url when that is a path
+// on this server. Called from the server's fallback before the /api/v3
+// gateway; answers false for anything it does not serve.
+import type { Transport } from "@connectrpc/connect";
+import type { PasswordHasher } from "../auth/passwords.js";
+import type { OAuthCore, OAuthDeps, Request, Response } from "./api.js";
+import { cookieKeys, decodeSessionCookie, sessionCookieName, sessionToken } from "./session-cookie.js";
+import { checkCsrfToken, csrfCookieName, csrfFromCookie, csrfHeader } from "./ui/csrf.js";
+import { parseCookies, sendJsonError } from "./ui/http-util.js";
+import { accountApiPaths, serveAccountApi } from "./ui/account-api.js";
+import { builtinAssets, serveAsset } from "./ui/assets.js";
+import { UiContext, type UiDeps } from "./ui/context.js";
+import { pages, servePage } from "./ui/pages/index.js";
+import { setBaseHeaders } from "./ui/security.js";
+import { loginThrottle } from "./ui/throttle.js";
+
+export interface OAuthHttpDeps extends OAuthDeps {
+  core: OAuthCore;
+  hasher: PasswordHasher;
+  transport: Transport;
+  tenantId: string;
+}
+
+export interface OAuthHttp {
+  /** Serves a request under the mount (or a built-in asset); false when it is not ours. */
+  serve(req: Request, res: Response): Promise<boolean>;
+  /**
+   * For /api/v3, as the stack does: a request without `authorization` but with
+   * this tenant's `_session` cookie is authenticated as that session
+   * (`Bearer ONZW4.<id>.<secret>`); unsafe methods then need the CSRF token in
+   * X-CSRF-Token. Returns false when it answered the request itself (refused).
+   */
+  sessionCredential(req: Request, res: Response): boolean;
+}
+
+/** is.oauth.mount without trailing slashes; must be a path. */
+function mountOf(mount: string): string {
+  if (!mount.startsWith("/") || /[?#\s]/.test(mount)) throw new Error(`is.oauth.mount: expected a path starting with "/", got ${JSON.stringify(mount)}`);
+  return mount.replace(/\/+$/, "");
+}
+
+/** The path part of assets-base-url when the assets live on this server. */
+function localAssetsPath(url: string): string | undefined {
+  return url.startsWith("/") && !url.startsWith("//") ? url.replace(/\/+$/, "") : undefined;
+}
+
+export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
+  const { config } = deps;
+  const mount = mountOf(config.is.oauth.mount);
+  const ui = config.is.oauth.ui;
+  const uiDeps: UiDeps = {
+    ...deps,
+    keys: cookieKeys(config, deps.log),
+    throttle: loginThrottle(),
+    mount,
+    assets: builtinAssets(ui.iconPrefix),
+    dummyHash: deps.hasher.hash("not a password: only checked for unknown users"),
+  };
+  // Computed now, so a failure shows at start; awaited where used.
+  uiDeps.dummyHash.catch(() => {});
+  const assetsPath = localAssetsPath(ui.assetsBaseUrl);
+  // The login throttle also counts the token endpoint's password grant.
+  // At the root mount only our own paths are ours: the rest belongs to /api/v3 and friends.
+  const uiPaths = new Set([...Object.keys(pages), ...accountApiPaths]);
+  const oauthDeps: OAuthDeps = { config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, throttle: uiDeps.throttle };
+
+  const serve = async (req: Request, res: Response): Promise<boolean> => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    if (assetsPath !== undefined && serveAsset(uiDeps.assets, assetsPath, path, req, res)) return true;
+    // OpenID Connect discovery also at the root, where clients of an issuer at the root look.
+    if (path === "/.well-known/openid-configuration") return deps.core.handle(oauthDeps, path, req, res);
+    if (!(path === mount || path.startsWith(mount + "/") || mount === "")) return false;
+    const sub = path.slice(mount.length) || "/";
+    setBaseHeaders(res);
+    if (await deps.core.handle(oauthDeps, sub, req, res)) return true;
+    if (mount === "" && !uiPaths.has(sub)) return false;
+    const ctx = new UiContext(uiDeps, req, res, sub, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    // Scripts and API clients read the CSRF token from here; the cookie itself stays HttpOnly.
+    res.setHeader("x-csrf-token", ctx.csrfToken());
+    if (await serveAccountApi(ctx)) return true;
+    return servePage(ctx);
+  };
+
+  const sessionCredential = (req: Request, res: Response): boolean => {
+    if (req.headers.authorization) return true;
+    const cookies = parseCookies(req.headers.cookie as string | undefined);
+    const session = decodeSessionCookie(uiDeps.keys, deps.tenantId, cookies.get(sessionCookieName));
+    if (!session) return true;
+    if (!["GET", "HEAD", "OPTIONS"].includes(req.method ?? "GET")) {
+      const header = req.headers[csrfHeader];
+      try {
+        checkCsrfToken(csrfFromCookie(uiDeps.keys, cookies.get(csrfCookieName)), Array.isArray(header) ? header[0] : header);
+      } catch (err) {
+        sendJsonError(res, err);
+        return false;
+      }
+    }
+    // The session is verified against the store where every credential is: in the caller.
+    req.headers.authorization = `Bearer ${sessionToken(session)}`;
+    return true;
+  };
+
+  return { serve, sessionCredential };
+}
