@@ -22,6 +22,7 @@ import { listen, type Listener } from "./server/listener.js";
 import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js";
 import { endDeviceSecrets as endDeviceSecretsOf } from "./secrets/end-device-secrets.js";
 import { parseKeyVault, staticKeyVault } from "./secrets/key-vault.js";
+import { sealedStrings } from "./secrets/sealed-string.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
 import type { HealthState } from "./services/health.js";
 import { openDatabase, type Database } from "./store/pg/database.js";
@@ -75,6 +76,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Before the database too: an end device key ID that the key vault lacks fails the start (key_vault).
   const endDeviceSecrets = endDeviceSecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.endDevices.encryptionKeyId);
   if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
+  // Client secrets of authentication providers; may hold `:`, so open ones are stored as `:<secret>`.
+  const providerSecrets = sealedStrings(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.authenticationProviders.encryptionKeyId, { plainPrefix: ":" });
+  if (!providerSecrets.keyId) log.warn({}, "is.authentication-providers.encryption-key-id is not set: client secrets of authentication providers are stored in plaintext");
   // Before the database: a bad e-mail option or template override fails the start with nothing to clean up.
   const emails = await createEmails({ config, log, now });
   const { store, databases } = opts.database
@@ -85,13 +89,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const health: HealthState = { serving: true, draining: new Promise<void>((resolve) => (drain = resolve)) };
 
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
-  const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets });
+  const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
   const interceptors = [errorInterceptor(log), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createRouterTransport(routes, { router: { interceptors } });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
   // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API.
-  const oauth = createOAuthHttp({ config, store, now, log, emails, core: oauthCore, hasher, transport, tenantId: store.tenantId });
+  const oauth = createOAuthHttp({ config, store, now, log, emails, core: oauthCore, hasher, transport, tenantId: store.tenantId, providerSecrets });
 
   const blobs = blobHandler(blobStoreOf(config), (err) => log.error({ err }, "reading a blob failed"));
   const fallback = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {

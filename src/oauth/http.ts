@@ -6,6 +6,7 @@
 // gateway; answers false for anything it does not serve.
 import type { Transport } from "@connectrpc/connect";
 import type { PasswordHasher } from "../auth/passwords.js";
+import type { SealedStrings } from "../secrets/sealed-string.js";
 import type { OAuthCore, OAuthDeps, Request, Response } from "./api.js";
 import { cookieKeys, decodeSessionCookie, sessionCookieName, sessionToken } from "./session-cookie.js";
 import { checkCsrfToken, csrfCookieName, csrfFromCookie, csrfHeader } from "./ui/csrf.js";
@@ -22,6 +23,8 @@ export interface OAuthHttpDeps extends OAuthDeps {
   hasher: PasswordHasher;
   transport: Transport;
   tenantId: string;
+  /** Opens the stored client secrets of authentication providers (single sign-on). */
+  providerSecrets: SealedStrings;
 }
 
 export interface OAuthHttp {

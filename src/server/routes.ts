@@ -30,6 +30,7 @@ import { gatewayBatchAccess, gatewayBatchRegistry } from "../services/gateway-ba
 import { gatewayRegistry } from "../services/gateway-registry.js";
 import type { GatewaySecrets } from "../secrets/gateway-secrets.js";
 import type { EndDeviceSecrets } from "../secrets/end-device-secrets.js";
+import type { SealedStrings } from "../secrets/sealed-string.js";
 import { healthService, type HealthState } from "../services/health.js";
 import { isService } from "../services/is.js";
 import { organizationAccess } from "../services/organization-access.js";
@@ -48,7 +49,7 @@ import { oauthAuthorizationRegistry } from "../services/oauth-authorizations.js"
 /** The ttn.lorawan.v3 services, in the order they are registered. */
 export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry, NotificationService, UserSessionRegistry, EmailValidationRegistry, ContactInfoRegistry, UserInvitations, OAuthAuthorizationRegistry];
 
-export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState; gatewaySecrets: GatewaySecrets; endDeviceSecrets: EndDeviceSecrets }) {
+export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState; gatewaySecrets: GatewaySecrets; endDeviceSecrets: EndDeviceSecrets; providerSecrets: SealedStrings }) {
   return (router: ConnectRouter) => {
     router.service(Is, isService());
     router.service(EntityAccess, entityAccess());

@@ -4,6 +4,7 @@
 import type { Transport } from "@connectrpc/connect";
 import type { User, UserSession } from "../../../gen/ttn/lorawan/v3/user_pb.js";
 import type { PasswordHasher } from "../../auth/passwords.js";
+import type { SealedStrings } from "../../secrets/sealed-string.js";
 import { errUserNotFound, errUserSessionExpired, errUserSessionNotFound } from "../../errors/index.js";
 import type { OAuthCore, OAuthDeps, Request, Response } from "../api.js";
 import { clearSessionCookie, decodeSessionCookie, encodeSessionCookie, sessionCookieName, type CookieKeys } from "../session-cookie.js";
@@ -26,6 +27,8 @@ export interface UiDeps extends OAuthDeps {
   assets: ReturnType<typeof builtinAssets>;
   /** A hash checked for unknown users, so a failed login costs the same either way. */
   dummyHash: Promise<string>;
+  /** Opens the stored client secrets of authentication providers (single sign-on). */
+  providerSecrets: SealedStrings;
 }
 
 export interface CurrentSession {
