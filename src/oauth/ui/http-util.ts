@@ -1,11 +1,9 @@
 // Small HTTP helpers of the OAuth pages: cookies, request bodies (JSON or
 // form), redirects and JSON answers, for HTTP/1.1 and HTTP/2 requests alike.
-import type { TLSSocket } from "node:tls";
-import { errBodyTooLarge, errMalformedRequest, toHttpError } from "../../errors/index.js";
+import { toHttpError } from "../../errors/index.js";
 import type { Request, Response } from "../api.js";
 
-/** Forms and login bodies are small; nothing under the mount takes more. */
-export const maxBodyBytes = 64 * 1024;
+export { isTls, maxBodyBytes, readBody, readParams } from "../request-body.js";
 
 export function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -41,53 +39,8 @@ export function appendCookie(res: Response, cookie: string): void {
   res.setHeader("set-cookie", [...list.filter((c) => !c.startsWith(cookie.slice(0, cookie.indexOf("=") + 1))), cookie]);
 }
 
-/** Whether the request reached us over TLS (the cookie's Secure flag follows it). */
-export function isTls(req: Request): boolean {
-  if ((req.headers as Record<string, unknown>)[":scheme"] === "https") return true;
-  return Boolean((req.socket as TLSSocket | undefined)?.encrypted);
-}
-
 export function clientAddress(req: Request): string {
   return req.socket?.remoteAddress ?? "unknown";
-}
-
-export async function readBody(req: Request, limit = maxBodyBytes): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw errBodyTooLarge({ limit });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * The fields of a JSON object or urlencoded form body as strings (JSON
- * booleans and numbers become their text). Anything else is a malformed request.
- */
-export async function readParams(req: Request): Promise<Record<string, string>> {
-  const type = String(req.headers["content-type"] ?? "").split(";", 1)[0]!.trim().toLowerCase();
-  const body = (await readBody(req)).toString("utf8");
-  if (type === "application/json") {
-    let parsed: unknown;
-    try {
-      parsed = body.trim() ? JSON.parse(body) : {};
-    } catch (err) {
-      throw errMalformedRequest({ reason: (err as Error).message });
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw errMalformedRequest({ reason: "expected a JSON object" });
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed)) {
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = String(v);
-      else if (v !== null) throw errMalformedRequest({ reason: `field ${k} must be a string` });
-    }
-    return out;
-  }
-  if (type === "application/x-www-form-urlencoded" || (type === "" && body === "")) {
-    return Object.fromEntries(new URLSearchParams(body));
-  }
-  throw errMalformedRequest({ reason: `unsupported content type ${JSON.stringify(type)}; send JSON or a form` });
 }
 
 export function sendJson(res: Response, status: number, body: unknown): void {
