@@ -23,6 +23,7 @@ import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js
 import { endDeviceSecrets as endDeviceSecretsOf } from "./secrets/end-device-secrets.js";
 import { parseKeyVault, staticKeyVault } from "./secrets/key-vault.js";
 import { sealedStrings } from "./secrets/sealed-string.js";
+import { warnIfNobodyCanLogIn } from "./sso/start-check.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
 import type { HealthState } from "./services/health.js";
 import { openDatabase, type Database } from "./store/pg/database.js";
@@ -84,6 +85,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { store, databases } = opts.database
     ? { store: createPgStore({ primary: opts.database.db, tenantId: opts.tenantId ?? defaultTenant }), databases: [] }
     : await openStore(config, opts.tenantId);
+  // Single sign-on only, but no provider to sign on with: say so now, not when people fail to log in.
+  await warnIfNobodyCanLogIn(config, store, log).catch((err: unknown) => log.warn({ err }, "could not check for authentication providers"));
   const hasher = createPasswordHasher(config.is.passwordHashing);
   let drain!: () => void;
   const health: HealthState = { serving: true, draining: new Promise<void>((resolve) => (drain = resolve)) };

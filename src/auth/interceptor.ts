@@ -1,8 +1,9 @@
 // Opens the request scope: which tenant's store serves the request and who
 // the caller is (resolved once, when first needed). Sets the `warning` header
-// when the caller's rights are restricted.
+// when the caller's rights are restricted, on answers and on errors alike.
 import type { Interceptor } from "@connectrpc/connect";
 import type { Config } from "../config/index.js";
+import { toConnectError } from "../errors/index.js";
 import type { Emails } from "../email/api.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/interfaces.js";
@@ -33,11 +34,21 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
         (caller ??= authenticate(header, { store: deps.store, clusterKeys, adminRightsAll: deps.config.is.adminRights.all, now: deps.now, validationRequired: deps.config.is.userRegistration.contactInfoValidation.required })),
     };
     req.contextValues.set(scopeKey, scope);
-    const res = await next(req);
-    if (caller) {
-      const warning = (await caller.catch(() => undefined))?.warning;
-      if (warning) res.header.set("warning", warning);
+    const warning = async () => (caller ? (await caller.catch(() => undefined))?.warning : undefined);
+    let res;
+    try {
+      res = await next(req);
+    } catch (err) {
+      // The stack sends the header with errors too (a restricted user learns
+      // why a call was refused); errors carry it as metadata.
+      const w = await warning();
+      if (!w) throw err;
+      const converted = toConnectError(err);
+      converted.metadata.set("warning", w);
+      throw converted;
     }
+    const w = await warning();
+    if (w) res.header.set("warning", w);
     return res;
   };
 }

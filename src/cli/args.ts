@@ -12,6 +12,7 @@ export const PROGRAM = "is-cli";
 export const DEFAULT_GRPC_ADDRESS = "localhost:1884";
 export const ENV_GRPC_ADDRESS = "IS_CLI_GRPC_ADDRESS";
 export const ENV_API_KEY = "IS_CLI_API_KEY";
+export const ENV_OAUTH_SERVER_ADDRESS = "IS_CLI_OAUTH_SERVER_ADDRESS";
 
 // ---- command tree -----------------------------------------------------------
 
@@ -19,6 +20,7 @@ export type FlagType =
   | { kind: "string" }
   | { kind: "boolean" } // presence only: `--all`
   | { kind: "uint" } // non-negative integer
+  | { kind: "number"; integer?: boolean } // a decimal number, may be negative (`--x=-1.5`)
   | { kind: "bool" } // explicit `true` / `false`
   | { kind: "list" } // comma-separated strings, repeatable
   | { kind: "rights" } // comma-separated right names, repeatable
@@ -64,6 +66,8 @@ export interface CommandSpec {
 export interface GroupSpec<C extends CommandSpec = CommandSpec> {
   readonly kind: "group";
   readonly name: string;
+  /** Other words that name the group (`ap` for `authentication-providers`). */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   readonly children: readonly (GroupSpec<C> | C)[];
 }
@@ -74,6 +78,18 @@ export interface GlobalArgs {
   /** Base URL for the transport, e.g. `http://localhost:1884`. */
   readonly baseUrl: string;
   readonly apiKey?: string;
+  /** The server's OAuth URL (its `is.oauth.ui.canonical-url`), when given; see `oauthServerURL`. */
+  readonly oauthServerAddress?: string;
+}
+
+/**
+ * The OAuth URL of the server: as given, else the server's default
+ * `is.oauth.ui.canonical-url` (the URL the server builds callback URLs from,
+ * which need not be the address the CLI talks gRPC to).
+ */
+export const defaultOAuthServerAddress = "http://localhost:1885/oauth";
+export function oauthServerURL(global: GlobalArgs): string {
+  return global.oauthServerAddress ?? defaultOAuthServerAddress;
 }
 
 export class ParsedArgs {
@@ -158,6 +174,11 @@ const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
     placeholder: "KEY",
     description: `API key sent as "authorization: Bearer KEY" (env ${ENV_API_KEY})`,
   },
+  "oauth-server-address": {
+    type: { kind: "string" },
+    placeholder: "URL",
+    description: `the server's OAuth URL, its is.oauth.ui.canonical-url (env ${ENV_OAUTH_SERVER_ADDRESS}; default: ${defaultOAuthServerAddress}, the server's default)`,
+  },
 };
 
 // ---- parser -----------------------------------------------------------------
@@ -195,7 +216,7 @@ export function parse<C extends CommandSpec>(
       if (!token.includes("=") && i + 1 < argv.length) rest.push(argv[++i]!);
       continue;
     }
-    const child: GroupSpec<C> | C | undefined = node.children.find((c) => c.name === token);
+    const child: GroupSpec<C> | C | undefined = node.children.find((c) => c.name === token || (c.kind === "group" && c.aliases?.includes(token)));
     if (!child) {
       throw new UsageError(`unknown command "${[...path, token].join(" ")}"`, groupUsage(node, path));
     }
@@ -303,7 +324,18 @@ export function parse<C extends CommandSpec>(
     throw new UsageError(firstLine(err), usage);
   }
   const apiKey = last("api-key") ?? (env[ENV_API_KEY] || undefined);
-  return { kind: "run", command, path, args: new ParsedArgs(pos, flags, { baseUrl, ...(apiKey ? { apiKey } : {}) }) };
+  const oauth = last("oauth-server-address") ?? (env[ENV_OAUTH_SERVER_ADDRESS] || undefined);
+  let oauthServerAddress: string | undefined;
+  if (oauth !== undefined) {
+    if (!/^https?:\/\/[^/?#]/i.test(oauth) || !URL.canParse(oauth)) throw new UsageError(`invalid OAuth server address "${oauth}" (want http(s)://host[:port]/path)`, usage);
+    oauthServerAddress = oauth.replace(/\/+$/, "");
+  }
+  return {
+    kind: "run",
+    command,
+    path,
+    args: new ParsedArgs(pos, flags, { baseUrl, ...(apiKey ? { apiKey } : {}), ...(oauthServerAddress ? { oauthServerAddress } : {}) }),
+  };
 }
 
 function convert(type: FlagType, values: (string | true)[]): FlagValue {
@@ -318,6 +350,11 @@ function convert(type: FlagType, values: (string | true)[]): FlagValue {
     case "uint":
       if (!/^\d+$/.test(s) || Number(s) > 0xffffffff) throw new Error(`"${s}" is not a non-negative integer`);
       return Number(s);
+    case "number": {
+      const n = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
+      if (!Number.isFinite(n) || (type.integer && !Number.isSafeInteger(n))) throw new Error(`"${s}" is not ${type.integer ? "an integer" : "a number"}`);
+      return n;
+    }
     case "bool":
       return parseBool(s);
     case "list":
@@ -473,6 +510,8 @@ function defaultPlaceholder(type: FlagType): string {
   switch (type.kind) {
     case "uint":
       return "N";
+    case "number":
+      return type.integer ? "N" : "X";
     case "bool":
       return "true|false";
     case "list":
@@ -523,7 +562,7 @@ export function commandUsage(command: CommandSpec, path: readonly string[]): str
 }
 
 export function groupUsage(group: GroupSpec<CommandSpec>, path: readonly string[]): string {
-  const rows = group.children.map((c): [string, string] => [c.name, c.summary]);
+  const rows = group.children.map((c): [string, string] => [c.kind === "group" && c.aliases?.length ? `${c.name} (${c.aliases.join(", ")})` : c.name, c.summary]);
   return [
     `Usage: ${PROGRAM} ${[...path, "<command>"].join(" ")} [flags]`,
     "",

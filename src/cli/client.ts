@@ -37,6 +37,8 @@ export interface RpcCommand extends CommandSpec {
   readonly request: (args: ParsedArgs, ctx: RequestContext) => unknown;
   /** Print `total: N` from the `x-total-count` response header. */
   readonly list?: boolean;
+  /** Lines for stderr after a successful call (e.g. what to do next); may make further calls. */
+  readonly notes?: (response: any, args: ParsedArgs, transport: Transport) => Promise<string[]>;
 }
 
 export type CommandTree = GroupSpec<RpcCommand>;
@@ -47,13 +49,14 @@ export function rpc<I extends DescMessage, O extends DescMessage>(
     readonly method: DescMethodUnary<I, O>;
     readonly request: (args: ParsedArgs, ctx: RequestContext) => MessageInitShape<I> | Promise<MessageInitShape<I>>;
     readonly list?: boolean;
+    readonly notes?: (response: MessageShape<O>, args: ParsedArgs, transport: Transport) => Promise<string[]>;
   },
 ): RpcCommand {
   return { kind: "command", ...spec };
 }
 
-export function group(name: string, summary: string, children: readonly (CommandTree | RpcCommand)[]): CommandTree {
-  return { kind: "group", name, summary, children };
+export function group(name: string, summary: string, children: readonly (CommandTree | RpcCommand)[], aliases?: readonly string[]): CommandTree {
+  return { kind: "group", name, summary, children, ...(aliases ? { aliases } : {}) };
 }
 
 // ---- transport --------------------------------------------------------------
@@ -77,13 +80,15 @@ export interface CallResult {
   readonly json: string;
   /** Value of the `x-total-count` response header, if any. */
   readonly total?: string;
+  /** The response itself. */
+  readonly message: unknown;
 }
 
 export async function call(transport: Transport, command: RpcCommand, args: ParsedArgs, ctx: RequestContext): Promise<CallResult> {
   const input = (await command.request(args, ctx)) as MessageInitShape<DescMessage>;
   const res = await transport.unary(command.method, undefined, undefined, undefined, input);
   const total = res.header.get("x-total-count");
-  return { json: messageJson(command.method.output, res.message), ...(total !== null ? { total } : {}) };
+  return { json: messageJson(command.method.output, res.message), message: res.message, ...(total !== null ? { total } : {}) };
 }
 
 // ---- output -----------------------------------------------------------------

@@ -4,6 +4,7 @@
 import { EntityAccess, Is } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { contactInfo } from "./account-flows.js";
 import { applications } from "./applications.js";
+import { authenticationProviders } from "./authentication-providers.js";
 import { group, rpc, type CommandTree } from "./client.js";
 import { clients } from "./clients.js";
 import { endDevices } from "./end-devices.js";
@@ -23,6 +24,7 @@ export const commands: CommandTree = group("", "Command-line client for the LoRa
   search,
   notifications,
   contactInfo,
+  authenticationProviders,
   rpc({
     name: "auth-info",
     summary: "Show what the credentials give access to",

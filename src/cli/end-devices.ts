@@ -1,12 +1,13 @@
 // The `end-devices` command group (the Identity Server's part of end devices):
-// EndDeviceRegistry (create, get, list, update, delete) and
-// EndDeviceRegistrySearch (`search`). Devices are named by <application-id>
-// <device-id>; DevEUI and JoinEUI are hex on input and output.
+// EndDeviceRegistry (create, get, list, update, delete), EndDeviceBatchRegistry
+// (`batch-get`, `batch-delete`) and EndDeviceRegistrySearch (`search`). Devices
+// are named by <application-id> <device-id>; DevEUI and JoinEUI are hex on
+// input and output.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
-import { EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
+import { EndDeviceBatchRegistry, EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
 import { EndDeviceRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
-import type { ParsedArgs, PositionalSpec } from "./args.js";
+import type { FlagSpec, ParsedArgs, PositionalSpec } from "./args.js";
 import { group, rpc, type CommandTree } from "./client.js";
 import {
   attributesFlag,
@@ -65,6 +66,9 @@ const IDENTIFIERS: Readonly<Record<string, Settable>> = {
 type EndDeviceInit = MessageInitShape<typeof EndDeviceSchema>;
 const mask = (a: ParsedArgs) => readMask(a, EndDeviceSchema, END_DEVICE_DEFAULT_FIELDS, NOT_HELD);
 
+/** `--device-ids a,b`: the devices of a batch command (1 to 20, checked by the server). */
+const deviceIdsFlag: FlagSpec = { type: { kind: "list" }, placeholder: "ID,...", description: "end device IDs (comma-separated or repeated)", required: true };
+
 export const endDevices: CommandTree = group("end-devices", "Manage end devices (the Identity Server's part)", [
   rpc({
     name: "create",
@@ -111,6 +115,23 @@ export const endDevices: CommandTree = group("end-devices", "Manage end devices 
     positionals: [applicationId, deviceId],
     method: EndDeviceRegistry.method.delete,
     request: deviceIds,
+  }),
+  rpc({
+    name: "batch-get",
+    summary: `Get several end devices of an application (those that exist; default fields: ${END_DEVICE_DEFAULT_FIELDS.join(", ")})`,
+    positionals: [applicationId],
+    flags: { "device-ids": deviceIdsFlag, ...fieldMaskFlags },
+    exclusive: fieldMaskExclusive,
+    method: EndDeviceBatchRegistry.method.get,
+    request: (a) => ({ applicationIds: applicationIds(a), deviceIds: a.list("device-ids")!, fieldMask: mask(a) }),
+  }),
+  rpc({
+    name: "batch-delete",
+    summary: "Delete several end devices of an application (those that exist)",
+    positionals: [applicationId],
+    flags: { "device-ids": deviceIdsFlag },
+    method: EndDeviceBatchRegistry.method.delete,
+    request: (a) => ({ applicationIds: applicationIds(a), deviceIds: a.list("device-ids")! }),
   }),
   rpc({
     name: "search",

@@ -1,11 +1,14 @@
 // The `gateways` command group: GatewayRegistry (create, get, get-by-eui, list,
-// update, delete, restore, purge), GatewayAccess.ListRights (`rights`), plus
-// `gateways api-keys` and `gateways collaborators`. EUIs are hex on input
-// (parseEUI) and output (the HTTP API's JSON mapping).
+// update, delete, restore, purge), GatewayAccess.ListRights (`rights`),
+// GatewayBatchRegistry.Delete (`batch-delete`), GatewayBatchAccess.AssertRights
+// (`assert-rights`), plus `gateways api-keys` and `gateways collaborators`.
+// EUIs are hex on input (parseEUI) and output (the HTTP API's JSON mapping).
 import { DownlinkPathConstraintSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
-import { GatewaySchema } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
+import { GatewayAntennaPlacementSchema, GatewaySchema } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
+import { LocationSourceSchema } from "../../gen/ttn/lorawan/v3/metadata_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { GatewayAccess, GatewayRegistry } from "../../gen/ttn/lorawan/v3/gateway_services_pb.js";
+import { GatewayAccess, GatewayBatchAccess, GatewayBatchRegistry, GatewayRegistry } from "../../gen/ttn/lorawan/v3/gateway_services_pb.js";
+import type { FlagSpec } from "./args.js";
 import { parseEUI, type ParsedArgs } from "./args.js";
 import { apiKeyCommands } from "./api-keys.js";
 import { group, rpc, type CommandTree } from "./client.js";
@@ -23,6 +26,7 @@ import {
   pagination,
   paginationFlags,
   readMask,
+  rightsFlag,
   settableFlags,
   settableValues,
   str,
@@ -74,7 +78,43 @@ const SETTABLE: Readonly<Record<string, Settable>> = {
   "hardware-version": versionField("hardwareVersion", "hardware version"),
   "firmware-version": versionField("firmwareVersion", "firmware version"),
 };
-const UPDATABLE = Object.keys(SETTABLE);
+
+/**
+ * The antenna flags describe one antenna; given on create or update they set
+ * `antennas` to that antenna (most gateways have one), replacing any others.
+ */
+const ANTENNA: Readonly<Record<string, FlagSpec>> = {
+  "antenna-gain": { type: { kind: "number" }, description: "antenna gain (dBi)" },
+  "antenna-latitude": { type: { kind: "number" }, description: "antenna latitude (degrees, -90..90; negative as --antenna-latitude=-33.9)" },
+  "antenna-longitude": { type: { kind: "number" }, description: "antenna longitude (degrees, -180..180)" },
+  "antenna-altitude": { type: { kind: "number", integer: true }, description: "antenna altitude (meters)" },
+  "antenna-accuracy": { type: { kind: "number", integer: true }, description: "accuracy of the antenna location (meters)" },
+  "antenna-location-source": { type: { kind: "enum", schema: LocationSourceSchema, prefix: "SOURCE_" }, description: "where the antenna location comes from" },
+  "antenna-placement": { type: { kind: "enum", schema: GatewayAntennaPlacementSchema, prefix: "" }, description: "antenna placement" },
+};
+const LOCATION_FLAGS = ["antenna-latitude", "antenna-longitude", "antenna-altitude", "antenna-accuracy", "antenna-location-source"];
+
+/** The gateway message and mask with the antenna from the antenna flags, when any is given. */
+function withAntenna(a: ParsedArgs, { message, paths }: { message: Record<string, unknown>; paths: string[] }) {
+  if (a.given(Object.keys(ANTENNA)).length === 0) return { message, paths };
+  const location = a.given(LOCATION_FLAGS).length
+    ? {
+        latitude: a.num("antenna-latitude") ?? 0,
+        longitude: a.num("antenna-longitude") ?? 0,
+        altitude: a.num("antenna-altitude") ?? 0,
+        accuracy: a.num("antenna-accuracy") ?? 0,
+        source: a.num("antenna-location-source") ?? 0,
+      }
+    : undefined;
+  const antenna = { gain: a.num("antenna-gain") ?? 0, location, placement: a.num("antenna-placement") ?? 0 };
+  return { message: { ...message, antennas: [antenna] }, paths: [...paths, "antennas"] };
+}
+
+const UPDATABLE = [...Object.keys(SETTABLE), ...Object.keys(ANTENNA)];
+
+/** `--gateway-ids a,b`: the gateways of a batch command. */
+const gatewayIdsFlag: FlagSpec = { type: { kind: "list" }, placeholder: "ID,...", description: "gateway IDs (comma-separated or repeated)", required: true };
+const batchGatewayIds = (a: ParsedArgs) => a.list("gateway-ids")!.map((gatewayId) => ({ gatewayId }));
 
 type GatewayInit = MessageInitShape<typeof GatewaySchema>;
 
@@ -83,11 +123,11 @@ export const gateways: CommandTree = group("gateways", "Manage gateways", [
     name: "create",
     summary: "Create a gateway owned by a user or organization",
     positionals: [gateway.positional],
-    flags: { ...accountFlags, ...settableFlags(SETTABLE) },
+    flags: { ...accountFlags, ...settableFlags(SETTABLE), ...ANTENNA },
     requireOne: accountChoice,
     method: GatewayRegistry.method.create,
     request: (a) => ({
-      gateway: settableValues(a, SETTABLE, { ids: gatewayIds(a) }).message as GatewayInit,
+      gateway: withAntenna(a, settableValues(a, SETTABLE, { ids: gatewayIds(a) })).message as GatewayInit,
       collaborator: account(a),
     }),
   }),
@@ -125,13 +165,27 @@ export const gateways: CommandTree = group("gateways", "Manage gateways", [
     name: "update",
     summary: "Change a gateway (field mask = the flags given)",
     positionals: [gateway.positional],
-    flags: settableFlags(SETTABLE),
+    flags: { ...settableFlags(SETTABLE), ...ANTENNA },
     requireAny: UPDATABLE,
     method: GatewayRegistry.method.update,
     request: (a) => {
-      const { message, paths } = settableValues(a, SETTABLE, { ids: gatewayIds(a) });
+      const { message, paths } = withAntenna(a, settableValues(a, SETTABLE, { ids: gatewayIds(a) }));
       return { gateway: message as GatewayInit, fieldMask: { paths } };
     },
+  }),
+  rpc({
+    name: "batch-delete",
+    summary: "Delete several gateways at once (all or none; GATEWAY_DELETE on each)",
+    flags: { "gateway-ids": gatewayIdsFlag },
+    method: GatewayBatchRegistry.method.delete,
+    request: (a) => ({ gatewayIds: batchGatewayIds(a) }),
+  }),
+  rpc({
+    name: "assert-rights",
+    summary: "Check that the caller has the rights on every gateway (empty answer: yes; else an error)",
+    flags: { "gateway-ids": gatewayIdsFlag, rights: rightsFlag(true, "gateway rights to check, comma-separated (RIGHT_ prefix optional)") },
+    method: GatewayBatchAccess.method.assertRights,
+    request: (a) => ({ gatewayIds: batchGatewayIds(a), required: { rights: a.rights("rights")! } }),
   }),
   ...lifecycleCommands(gateway, {
     delete: GatewayRegistry.method.delete,

@@ -37,6 +37,7 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     const res = await call(transport, command, args, { readStdin: io.readStdin, callerUserId });
     await io.stdout(res.json);
     if (command.list && res.total !== undefined) await io.stderr(`total: ${res.total}`);
+    for (const line of (await command.notes?.(res.message, args, transport)) ?? []) await io.stderr(line);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -147,7 +147,7 @@ export const users: CommandTree = group("users", "Manage users", [
     summary: "Change a user's password",
     positionals: [userId],
     flags: {
-      old: { ...str("current (or temporary) password"), required: true },
+      old: str("current (or temporary) password; an admin's key may leave it out"),
       new: { ...str("new password"), required: true },
       "revoke-all-access": { type: { kind: "boolean" }, description: "also end all sessions and OAuth access" },
     },

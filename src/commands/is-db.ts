@@ -14,6 +14,7 @@ import { generateToken, TokenType } from "../auth/tokens.js";
 import type { Config } from "../config/index.js";
 import { RIGHT_ALL } from "../rights/algebra.js";
 import { openStore } from "../server.js";
+import { initialLimits } from "../services/shared/limits.js";
 import { checks, check } from "../services/shared/validate.js";
 import { UsageError } from "./usage.js";
 import { createOAuthClient, createOAuthClientUsage } from "./create-oauth-client.js";
@@ -82,19 +83,21 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
   try {
     const hasher = createPasswordHasher(config.is.passwordHashing);
     const now = timestampFromDate(new Date());
+    const admin = create(UserSchema, {
+      ids: { userId: values.id },
+      name: values.name ?? "",
+      primaryEmailAddress: values.email,
+      primaryEmailAddressValidatedAt: now,
+      password: await hasher.hash(password),
+      passwordUpdatedAt: now,
+      state: State.APPROVED,
+      admin: true,
+    });
+    // A new user like any other: it starts with the configured is.user-limits.*
+    // (limits bind admins too; an admin raises its own when needed).
+    initialLimits("user", admin, config, false);
     await store.transact(async (tx) => {
-      await tx.users.create(
-        create(UserSchema, {
-          ids: { userId: values.id },
-          name: values.name ?? "",
-          primaryEmailAddress: values.email,
-          primaryEmailAddressValidatedAt: now,
-          password: await hasher.hash(password),
-          passwordUpdatedAt: now,
-          state: State.APPROVED,
-          admin: true,
-        }),
-      );
+      await tx.users.create(admin);
       out(`created admin user ${values.id}`);
       if (values["api-key"]) {
         const token = generateToken(TokenType.APIKey);

@@ -32,6 +32,8 @@ export const errNoRights = (entity: string) =>
   defineError(RIGHTS, `no_${entity}_rights`, `no rights for ${entity} \`{uid}\``, Code.PermissionDenied);
 export const errInsufficientRights = (entity: string) =>
   defineError(RIGHTS, `insufficient_${entity}_rights`, `insufficient rights for ${entity} \`{uid}\`: missing {missing}`, Code.PermissionDenied);
+// Admin-only registries (authentication providers, external users): an admin whose credential lacks the universal right.
+export const errInsufficientUniversalRights = defineError(RIGHTS, "insufficient_universal_rights", "insufficient universal rights: missing {missing}", Code.PermissionDenied);
 export const errUserRegistrationDisabled = defineError(IS, "user_registration_disabled", "user registration is disabled", Code.InvalidArgument);
 
 // Request validation.
@@ -127,6 +129,19 @@ export const errUserNotLinked = defineError(STORE, "user_not_linked", "user `{us
 export const errExternalUserTaken = defineError(STORE, "external_user_taken", "external user `{external_id}` of authentication provider `{provider_id}` is already linked", Code.AlreadyExists);
 export const errUserAlreadyLinked = defineError(STORE, "user_already_linked", "user `{user_id}` is already linked to authentication provider `{provider_id}`", Code.AlreadyExists);
 export const errUnverifiedEmail = defineError("pkg/account/oidc", "unverified_email", "email not verified", Code.PermissionDenied);
+// The single sign-on login flow (src/sso, src/oauth/ui/pages/sso.ts).
+const SSO = "pkg/account/oidc";
+export const errProviderUnreachable = defineError(SSO, "provider_unreachable", "authentication provider `{provider_id}` cannot be reached: {reason}", Code.Unavailable);
+export const errLoginNotStarted = defineError(SSO, "login_not_started", "no login at an authentication provider is in progress in this browser, or it took too long; start again from the login page", Code.FailedPrecondition);
+export const errLoginProviderMismatch = defineError(SSO, "login_provider_mismatch", "the login in progress in this browser is at authentication provider `{expected}`, not `{provider_id}`; start again from the login page", Code.FailedPrecondition);
+export const errInvalidLoginState = defineError(SSO, "invalid_state", "the answer of the authentication provider does not belong to the login in progress in this browser; start again from the login page", Code.PermissionDenied);
+export const errProviderRefused = defineError(SSO, "provider_refused", "authentication provider `{provider_id}` refused the login: {error_description} ({error})", Code.PermissionDenied);
+export const errProviderInvalidResponse = defineError(SSO, "invalid_provider_response", "the answer of authentication provider `{provider_id}` could not be verified: {reason}", Code.Unauthenticated);
+export const errMissingEmail = defineError(SSO, "missing_email", "authentication provider `{provider_id}` did not give an email address", Code.PermissionDenied);
+export const errEmailDomainNotAllowed = defineError(SSO, "email_domain_not_allowed", "email addresses of domain `{domain}` may not log in with authentication provider `{provider_id}`", Code.PermissionDenied);
+export const errRegistrationsNotAllowed = defineError(SSO, "registrations_not_allowed", "authentication provider `{provider_id}` does not register new users; ask an administrator to link your account", Code.PermissionDenied);
+export const errEmailBelongsToOtherUser = defineError(SSO, "email_in_use", "a user with email address `{email}` exists already; log in as that user, or ask an administrator to link it to authentication provider `{provider_id}`", Code.AlreadyExists);
+export const errNoUserIdFromClaims = defineError(SSO, "no_user_id", "no free user ID could be made from the name and email address given by authentication provider `{provider_id}`", Code.FailedPrecondition);
 export const errUserSessionNotFound = defineError(STORE, "user_session_not_found", "session `{session_id}` not found", Code.NotFound);
 export const errUserSessionExpired = defineError(IS, "session_expired", "session expired", Code.Unauthenticated);
 export const errCredentialsLoginDisabled = defineError(IS, "credentials_login_disabled", "login with user ID and password is disabled; use single sign-on", Code.PermissionDenied);

@@ -161,7 +161,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
       res.destroy();
       return;
     }
-    writeJson(res, extra.status ?? status, body, extra.headers);
+    // Metadata of a failed call (e.g. `warning`) reaches HTTP clients as on success.
+    const headers: Record<string, string | string[]> = { ...extra.headers };
+    if (err instanceof ConnectError) {
+      for (const [from, to] of forwardedResponseHeaders) {
+        const v = err.metadata.get(from);
+        if (v !== null) headers[to] = v;
+      }
+    }
+    writeJson(res, extra.status ?? status, body, headers);
   }
 
   async function serve(req: GatewayRequest, res: Response, pathname: string, query: URLSearchParams): Promise<void> {

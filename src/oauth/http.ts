@@ -15,6 +15,7 @@ import { accountApiPaths, serveAccountApi } from "./ui/account-api.js";
 import { builtinAssets, serveAsset } from "./ui/assets.js";
 import { UiContext, type UiDeps } from "./ui/context.js";
 import { pages, servePage } from "./ui/pages/index.js";
+import { ssoPage } from "./ui/pages/sso.js";
 import { setBaseHeaders } from "./ui/security.js";
 import { loginThrottle } from "./ui/throttle.js";
 
@@ -81,7 +82,7 @@ export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
     const sub = path.slice(mount.length) || "/";
     setBaseHeaders(res);
     if (await deps.core.handle(oauthDeps, sub, req, res)) return true;
-    if (mount === "" && !uiPaths.has(sub)) return false;
+    if (mount === "" && !uiPaths.has(sub) && !ssoPage(sub)) return false;
     const ctx = new UiContext(uiDeps, req, res, sub, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
     // Scripts and API clients read the CSRF token from here; the cookie itself stays HttpOnly.
     res.setHeader("x-csrf-token", ctx.csrfToken());

@@ -4,7 +4,7 @@
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import type { Caller } from "../auth/caller.js";
 import type { RequestScope } from "../auth/scope.js";
-import { errGatewayNotFound, errInsufficientRights, errNoRights, errPermissionDenied } from "../errors/index.js";
+import { errGatewayNotFound, errInsufficientRights, errInsufficientUniversalRights, errNoRights, errPermissionDenied } from "../errors/index.js";
 import type { EntityRef, MembershipChains, Store } from "../store/interfaces.js";
 import { implied, intersect, missing, potentialRights, rightByName, rightName, union, type EntityKind, type RightSet } from "./algebra.js";
 import { errorFor } from "./not-found.js";
@@ -122,5 +122,17 @@ export function assertRights(entity: EntityRef, have: RightSet, required: readon
 export async function requireAdmin(scope: RequestScope): Promise<Caller> {
   const caller = await scope.caller();
   if (!caller.isAdmin) throw errPermissionDenied();
+  return caller;
+}
+
+/**
+ * Admin-only registries: the caller must be an admin whose credential carries
+ * every `required` right as a universal right (an admin's API key needs them
+ * or RIGHT_ALL). Non-admins get `permission_denied`, whatever their key holds.
+ */
+export async function requireAdminRights(scope: RequestScope, ...required: Right[]): Promise<Caller> {
+  const caller = await requireAdmin(scope);
+  const lacking = missing(required, caller.universalRights);
+  if (lacking.length > 0) throw errInsufficientUniversalRights({ missing: lacking.map(rightName) });
   return caller;
 }

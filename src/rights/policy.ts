@@ -121,6 +121,16 @@ export const methodPolicies: Readonly<Record<string, Policy>> = {
   "ttn.lorawan.v3.NotificationService/Create": "authenticated",
   "ttn.lorawan.v3.NotificationService/List": "authenticated",
   "ttn.lorawan.v3.NotificationService/UpdateStatus": "authenticated",
+  // Single sign-on administration: admins only (checked by the handlers).
+  "ttn.lorawan.v3.AuthenticationProviderRegistry/Create": "authenticated",
+  "ttn.lorawan.v3.AuthenticationProviderRegistry/Get": "authenticated",
+  "ttn.lorawan.v3.AuthenticationProviderRegistry/List": "authenticated",
+  "ttn.lorawan.v3.AuthenticationProviderRegistry/Update": "authenticated",
+  "ttn.lorawan.v3.AuthenticationProviderRegistry/Delete": "authenticated",
+  "ttn.lorawan.v3.ExternalUserRegistry/Create": "authenticated",
+  "ttn.lorawan.v3.ExternalUserRegistry/GetByUserID": "authenticated",
+  "ttn.lorawan.v3.ExternalUserRegistry/GetByExternalID": "authenticated",
+  "ttn.lorawan.v3.ExternalUserRegistry/Delete": "authenticated",
   // E-mail (contact info) validation: the e-mailed ID and token are the credential.
   "ttn.lorawan.v3.EmailValidationRegistry/RequestValidation": "authenticated",
   "ttn.lorawan.v3.EmailValidationRegistry/Validate": "public",

@@ -15,6 +15,7 @@ import { ContactInfoRegistry } from "../../gen/ttn/lorawan/v3/contact_info_pb.js
 import { UserInvitationRegistry as UserInvitations } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
 import { NotificationService } from "../../gen/ttn/lorawan/v3/notification_service_pb.js";
 import { OAuthAuthorizationRegistry } from "../../gen/ttn/lorawan/v3/oauth_services_pb.js";
+import { AuthenticationProviderRegistry, ExternalUserRegistry } from "../../gen/ttn/lorawan/v3/authentication_provider_pb.js";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import type { PasswordHasher } from "../auth/passwords.js";
 import { applicationAccess } from "../services/application-access.js";
@@ -45,9 +46,11 @@ import { contactInfoRegistry } from "../services/contact-info.js";
 import { userInvitationRegistry } from "../services/user-invitations.js";
 import { userSessionRegistry } from "../services/user-sessions.js";
 import { oauthAuthorizationRegistry } from "../services/oauth-authorizations.js";
+import { authenticationProviderRegistry } from "../services/authentication-provider-registry.js";
+import { externalUserRegistry } from "../services/external-user-registry.js";
 
 /** The ttn.lorawan.v3 services, in the order they are registered. */
-export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry, NotificationService, UserSessionRegistry, EmailValidationRegistry, ContactInfoRegistry, UserInvitations, OAuthAuthorizationRegistry];
+export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry, NotificationService, UserSessionRegistry, EmailValidationRegistry, ContactInfoRegistry, UserInvitations, OAuthAuthorizationRegistry, AuthenticationProviderRegistry, ExternalUserRegistry];
 
 export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState; gatewaySecrets: GatewaySecrets; endDeviceSecrets: EndDeviceSecrets; providerSecrets: SealedStrings }) {
   return (router: ConnectRouter) => {
@@ -76,6 +79,8 @@ export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthSta
     router.service(ContactInfoRegistry, contactInfoRegistry());
     router.service(UserInvitations, userInvitationRegistry());
     router.service(OAuthAuthorizationRegistry, oauthAuthorizationRegistry());
+    router.service(AuthenticationProviderRegistry, authenticationProviderRegistry({ secrets: deps.providerSecrets }));
+    router.service(ExternalUserRegistry, externalUserRegistry());
     router.service(Health, healthService(deps.health, apiServices.map((s) => s.typeName)));
   };
 }

@@ -179,7 +179,7 @@ test("gateways: bad EUIs, enums and flags are usage errors", async () => {
   usage(await cli(["gateways", "get-by-eui", "nothex"]), /invalid <eui>/);
   usage(await cli(["gateways", "create", "g", "--user-id", "u", "--downlink-path-constraint", "sometimes"]), /unknown value "sometimes"/);
   usage(await cli(["gateways", "update", "g", "--status-public=maybe"]), /invalid value for --status-public/);
-  usage(await cli(["gateways", "create", "g", "--user-id", "u", "--antenna-gain", "3"]), /unknown flag --antenna-gain/);
+  usage(await cli(["gateways", "create", "g", "--user-id", "u", "--antenna-height", "3"]), /unknown flag --antenna-height/);
   usage(await cli(["gateways", "create", "g"]), /one of --user-id or --organization-id is required/);
   usage(await cli(["gateways", "update", "g"]), /nothing to do/);
 });

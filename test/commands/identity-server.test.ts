@@ -65,7 +65,8 @@ test("is-db create-admin-user, start, serve, SIGTERM", async () => {
   let log = "";
   server.stderr.on("data", (c) => (log += c));
   const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line in ${log}`)), 20_000);
+    // Generous: a cold PGlite start with every migration takes seconds on a loaded machine.
+    const timer = setTimeout(() => reject(new Error(`no listening line in ${log}`)), 60_000);
     server.stderr.on("data", () => {
       const m = /"http":"([^"]+)"/.exec(log);
       if (m) {

@@ -79,15 +79,16 @@ test("register, validate the e-mail, log in with the keyboard, authorize a clien
   const { problems } = await watch(page);
   const base = server.httpURL;
 
-  // Register.
+  // Register with the keyboard: the user ID has the focus, Tab goes from field to field, Enter submits.
   await page.goto(`${base}/oauth/register`);
-  await page.getByLabel("User ID").fill("jane");
-  await page.getByLabel("Name").fill("Jane Doe");
-  await page.getByLabel("E-mail address").fill("jane@example.com");
-  await page.getByLabel("Password", { exact: true }).fill("Correct-Horse-9");
-  await page.getByLabel("Password again").fill("Correct-Horse-9");
+  const typed: [string, string][] = [["field-user_id", "jane"], ["field-name", "Jane Doe"], ["field-primary_email_address", "jane@example.com"], ["field-password", "Correct-Horse-9"], ["field-password_confirm", "Correct-Horse-9"]];
+  for (const [i, [id, text]] of typed.entries()) {
+    if (i > 0) await page.keyboard.press("Tab");
+    assert.is(await page.evaluate("document.activeElement?.id"), id);
+    await page.keyboard.type(text);
+  }
   assert.is(await page.locator("ul.rules li.met").count(), 3, "the rules met are ticked while typing");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await page.keyboard.press("Enter");
   await page.getByRole("heading", { name: "Account created" }).waitFor();
   assert.match(await page.locator("main").innerText(), /We sent an e-mail to jane@example.com/);
 
@@ -177,6 +178,29 @@ test("the branding options show in the browser", async () => {
   await page.screenshot({ path: artifactPath("oauth-login-branded.png"), fullPage: true });
   await context.close();
   assert.equal(problems, []);
+});
+
+test("the other pages show in Chromium without errors", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const { problems } = await watch(page);
+  const base = server.httpURL;
+  const pages: [string, string][] = [
+    ["/oauth/forgot-password", "Forgot your password?"],
+    ["/oauth/update-password", "Choose a new password"],
+    ["/oauth/token-login", "Log in with a login link"],
+    ["/oauth/code?code=MF2XI.CODE", "Your authorization code"],
+  ];
+  for (const [path, heading] of pages) {
+    await page.goto(base + path);
+    assert.is(await page.locator("main h1").first().innerText(), heading, path);
+  }
+  assert.equal(problems, []);
+  // The error page: Chromium reports the document's own 404 status, nothing else.
+  await page.goto(`${base}/oauth/no-such-page`);
+  assert.is(await page.locator("main h1").first().innerText(), "Something went wrong");
+  assert.equal(problems.filter((p) => !/status of 404 .*\/oauth\/no-such-page\)$/.test(p)), []);
+  await context.close();
 });
 
 test("a CSP violation would be caught: an injected inline script without the nonce is blocked and reported", async () => {

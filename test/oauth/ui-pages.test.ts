@@ -493,6 +493,27 @@ test("is.oauth.mount moves everything: pages, API, links, redirects", async () =
   assert.is(logout.location, "/account/login");
 });
 
+test("is.oauth.mount moves the protocol endpoints too: consent, token, userinfo, JWKS, discovery", async () => {
+  const u = await moved.population.user();
+  const w = await loggedIn(u.id, u.password, moved);
+  const c = await createClient(moved, { id: "moved-rp" });
+  const page = await w.get(authorizePath(c.id, { scope: "openid" }, "/account"));
+  assert.is(page.status, 200, page.text.slice(0, 300));
+  assert.match(page.text, /<form method="post" action="\/account\/authorize"/);
+  const form = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]!.replace(/&amp;/g, "&")]));
+  const allowed = await w.request("POST", "/account/authorize", { form: { ...form, authorize: "true" } });
+  const code = new URL(allowed.location!).searchParams.get("code")!;
+  const exchange = { grant_type: "authorization_code", code, redirect_uri: defaultRedirect, client_id: c.id, client_secret: c.secret };
+  assert.is((await w.request("POST", "/oauth/token", { form: exchange })).status, 404, "nothing left at /oauth");
+  const token = await w.request("POST", "/account/token", { form: exchange });
+  assert.is(token.status, 200, token.text);
+  const info = await fetch(`${moved.httpURL}/account/userinfo`, { headers: { authorization: `Bearer ${token.json.access_token}` } });
+  assert.is(info.status, 200);
+  assert.is(((await info.json()) as { sub: string }).sub, u.id);
+  for (const path of ["/account/jwks", "/account/.well-known/openid-configuration"]) assert.is((await w.get(path)).status, 200, path);
+  for (const path of ["/oauth/jwks", "/oauth/userinfo", "/oauth/.well-known/openid-configuration"]) assert.is((await w.get(path)).status, 404, path);
+});
+
 test.after(async () => {
   for (const s of [server, approval, closed, moved]) await s.close();
 });

@@ -32,13 +32,16 @@ test("RIGHT_ALL implies every right; <KIND>_ALL implies its kind", () => {
   assert.not.ok(app.has(R("RIGHT_GATEWAY_INFO")));
 });
 
-test("admin rights leave out _KEYS and _ALL unless all is set", () => {
+test("admin rights leave out _KEYS, _ALL and _SECRETS unless all is set", () => {
   const admin = adminRights(false);
   assert.not.ok(admin.has(R("RIGHT_APPLICATION_SETTINGS_API_KEYS")));
   assert.not.ok(admin.has(R("RIGHT_APPLICATION_DEVICES_READ_KEYS")));
   assert.not.ok(admin.has(RIGHT_ALL));
-  assert.ok(admin.has(R("RIGHT_GATEWAY_READ_SECRETS")));
+  assert.not.ok(admin.has(R("RIGHT_GATEWAY_READ_SECRETS")));
+  assert.not.ok(admin.has(R("RIGHT_GATEWAY_WRITE_SECRETS")));
+  assert.ok(admin.has(R("RIGHT_GATEWAY_SETTINGS_BASIC")));
   assert.ok(adminRights(true).has(R("RIGHT_APPLICATION_SETTINGS_API_KEYS")));
+  assert.ok(adminRights(true).has(R("RIGHT_GATEWAY_READ_SECRETS")));
 });
 
 test("cluster rights are the _READ and _INFO rights", () => {

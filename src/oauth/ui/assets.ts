@@ -36,6 +36,10 @@ input[aria-invalid=true] { border-color: var(--error); }
 button { font: inherit; padding: .6rem 1.2rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; }
 button.secondary { background: var(--card); color: var(--brand); }
 button.link { background: none; border: none; color: var(--brand); padding: 0; text-decoration: underline; }
+.sso { display: flex; flex-direction: column; gap: .75rem; margin-bottom: 1.5rem; }
+.sso a.button { display: block; text-align: center; padding: .6rem 1.2rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--card); color: var(--brand); text-decoration: none; }
+.sso a.button:hover { background: var(--brand); color: #fff; }
+.or { text-align: center; color: var(--muted); margin: 0 0 1rem; }
 .message { padding: .75rem 1rem; border-radius: 6px; margin-bottom: 1rem; border: 1px solid; }
 .message.error { color: var(--error); border-color: var(--error); background: #fef3f2; }
 .message.info { color: var(--fg); border-color: #8c959f; background: #f6f8fa; }

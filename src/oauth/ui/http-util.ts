@@ -22,10 +22,12 @@ export interface CookieOptions {
   secure: boolean;
   /** Seconds; 0 deletes the cookie; undefined makes a browser-session cookie. */
   maxAge?: number;
+  /** Where the browser sends the cookie; "/" unless given. */
+  path?: string;
 }
 
 export function serializeCookie(name: string, value: string, opts: CookieOptions): string {
-  let out = `${name}=${value}; Path=/; SameSite=Lax`;
+  let out = `${name}=${value}; Path=${opts.path ?? "/"}; SameSite=Lax`;
   if (opts.httpOnly) out += "; HttpOnly";
   if (opts.secure) out += "; Secure";
   if (opts.maxAge !== undefined) out += `; Max-Age=${opts.maxAge}${opts.maxAge === 0 ? "; Expires=Thu, 01 Jan 1970 00:00:00 GMT" : ""}`;

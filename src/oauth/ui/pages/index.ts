@@ -13,6 +13,7 @@ import { forgotPasswordPage } from "./forgot-password.js";
 import { loginPage } from "./login.js";
 import { logoutPage } from "./logout.js";
 import { registerPage } from "./register.js";
+import { ssoPage } from "./sso.js";
 import { tokenLoginPage } from "./token-login.js";
 import { updatePasswordPage } from "./update-password.js";
 import { validatePage } from "./validate.js";
@@ -58,7 +59,8 @@ ${errorMessage(shown)}
  * With is.oauth.ui.is.enabled false the pages answer 404 in JSON.
  */
 export async function servePage(ctx: UiContext): Promise<boolean> {
-  const page = pages[ctx.path];
+  // Exact paths, then the single sign-on routes with a provider ID in them.
+  const page = pages[ctx.path] ?? ssoPage(ctx.path);
   if (!page && ctx.deps.mount === "") return false;
   if (!ctx.deps.config.is.oauth.ui.is.enabled) {
     sendJsonError(ctx.res, errPageNotFound({ path: ctx.url(ctx.path) }));

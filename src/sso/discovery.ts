@@ -1,0 +1,87 @@
+// The openid-client Configuration of an authentication provider: OpenID
+// discovery at its provider_url, reused for is.authentication-providers.discovery-cache-ttl
+// (with the provider's signing keys, which openid-client caches inside it),
+// every request bounded by request-timeout. The cache key holds the URL, client
+// ID and secret, so an updated provider takes effect at its next login.
+import { createHash } from "node:crypto";
+import * as oidc from "openid-client";
+import type { AuthenticationProvider, AuthenticationProvider_OIDC } from "../../gen/ttn/lorawan/v3/authentication_provider_pb.js";
+import type { Config } from "../config/index.js";
+import { errProviderUnreachable } from "../errors/index.js";
+import type { SealedStrings } from "../secrets/sealed-string.js";
+import { reasonOf } from "./provider-errors.js";
+import { isLoopback } from "./loopback.js";
+
+export interface DiscoveryDeps {
+  config: Config;
+  providerSecrets: SealedStrings;
+  now: () => Date;
+}
+
+interface Entry {
+  key: string;
+  expiresAt: number;
+  configuration: Promise<oidc.Configuration>;
+}
+
+/**
+ * One cache per server: keyed by the server's page dependencies, so servers in
+ * one process (tests) never share provider state, and no module state outlives them.
+ */
+const caches = new WeakMap<object, Map<string, Entry>>();
+
+
+export function oidcSettings(provider: AuthenticationProvider): AuthenticationProvider_OIDC | undefined {
+  return provider.configuration?.provider.case === "oidc" ? provider.configuration.provider.value : undefined;
+}
+
+/** The provider's Configuration, discovered or from the cache; `provider_unreachable` when discovery fails. */
+export async function providerConfiguration(deps: DiscoveryDeps, cacheOwner: object, provider: AuthenticationProvider): Promise<oidc.Configuration> {
+  const providerId = provider.ids?.providerId ?? "";
+  const settings = oidcSettings(provider);
+  let url: URL;
+  try {
+    url = new URL(settings?.providerUrl ?? "");
+  } catch {
+    throw errProviderUnreachable({ provider_id: providerId, reason: "the provider URL is not a URL" });
+  }
+  const secret = settings?.clientSecret ? deps.providerSecrets.open(settings.clientSecret) : "";
+  const key = createHash("sha256").update(JSON.stringify([url.href, settings?.clientId ?? "", secret])).digest("hex");
+  let cache = caches.get(cacheOwner);
+  if (!cache) caches.set(cacheOwner, (cache = new Map()));
+  const now = deps.now().getTime();
+  const hit = cache.get(providerId);
+  if (hit && hit.key === key && hit.expiresAt > now) return hit.configuration;
+
+  const { requestTimeout, discoveryCacheTtl } = deps.config.is.authenticationProviders;
+  const configuration = discover(url, settings?.clientId ?? "", secret, requestTimeout).catch((err: unknown) => {
+    // A failure is not cached: the next login asks again.
+    if (cache.get(providerId)?.configuration === configuration) cache.delete(providerId);
+    throw errProviderUnreachable({ provider_id: providerId, reason: reasonOf(err) }, { cause: err });
+  });
+  cache.set(providerId, { key, expiresAt: now + discoveryCacheTtl, configuration });
+  return configuration;
+}
+
+async function discover(url: URL, clientId: string, secret: string, timeoutMs: number): Promise<oidc.Configuration> {
+  const insecure = url.protocol === "http:" && isLoopback(url);
+  const discovered = await oidc.discovery(url, clientId, undefined, oidc.None(), {
+    timeout: timeoutMs / 1000,
+    execute: insecure ? [oidc.allowInsecureRequests] : [],
+  });
+  // The client authenticates the way the provider says it supports; Basic is the standard's default.
+  const metadata = discovered.serverMetadata();
+  const methods = metadata.token_endpoint_auth_methods_supported;
+  const auth = !secret
+    ? oidc.None()
+    : !methods || methods.includes("client_secret_basic") || !methods.includes("client_secret_post")
+      ? oidc.ClientSecretBasic(secret)
+      : oidc.ClientSecretPost(secret);
+  const configuration = new oidc.Configuration(metadata, clientId, secret || undefined, auth);
+  configuration.timeout = timeoutMs / 1000;
+  if (insecure) oidc.allowInsecureRequests(configuration);
+  // Verify the ID token's signature with the provider's published keys
+  // (openid-client otherwise relies on the TLS connection to the token endpoint).
+  oidc.enableNonRepudiationChecks(configuration);
+  return configuration;
+}

@@ -1,0 +1,25 @@
+// How failures of openid-client read: whether the provider did not answer
+// (a network error or a timeout, anywhere in the cause chain) or answered
+// something that failed verification, and the reason people are shown.
+type Link = { name?: string; message?: string; code?: string; cause?: unknown };
+
+/** The error and its causes, outermost first. */
+function chain(err: unknown): Link[] {
+  const out: Link[] = [];
+  for (let e = err as Link | undefined, i = 0; e && typeof e === "object" && i < 5; e = e.cause as typeof e, i++) out.push(e);
+  return out;
+}
+
+const timedOut = (err: unknown) => chain(err).some((e) => e.name === "TimeoutError" || e.name === "AbortError");
+
+/** Whether an error of openid-client means the provider did not answer (network, timeout). */
+export function isNetworkError(err: unknown): boolean {
+  return timedOut(err) || chain(err).some((e) => e instanceof TypeError && e.message === "fetch failed");
+}
+
+/** The reason shown to people: the error and its cause, never a secret (openid-client's messages hold none). */
+export function reasonOf(err: unknown): string {
+  if (timedOut(err)) return "no answer in time";
+  const [outer, cause] = chain(err);
+  return [outer?.message ?? String(err), cause?.message ?? cause?.code].filter(Boolean).join(": ");
+}
