@@ -12,7 +12,7 @@ import { accountRef } from "../auth/identifiers.js";
 import { formatDuration } from "../config/index.js";
 import { errNoContactInfo, errNoValidationNeeded, errValidationsAlreadySent, IsError } from "../errors/index.js";
 import type { EntityRef, Store } from "../store/interfaces.js";
-import { contactsOfEntity } from "../services/shared/contacts.js";
+import { contactsOfEntity, type Contacts } from "../services/shared/contacts.js";
 import { requestEmailValidation, type AccountDeps, type RequestedValidation } from "./email-validation.js";
 
 
@@ -48,14 +48,22 @@ const infoOf = (user: User, type: ContactType) =>
 
 /** The emulated contact info of an entity (which must exist), with the users behind it. */
 export async function contactInfoOf(store: Store, entity: EntityRef): Promise<EntityContact[]> {
-  if (entity.kind === "user") {
-    const user = await store.users.get(entity.id);
+  if (entity.kind === "user") return contactInfoFrom(store, { user: await store.users.get(entity.id) });
+  return contactInfoFrom(store, { contacts: await contactsOfEntity(store, entity) });
+}
+
+/**
+ * The same from an entity in hand (also a deleted one): a user's own primary
+ * address, or the users behind an entity's administrative and technical contacts.
+ */
+export async function contactInfoFrom(store: Store, source: { user: User } | { contacts: Contacts }): Promise<EntityContact[]> {
+  if ("user" in source) {
+    const { user } = source;
     return user.primaryEmailAddress ? [{ info: infoOf(user, ContactType.OTHER), user }] : [];
   }
-  const contacts = await contactsOfEntity(store, entity);
   const out: EntityContact[] = [];
   for (const [role, type] of roles) {
-    const user = await contactUser(store, contacts[role], role);
+    const user = await contactUser(store, source.contacts[role], role);
     if (user?.primaryEmailAddress) out.push({ info: infoOf(user, type), user });
   }
   return out;

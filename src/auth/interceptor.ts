@@ -48,7 +48,8 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
       throw converted;
     }
     const w = await warning();
-    if (w) res.header.set("warning", w);
+    // Appended: a handler may have warned already (addWarning in scope.ts).
+    if (w) res.header.append("warning", w);
     return res;
   };
 }

@@ -24,6 +24,14 @@ export interface RequestScope {
 
 export const scopeKey = createContextKey<RequestScope | undefined>(undefined, { description: "identity server request scope" });
 
+/**
+ * Adds a warning to the response's `warning` header (HTTP: `X-Warning`); several
+ * warnings of one request are joined with ", " (the interceptor adds the caller's).
+ */
+export function addWarning(ctx: HandlerContext, message: string): void {
+  ctx.responseHeader.append("warning", message);
+}
+
 export function scopeOf(ctx: HandlerContext): RequestScope {
   const scope = ctx.values.get(scopeKey);
   if (!scope) throw new Error("request scope missing: the scope interceptor is not installed");

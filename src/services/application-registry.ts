@@ -15,6 +15,7 @@ import { assertRights, requireRights, rightsOn, rightsOnListed } from "../rights
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
+import { contactInfoRead, dropContactInfo, ignoreContactInfo } from "./shared/legacy-contact-info.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit, assertLimitUpdate, initialLimits } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
@@ -34,7 +35,6 @@ const applicationRules: Record<string, Check[]> = {
   network_server_address: [checks.hostPort],
   application_server_address: [checks.hostPort],
   join_server_address: [checks.hostPort],
-  contact_info: [checks.maxItems(10)],
 };
 
 /** Applications with end devices can be neither deleted nor purged. */
@@ -72,6 +72,7 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       const caller = await scope.caller();
       if (collaborator.kind === "user" && !caller.isAdmin && !scope.config.is.userRights.createApplications) throw errAdminsCreate("application")();
       await requireAccountRight(scope, collaborator, "RIGHT_USER_APPLICATIONS_CREATE", "RIGHT_ORGANIZATION_APPLICATIONS_CREATE");
+      dropContactInfo(ctx, app);
       checkPaths("application.", app as unknown as Record<string, unknown>, applicationRules);
       defaultContacts(app, collaborator);
       app.devEuiCounter = 0;
@@ -91,14 +92,15 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       const paths = readPaths(ApplicationSchema, req.fieldMask);
       const have = await rightsOn(scope, ref);
       if (!have.has(APPLICATION_INFO) && !onlyPublic(paths, publicApplicationFields)) assertRights(ref, have, [APPLICATION_INFO]);
-      return applyReadMask(ApplicationSchema, await scope.store.applications.get(ref.id), paths);
+      const read = contactInfoRead("application", paths);
+      return read.fill(scope.store, applyReadMask(ApplicationSchema, await scope.store.applications.get(ref.id), read.paths), have.has(APPLICATION_INFO));
     },
 
     async list(req, ctx) {
       const scope = scopeOf(ctx);
       const caller = await scope.caller();
       requireAuthenticated(caller);
-      const paths = readPaths(ApplicationSchema, req.fieldMask);
+      const read = contactInfoRead("application", readPaths(ApplicationSchema, req.fieldMask));
       let memberOf = accountRef(req.collaborator);
       // Other stack components (cluster auth) without a collaborator: every application, identifiers only.
       const idsOnly = !memberOf && caller.method === "cluster";
@@ -118,11 +120,11 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       // Entries the caller may not read in full are reduced to public fields
       // (the rights on the whole page come from one query).
       const listed = await rightsOnListed(scope, "application", page.items.map((app) => app.ids!.applicationId));
-      const applications = page.items.map((app) => {
+      const applications = await Promise.all(page.items.map((app) => {
         if (idsOnly) return applyReadMask(ApplicationSchema, app, []);
-        const have = listed.get(app.ids!.applicationId)!;
-        return readableEntity("application", ApplicationSchema, app, paths, have.has(APPLICATION_INFO));
-      });
+        const readable = listed.get(app.ids!.applicationId)!.has(APPLICATION_INFO);
+        return read.fill(scope.store, readableEntity("application", ApplicationSchema, app, read.paths, readable), readable);
+      }));
       return create(ApplicationsSchema, { applications });
     },
 
@@ -131,7 +133,7 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
       const app = create(ApplicationSchema, req.application ?? {});
       const ref = applicationRef(app.ids, "application.ids.application_id");
       await requireRights(scope, ref, right("RIGHT_APPLICATION_SETTINGS_BASIC"));
-      const paths = updatePaths(ApplicationSchema, req.fieldMask, ["dev_eui_counter"]);
+      const paths = ignoreContactInfo(ctx, updatePaths(ApplicationSchema, req.fieldMask, ["dev_eui_counter"]));
       // A path that may not be updated must be empty in the request (§3.1 "Set" RPCs).
       if (app.devEuiCounter !== 0) throw errNonZeroPath({ path: "dev_eui_counter" });
       const top = topLevelPaths(paths);

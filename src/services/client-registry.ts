@@ -21,6 +21,7 @@ import { assertRights, requireRights, rightsOn, rightsOnListed } from "../rights
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
+import { contactInfoRead, dropContactInfo, ignoreContactInfo } from "./shared/legacy-contact-info.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
@@ -57,7 +58,6 @@ const clientRules: Record<string, Check[]> = {
   name: [checks.maxLength(50)],
   description: [checks.maxLength(2000)],
   attributes: [checks.attributes],
-  contact_info: [checks.maxItems(10)],
   secret: [checks.maxLength(128)],
   redirect_uris: [checks.maxItems(10), absoluteURIs],
   logout_redirect_uris: [checks.maxItems(10), absoluteURIs],
@@ -106,6 +106,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       const caller = await scope.caller();
       if (collaborator.kind === "user" && !caller.isAdmin && !scope.config.is.userRights.createClients) throw errAdminsCreate("client")();
       await requireAccountRight(scope, collaborator, "RIGHT_USER_CLIENTS_CREATE", "RIGHT_ORGANIZATION_CLIENTS_CREATE");
+      dropContactInfo(ctx, client);
       checkClient(client);
       defaultContacts(client, collaborator);
       // A client without a secret gets a generated one (as the stack does).
@@ -132,14 +133,15 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       const paths = readPaths(ClientSchema, req.fieldMask, secretFields);
       const have = await rightsOn(scope, ref);
       if (!have.has(CLIENT_INFO) && !onlyPublic(paths, publicFields.client)) assertRights(ref, have, [CLIENT_INFO]);
-      return applyReadMask(ClientSchema, withoutSecret(await scope.store.clients.get(ref.id)), paths);
+      const read = contactInfoRead("client", paths);
+      return read.fill(scope.store, applyReadMask(ClientSchema, withoutSecret(await scope.store.clients.get(ref.id)), read.paths), have.has(CLIENT_INFO));
     },
 
     async list(req, ctx) {
       const scope = scopeOf(ctx);
       const caller = await scope.caller();
       requireAuthenticated(caller);
-      const paths = readPaths(ClientSchema, req.fieldMask, secretFields);
+      const read = contactInfoRead("client", readPaths(ClientSchema, req.fieldMask, secretFields));
       let memberOf = accountRef(req.collaborator);
       if (memberOf) {
         await requireAccountRight(scope, memberOf, "RIGHT_USER_CLIENTS_LIST", "RIGHT_ORGANIZATION_CLIENTS_LIST");
@@ -157,10 +159,10 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       // Entries the caller may not read in full are reduced to public fields
       // (the rights on the whole page come from one query).
       const listed = await rightsOnListed(scope, "client", page.items.map((client) => client.ids!.clientId));
-      const clients = page.items.map((client) => {
-        const have = listed.get(client.ids!.clientId)!;
-        return readableEntity("client", ClientSchema, withoutSecret(client), paths, have.has(CLIENT_INFO));
-      });
+      const clients = await Promise.all(page.items.map((client) => {
+        const readable = listed.get(client.ids!.clientId)!.has(CLIENT_INFO);
+        return read.fill(scope.store, readableEntity("client", ClientSchema, withoutSecret(client), read.paths, readable), readable);
+      }));
       return create(ClientsSchema, { clients });
     },
 
@@ -170,7 +172,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       const ref = clientRef(client.ids, "client.ids.client_id");
       await requireRights(scope, ref, right("RIGHT_CLIENT_SETTINGS_BASIC"));
       const caller = await scope.caller();
-      const paths = updatePaths(ClientSchema, req.fieldMask);
+      const paths = ignoreContactInfo(ctx, updatePaths(ClientSchema, req.fieldMask));
       const top = topLevelPaths(paths);
       if (!caller.isAdmin) {
         const field = adminOnlyClientFields.find((f) => top.has(f));

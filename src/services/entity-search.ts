@@ -21,6 +21,7 @@ import { errSearchForbidden } from "../errors/index.js";
 import { allRights, implied, type EntityKind } from "../rights/algebra.js";
 import { errorFor } from "../rights/not-found.js";
 import type { AccountRef, EntityRef, EntityStore, SearchOptions, Store } from "../store/interfaces.js";
+import { contactInfoRead, type WithContactInfo } from "./shared/legacy-contact-info.js";
 import { readPaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { infoRight, readableEntity } from "./shared/public-fields.js";
@@ -99,7 +100,7 @@ function searcher(caller: Caller): AccountRef | undefined {
   return caller.isAdmin ? undefined : { kind: holder.kind, id: holder.id };
 }
 
-async function searchEntities<T extends Message>(ctx: HandlerContext, k: KindSearch<T>, req: SearchRequest, memberOf: AccountRef | undefined, caller: Caller): Promise<T[]> {
+async function searchEntities<T extends Message & WithContactInfo>(ctx: HandlerContext, k: KindSearch<T>, req: SearchRequest, memberOf: AccountRef | undefined, caller: Caller): Promise<T[]> {
   const scope = scopeOf(ctx);
   checkFilters(req);
   // The fields searched on are returned too (as the stack does).
@@ -107,7 +108,8 @@ async function searchEntities<T extends Message>(ctx: HandlerContext, k: KindSea
     [req.idContains, "ids"], [req.nameContains, "name"], [req.descriptionContains, "description"],
     [Object.keys(req.attributesContain).length > 0, "attributes"], [req.state?.length, "state"],
   ].filter(([on]) => on).map(([, path]) => path as string);
-  const requested = readPaths(k.desc, req.fieldMask, k.forbidden);
+  const read = contactInfoRead(k.kind, readPaths(k.desc, req.fieldMask, k.forbidden));
+  const requested = read.paths;
   const answering = requested.flatMap((p) => k.impliedPaths?.[p] ?? []);
   const paths = [...new Set([...requested, ...answering, ...searched])].filter((p) => !k.withheld?.includes(p.split(".")[0]!));
   const info = infoRight[k.kind];
@@ -129,10 +131,11 @@ async function searchEntities<T extends Message>(ctx: HandlerContext, k: KindSea
   // In full with <KIND>_INFO: universally (admins), or through a membership chain the credential also covers.
   const universal = caller.universalRights.has(info);
   const credential = caller.credentialRights.has(info);
-  return found.items.map((hit) => {
+  return Promise.all(found.items.map((hit) => {
     const entity = k.present ? k.present(scope.config, hit.entity, paths) : hit.entity;
-    return readableEntity(k.kind, k.desc, entity, paths, universal || (credential && hit.readable));
-  });
+    const readable = universal || (credential && hit.readable);
+    return read.fill(scope.store, readableEntity(k.kind, k.desc, entity, paths, readable), readable);
+  }));
 }
 
 const applications: KindSearch<Application> = {

@@ -19,6 +19,7 @@ import { gatewaySecretFields, withoutGatewaySecrets, type GatewaySecrets } from 
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
+import { contactInfoRead, dropContactInfo, ignoreContactInfo } from "./shared/legacy-contact-info.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
@@ -47,7 +48,6 @@ const gatewayRules: Record<string, Check[]> = {
   name: [checks.maxLength(50)],
   description: [checks.maxLength(2000)],
   attributes: [checks.attributes],
-  contact_info: [checks.maxItems(10)],
   gateway_server_address: [(v) => (v === "" || (typeof v === "string" && v.length <= 256 && SERVER_ADDRESS.test(v)) ? undefined : "must be [scheme://]host[:port]")],
   update_channel: [checks.maxLength(128)],
   frequency_plan_id: [checks.maxLength(64)],
@@ -141,6 +141,7 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       const caller = await scope.caller();
       if (collaborator.kind === "user" && !caller.isAdmin && !scope.config.is.userRights.createGateways) throw errAdminsCreate("gateway")();
       await requireAccountRight(scope, collaborator, "RIGHT_USER_GATEWAYS_CREATE", "RIGHT_ORGANIZATION_GATEWAYS_CREATE");
+      dropContactInfo(ctx, gateway);
       checkGateway(gateway);
       defaultContacts(gateway, collaborator);
       if (gateway.frequencyPlanIds.length === 0 && gateway.frequencyPlanId) gateway.frequencyPlanIds = [gateway.frequencyPlanId];
@@ -172,7 +173,9 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
         if (publicOnly && !caller.isAdmin && errGatewayNotFound.is(err)) assertRights(ref, new Set(), [GATEWAY_INFO]);
         throw err;
       });
-      return withFrequencyPlanId(deps.secrets.open(readableEntity("gateway", GatewaySchema, gateway, paths, !publicOnly)));
+      const read = contactInfoRead("gateway", paths);
+      const shown = withFrequencyPlanId(deps.secrets.open(readableEntity("gateway", GatewaySchema, gateway, read.paths, !publicOnly)));
+      return read.fill(scope.store, shown, !publicOnly);
     },
 
     async getIdentifiersForEUI(req, ctx) {
@@ -188,6 +191,7 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       const caller = await scope.caller();
       requireAuthenticated(caller);
       const paths = withFrequencyPlans(readPaths(GatewaySchema, req.fieldMask));
+      const read = contactInfoRead("gateway", paths);
       let memberOf = accountRef(req.collaborator);
       // Other stack components (cluster auth) without a collaborator: every gateway, identifiers only.
       const idsOnly = !memberOf && caller.method === "cluster";
@@ -215,13 +219,13 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       // left out silently for callers without GATEWAY_READ_SECRETS.
       // The rights on the whole page come from one query.
       const listed = await rightsOnListed(scope, "gateway", page.items.map((gateway) => gateway.ids!.gatewayId));
-      const gateways = page.items.map((gateway) => {
+      const gateways = await Promise.all(page.items.map((gateway) => {
         if (idsOnly) return applyReadMask(GatewaySchema, gateway, []);
         const have = listed.get(gateway.ids!.gatewayId)!;
-        let out = readableEntity("gateway", GatewaySchema, gateway, paths, have.has(GATEWAY_INFO));
+        let out = readableEntity("gateway", GatewaySchema, gateway, read.paths, have.has(GATEWAY_INFO));
         out = secretsAsked && have.has(GATEWAY_READ_SECRETS) ? deps.secrets.open(out) : withoutGatewaySecrets(out);
-        return withFrequencyPlanId(out);
-      });
+        return read.fill(scope.store, withFrequencyPlanId(out), have.has(GATEWAY_INFO));
+      }));
       return create(GatewaysSchema, { gateways });
     },
 
@@ -232,13 +236,14 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       const requested = req.fieldMask?.paths ?? [];
       // The EUI is the one identifier that may change (a gateway registered without one gets it later).
       const euiUpdate = requested.includes("ids.eui");
-      const paths = withFrequencyPlans(updatePaths(GatewaySchema, req.fieldMask));
-      const top = topLevelPaths(paths);
+      const asked = withFrequencyPlans(updatePaths(GatewaySchema, req.fieldMask));
       const have = await rightsOn(scope, ref);
       // GATEWAY_LINK alone may change antennas and attributes (the Gateway Server updates locations).
-      const linkOnly = !euiUpdate && paths.length > 0 && [...top].every((p) => p === "antennas" || p === "attributes");
+      const linkOnly = !euiUpdate && asked.length > 0 && [...topLevelPaths(asked)].every((p) => p === "antennas" || p === "attributes");
       if (!(linkOnly && have.has(GATEWAY_LINK))) assertRights(ref, have, [GATEWAY_SETTINGS_BASIC]);
-      if (touchesSecrets(paths)) assertRights(ref, have, [GATEWAY_WRITE_SECRETS]);
+      if (touchesSecrets(asked)) assertRights(ref, have, [GATEWAY_WRITE_SECRETS]);
+      const paths = ignoreContactInfo(ctx, asked);
+      const top = topLevelPaths(paths);
       if (euiUpdate) checkEUI("gateway.ids.eui", gateway.ids?.eui);
       if (gateway.frequencyPlanIds.length === 0 && gateway.frequencyPlanId) gateway.frequencyPlanIds = [gateway.frequencyPlanId];
       checkGateway(gateway, top);

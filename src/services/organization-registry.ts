@@ -17,6 +17,7 @@ import { assertRights, requireRights, rightsOn, rightsOnListed } from "../rights
 import type { AccountRef, EntityRef } from "../store/interfaces.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { checkContacts, defaultContacts } from "./shared/contacts.js";
+import { contactInfoRead, dropContactInfo, ignoreContactInfo } from "./shared/legacy-contact-info.js";
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit, assertLimitUpdate, initialLimits } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
@@ -32,7 +33,6 @@ const organizationRules: Record<string, Check[]> = {
   name: [checks.maxLength(50)],
   description: [checks.maxLength(2000)],
   attributes: [checks.attributes],
-  contact_info: [checks.maxItems(10)],
 };
 
 export function organizationRef(ids: { organizationId: string } | undefined, field: string): EntityRef {
@@ -65,6 +65,7 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       const caller = await scope.caller();
       if (!caller.isAdmin && !scope.config.is.userRights.createOrganizations) throw errAdminsCreate("organization")();
       await requireRights(scope, collaborator, right("RIGHT_USER_ORGANIZATIONS_CREATE"));
+      dropContactInfo(ctx, org);
       checkPaths("organization.", org as unknown as Record<string, unknown>, organizationRules);
       defaultContacts(org, collaborator);
       initialLimits("organization", org, scope.config, caller.isAdmin);
@@ -85,14 +86,15 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       const paths = readPaths(OrganizationSchema, req.fieldMask);
       const have = await rightsOn(scope, ref);
       if (!have.has(ORGANIZATION_INFO) && !onlyPublic(paths, publicFields.organization)) assertRights(ref, have, [ORGANIZATION_INFO]);
-      return applyReadMask(OrganizationSchema, await scope.store.organizations.get(ref.id), paths);
+      const read = contactInfoRead("organization", paths);
+      return read.fill(scope.store, applyReadMask(OrganizationSchema, await scope.store.organizations.get(ref.id), read.paths), have.has(ORGANIZATION_INFO));
     },
 
     async list(req, ctx) {
       const scope = scopeOf(ctx);
       const caller = await scope.caller();
       requireAuthenticated(caller);
-      const paths = readPaths(OrganizationSchema, req.fieldMask);
+      const read = contactInfoRead("organization", readPaths(OrganizationSchema, req.fieldMask));
       let memberOf = userCollaborator(req.collaborator);
       if (memberOf) {
         await requireRights(scope, memberOf, right("RIGHT_USER_ORGANIZATIONS_LIST"));
@@ -110,10 +112,10 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       // Entries the caller may not read in full are reduced to public fields
       // (the rights on the whole page come from one query).
       const listed = await rightsOnListed(scope, "organization", page.items.map((org) => org.ids!.organizationId));
-      const organizations = page.items.map((org) => {
-        const have = listed.get(org.ids!.organizationId)!;
-        return readableEntity("organization", OrganizationSchema, org, paths, have.has(ORGANIZATION_INFO));
-      });
+      const organizations = await Promise.all(page.items.map((org) => {
+        const readable = listed.get(org.ids!.organizationId)!.has(ORGANIZATION_INFO);
+        return read.fill(scope.store, readableEntity("organization", OrganizationSchema, org, read.paths, readable), readable);
+      }));
       return create(OrganizationsSchema, { organizations });
     },
 
@@ -122,7 +124,7 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       const org = create(OrganizationSchema, req.organization ?? {});
       const ref = organizationRef(org.ids, "organization.ids.organization_id");
       await requireRights(scope, ref, right("RIGHT_ORGANIZATION_SETTINGS_BASIC"));
-      const paths = updatePaths(OrganizationSchema, req.fieldMask);
+      const paths = ignoreContactInfo(ctx, updatePaths(OrganizationSchema, req.fieldMask));
       const top = topLevelPaths(paths);
       const caller = await scope.caller();
       assertLimitUpdate("organization", top, caller.isAdmin);

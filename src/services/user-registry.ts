@@ -25,8 +25,10 @@ import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { initialLimits } from "./shared/limits.js";
 import { endAccountAccess, revokeAllAccess } from "../accounts/revoke-access.js";
 import { createTemporaryPassword } from "../accounts/temporary-password.js";
+import { contactInfoRead, dropContactInfo, ignoreContactInfo } from "./shared/legacy-contact-info.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
+import { readableEntity } from "./shared/public-fields.js";
 import { adminOnlyUserFields, checkUser, now, publicUserFields, userSecretFields, withoutSecrets } from "./shared/users.js";
 import { check, checks } from "./shared/validate.js";
 
@@ -76,6 +78,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       assertAllowedID(userId);
       assertInvitationGiven(scope.config, caller, req.invitationToken);
       if (!caller.isAdmin && !scope.config.is.userRegistration.enabled) throw errUserRegistrationDisabled();
+      dropContactInfo(ctx, user);
       checkUser(user);
       check("user.password", user.password, (v) => (v ? undefined : "must be set"));
       assertPasswordStrength(user.password, userId, passwordRules(scope));
@@ -116,16 +119,20 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         requireAuthenticated(await scope.caller());
         if (!onlyPublic(paths, publicUserFields)) assertRights(userRef(userId), have, [USER_INFO]);
       }
-      return applyReadMask(UserSchema, showUserPicture(scope.config, await scope.store.users.get(userId), paths), paths);
+      // The public view: the address that `contact_info` is emulated from stays hidden.
+      const read = contactInfoRead("user", paths);
+      const shown = readableEntity("user", UserSchema, showUserPicture(scope.config, await scope.store.users.get(userId), read.paths), read.paths, have.has(USER_INFO));
+      return read.fill(scope.store, shown, have.has(USER_INFO));
     },
 
     async list(req, ctx) {
       const scope = scopeOf(ctx);
       await requireAdmin(scope);
-      const paths = readPaths(UserSchema, req.fieldMask, userSecretFields);
+      const read = contactInfoRead("user", readPaths(UserSchema, req.fieldMask, userSecretFields));
       const page = await scope.store.users.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, userOrders), deleted: req.deleted });
       setTotal(ctx, page.total);
-      return create(UsersSchema, { users: page.items.map((u) => applyReadMask(UserSchema, showUserPicture(scope.config, u, paths), paths)) });
+      const users = await Promise.all(page.items.map((u) => read.fill(scope.store, applyReadMask(UserSchema, showUserPicture(scope.config, u, read.paths), read.paths), true)));
+      return create(UsersSchema, { users });
     },
 
     async update(req, ctx) {
@@ -134,7 +141,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       const userId = userIdOf(user.ids, "user.ids.user_id");
       await requireRights(scope, userRef(userId), USER_SETTINGS_BASIC);
       const caller = await scope.caller();
-      const paths = updatePaths(UserSchema, req.fieldMask, ["password", "password_updated_at"]);
+      const paths = ignoreContactInfo(ctx, updatePaths(UserSchema, req.fieldMask, ["password", "password_updated_at"]));
       const top = topLevelPaths(paths);
       if (!caller.isAdmin) {
         const field = adminOnlyUserFields.find((f) => top.has(f));
@@ -156,11 +163,13 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       }
       if (top.has("temporary_password") && user.temporaryPassword) {
         update.temporaryPassword = await deps.hasher.hash(user.temporaryPassword);
-        update.temporaryPasswordCreatedAt = now(scope.now());
+        // One clock reading: the expiry is exactly 36 hours after creation.
+        const createdAt = scope.now();
+        update.temporaryPasswordCreatedAt = now(createdAt);
         extra.push("temporary_password_created_at");
         if (!top.has("temporary_password_expires_at")) {
           // As the stack: an admin-set temporary password is valid for 36 hours unless told otherwise.
-          update.temporaryPasswordExpiresAt = now(new Date(scope.now().getTime() + 36 * 3600_000));
+          update.temporaryPasswordExpiresAt = now(new Date(createdAt.getTime() + 36 * 3600_000));
           extra.push("temporary_password_expires_at");
         }
       }

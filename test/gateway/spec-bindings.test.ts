@@ -1,6 +1,8 @@
 // The served API against the public one: every Identity Server method of The
-// Things Stack v3 (../shared/spec/ttn-v3-identity-server-http.json, taken from
-// the stack's generated API definition) is served over gRPC under the same
+// Things Stack v3 (test/fixtures/spec-http-bindings.json: the verb, template
+// and body of each binding, extracted from the project's API spec
+// ../shared/spec/ttn-v3-identity-server-http.json, so the test runs in any
+// checkout) is served over gRPC under the same
 // service and method name, and every HTTP binding of it is a route of /api/v3
 // with the same verb, path template and body. Nothing is left out by accident.
 import { readFileSync } from "node:fs";
@@ -16,7 +18,7 @@ interface Binding {
 }
 type Spec = Record<string, Record<string, { http: Binding[] }>>;
 
-const specPath = new URL("../../../shared/spec/ttn-v3-identity-server-http.json", import.meta.url);
+const specPath = new URL("../fixtures/spec-http-bindings.json", import.meta.url);
 const spec = JSON.parse(readFileSync(specPath, "utf8")) as Spec;
 const routes = buildRoutes(apiServices);
 

@@ -13,9 +13,12 @@ export function readPaths(desc: DescMessage, mask: FieldMask | undefined, forbid
   return paths;
 }
 
+/** Public for every kind (spec §2.3); `contact_info` shows only public entries, and emulated ones never are. */
+const alwaysPublic = [...alwaysReturned, "contact_info"];
+
 /** True when every requested path is a public one. */
 export function onlyPublic(paths: readonly string[], publicFields: readonly string[]): boolean {
-  return [...topLevelPaths(paths)].every((p) => publicFields.includes(p) || alwaysReturned.includes(p));
+  return [...topLevelPaths(paths)].every((p) => publicFields.includes(p) || alwaysPublic.includes(p));
 }
 
 /** The entity with only the requested paths and the always-returned ones. */

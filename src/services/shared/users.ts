@@ -10,7 +10,6 @@ export const userRules: Record<string, Check[]> = {
   attributes: [checks.attributes],
   primary_email_address: [checks.email],
   state_description: [checks.maxLength(128)],
-  contact_info: [checks.maxItems(10)],
 };
 
 /** Fields only admins write (§ user update rules of the stack). */
