@@ -14,14 +14,15 @@ import { oauthServerURL, UsageError, type FlagSpec, type ParsedArgs } from "./ar
 import { group, rpc, type CommandTree } from "./client.js";
 import { entityRef, idsOf } from "./entity.js";
 import { fieldMaskFlags, pagination, paginationFlags, settableFlags, settableValues, str, switchFlag, type Settable } from "./flags.js";
+import { responseTypes } from "../sso/response-types.js";
 
 const providerRef = entityRef("provider", "providerId", "ids");
 const providerIds = (a: ParsedArgs) => idsOf(providerRef, a) as { providerId: string };
 
 const OIDC = "configuration.provider.oidc";
 const SECRET = `${OIDC}.client_secret`;
-/** The response types the server accepts (spec §8.2); it remains the authority. */
-const RESPONSE_TYPES = ["code", "token", "id_token", "code token", "code id_token", "id_token code", "id_token token", "code id_token token"];
+/** The response types the server accepts; it remains the authority. */
+const RESPONSE_TYPES = responseTypes;
 
 /** A setting of the OIDC configuration: flag `--configuration.provider.oidc.<flag>`, mask path with `_`. */
 const oidcField = (key: string, description: string, required = false): Settable => ({

@@ -22,6 +22,7 @@ import { rightByName } from "../rights/algebra.js";
 import { requireAdminRights } from "../rights/gate.js";
 import type { SealedStrings } from "../secrets/sealed-string.js";
 import { isLoopback } from "../sso/loopback.js";
+import { responseTypes } from "../sso/response-types.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { check, checks, type Check } from "./shared/validate.js";
 
@@ -40,7 +41,7 @@ const READ_ONLY = ["ids", "ids.provider_id", "created_at", "updated_at"];
 const KNOWN = new Set([...READ_ONLY, ...LEAVES, "configuration", "configuration.provider", OIDC]);
 const ORDERS = ["provider_id", "name", "created_at"];
 /** The spec's response types (§8.2); empty means "code". */
-const RESPONSE_TYPES = ["", "code", "token", "id_token", "code token", "code id_token", "id_token code", "id_token token", "code id_token token"];
+const RESPONSE_TYPES = ["", ...responseTypes];
 
 /** Throws `field_mask_paths` for any path outside the provider's. */
 function maskPaths(mask: FieldMask | undefined): string[] {
