@@ -3,8 +3,8 @@
 // `users sessions list|delete`.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { runCli } from "../../src/cli/run.js";
 import { startTestServer } from "../helpers/harness.js";
+import { cliRunner, failed, ok } from "../helpers/cli.js";
 import { startMailbox } from "../helpers/mailbox.js";
 
 const mailbox = await startMailbox();
@@ -16,34 +16,7 @@ test.after(async () => {
 const user = await server.population.user({ id: "cli-access-user" });
 const other = await server.population.user({ id: "cli-access-other" });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], key: string | null): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { IS_CLI_GRPC_ADDRESS: server.grpcAddress, IS_CLI_API_KEY: key ?? undefined }, {
-    stdout: async (t) => void (stdout += `${t}\n`),
-    stderr: async (t) => void (stderr += `${t}\n`),
-    readStdin: async () => "",
-  });
-  return { code, stdout, stderr };
-}
-
-function ok(r: Result, what: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-  assert.is(r.code, 0, `${what}: exit ${r.code}, stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-function failed(r: Result, what: string, code: number, name: string): void {
-  assert.is(r.code, 1, `${what}: exit ${r.code}, stdout: ${r.stdout}, stderr: ${r.stderr}`);
-  const body = JSON.parse(r.stderr);
-  assert.is(body.code, code, `${what}: ${r.stderr}`);
-  assert.is(body.details?.[0]?.name, name, `${what}: ${r.stderr}`);
-}
+const cli = cliRunner(server);
 
 test("users temporary-password: no key needed, the password is e-mailed; a second one is refused", async () => {
   assert.equal(ok(await cli(["users", "temporary-password", user.id], null), "temporary-password"), {});

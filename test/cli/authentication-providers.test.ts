@@ -5,8 +5,8 @@
 // and flags that are wrong stopping before any call.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { runCli } from "../../src/cli/run.js";
 import { startTestServer } from "../helpers/harness.js";
+import { cliRunner, failed, ok, usage, type CliResult } from "../helpers/cli.js";
 
 const server = await startTestServer();
 test.after(() => server.close());
@@ -14,55 +14,20 @@ const admin = server.adminAPIKey;
 const alice = await server.population.user({ id: "alice" });
 await server.population.user({ id: "bob" });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** One is-cli run with `key` (null: no credentials) and extra environment. */
-async function cli(args: string[], key: string | null = admin, env: Record<string, string> = {}): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { IS_CLI_GRPC_ADDRESS: server.grpcAddress, IS_CLI_API_KEY: key ?? undefined, ...env }, {
-    stdout: async (t) => void (stdout += `${t}\n`),
-    stderr: async (t) => void (stderr += `${t}\n`),
-    readStdin: async () => "",
-  });
-  return { code, stdout, stderr };
-}
-
-function ok(r: Result, what: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-  assert.is(r.code, 0, `${what}: exit ${r.code}, stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-function failed(r: Result, what: string, code: number, name: string): void {
-  assert.is(r.code, 1, `${what}: exit ${r.code}, stdout: ${r.stdout}, stderr: ${r.stderr}`);
-  const body = JSON.parse(r.stderr);
-  assert.is(body.code, code, `${what}: ${r.stderr}`);
-  assert.is(body.details?.[0]?.name, name, `${what}: ${r.stderr}`);
-}
-
-function usage(r: Result, reason: RegExp): void {
-  assert.is(r.code, 2, `exit ${r.code}: ${r.stderr}`);
-  assert.is(r.stdout, "");
-  assert.match(r.stderr.split("\n")[0]!, reason);
-  assert.match(r.stderr, /Usage: is-cli /);
-}
-
 const OIDC = "--configuration.provider.oidc";
 const create = (id: string, ...extra: string[]) => [
   "ap", "create", id, "--name", `Provider ${id}`,
   `${OIDC}.client-id`, `client-of-${id}`, `${OIDC}.client-secret`, `secret-of-${id}`, `${OIDC}.provider-url`, "https://accounts.example.com",
   ...extra,
 ];
-const callbackOf = (r: Result) => /^callback URL \(register it at the provider\): (\S+)$/m.exec(r.stderr)?.[1];
+const callbackOf = (r: CliResult) => /^callback URL \(register it at the provider\): (\S+)$/m.exec(r.stderr)?.[1];
 const listed = async () => ok(await cli(["ap", "list", "--field-mask", "name"]), "list").providers?.map((p: { ids: { provider_id: string } }) => p.ids.provider_id) ?? [];
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
 const PERMISSION_DENIED = 7;
 const UNAUTHENTICATED = 16;
+
+const cli = cliRunner(server, admin);
 
 test("create prints the provider (without its secret), the callback URL and the providers", async () => {
   const r = await cli(create("corp-sso", "--allow-registrations", "--allowed-email-domains", "Example.com,example.org", `${OIDC}.preferred-response-type`, "code id_token"));

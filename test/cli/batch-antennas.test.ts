@@ -5,8 +5,8 @@
 // real server over gRPC through runCli (the code bin/is-cli.js runs).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { runCli } from "../../src/cli/run.js";
 import { startTestServer } from "../helpers/harness.js";
+import { cliRunner, failed, ok, usage } from "../helpers/cli.js";
 
 const server = await startTestServer();
 test.after(() => server.close());
@@ -26,41 +26,9 @@ const PERMISSION_DENIED = 7;
 const NOT_FOUND = 5;
 const INVALID_ARGUMENT = 3;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], key: string = owner.apiKey): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { IS_CLI_GRPC_ADDRESS: server.grpcAddress, IS_CLI_API_KEY: key }, {
-    stdout: async (t) => void (stdout += `${t}\n`),
-    stderr: async (t) => void (stderr += `${t}\n`),
-    readStdin: async () => "",
-  });
-  return { code, stdout, stderr };
-}
-
-function ok(r: Result, what: string): any {
-  assert.is(r.code, 0, `${what}: exit ${r.code}, stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-function failed(r: Result, what: string, code: number, name: string): void {
-  assert.is(r.code, 1, `${what}: exit ${r.code}, stdout: ${r.stdout}, stderr: ${r.stderr}`);
-  const body = JSON.parse(r.stderr);
-  assert.is(body.code, code, `${what}: ${r.stderr}`);
-  assert.is(body.details?.[0]?.name, name, `${what}: ${r.stderr}`);
-}
-
-function usage(r: Result, reason: RegExp): void {
-  assert.is(r.code, 2, `exit ${r.code}: ${r.stderr}`);
-  assert.match(r.stderr.split("\n")[0]!, reason);
-}
-
 // ---- antennas ---------------------------------------------------------------
+
+const cli = cliRunner(server, owner.apiKey);
 
 test("gateways create with an antenna: gain, location and placement are stored and read back", async () => {
   const created = ok(

@@ -6,8 +6,8 @@
 // `total: N` line and error JSON on stderr. cli.test.ts covers the process.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { runCli } from "../../src/cli/run.js";
 import { startTestServer } from "../helpers/harness.js";
+import { cliRunner, failed, ok, usage, type CliResult } from "../helpers/cli.js";
 
 const server = await startTestServer({
   "is.dev-eui-block.enabled": true,
@@ -20,47 +20,7 @@ const other = await server.population.user({ id: "cli-other" });
 await server.population.user({ id: "cli-member" });
 const admin = server.adminAPIKey;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** One is-cli run with `key` (null: no credentials). */
-async function cli(args: string[], key: string | null = owner.apiKey): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { IS_CLI_GRPC_ADDRESS: server.grpcAddress, IS_CLI_API_KEY: key ?? undefined }, {
-    stdout: async (t) => void (stdout += `${t}\n`),
-    stderr: async (t) => void (stderr += `${t}\n`),
-    readStdin: async () => "",
-  });
-  return { code, stdout, stderr };
-}
-
-function ok(r: Result, what: string): any {
-  assert.is(r.code, 0, `${what}: exit ${r.code}, stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-/** Exit 1 with the error JSON on stderr: gRPC code and error name. */
-function failed(r: Result, what: string, code: number, name: string): void {
-  assert.is(r.code, 1, `${what}: exit ${r.code}, stdout: ${r.stdout}, stderr: ${r.stderr}`);
-  assert.is(r.stdout, "", `${what}: nothing on stdout`);
-  const body = JSON.parse(r.stderr);
-  assert.is(body.code, code, `${what}: ${r.stderr}`);
-  assert.is(body.details?.[0]?.name, name, `${what}: ${r.stderr}`);
-}
-
-/** Exit 2, the reason on the first line of stderr, then the usage. */
-function usage(r: Result, reason: RegExp): void {
-  assert.is(r.code, 2, `exit ${r.code}: ${r.stderr}`);
-  assert.is(r.stdout, "");
-  assert.match(r.stderr.split("\n")[0]!, reason);
-  assert.match(r.stderr, /Usage: is-cli /);
-}
-
-const totalOf = (r: Result) => Number(/^total: (\d+)$/m.exec(r.stderr)?.[1]);
+const totalOf = (r: CliResult) => Number(/^total: (\d+)$/m.exec(r.stderr)?.[1]);
 
 const UNAUTHENTICATED = 16;
 const PERMISSION_DENIED = 7;
@@ -68,6 +28,8 @@ const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
 
 // ---- organizations -------------------------------------------------------------
+
+const cli = cliRunner(server, owner.apiKey);
 
 test("organizations: permission denied", async () => {
   ok(await cli(["organizations", "create", "cli-org", "--user-id", "cli-owner", "--name", "CLI Org"]), "create");

@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { UserSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
-import { runCli } from "../../src/cli/run.js";
+import { cliRunner, failed, ok } from "../helpers/cli.js";
 import { startMailbox } from "../helpers/mailbox.js";
 import { R } from "../helpers/population.js";
 import { Clock, HOUR, invitationLink, PASSWORD, startMailingServer, validationLink } from "../services/account-flows-helpers.js";
@@ -21,35 +21,7 @@ test.after(async () => {
 });
 const user = await server.population.user({ id: "cli-inv-user" });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** One is-cli run with `key` (null: no credentials). */
-async function cli(args: string[], key: string | null = server.adminAPIKey): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { IS_CLI_GRPC_ADDRESS: server.grpcAddress, IS_CLI_API_KEY: key ?? undefined }, {
-    stdout: async (t) => void (stdout += `${t}\n`),
-    stderr: async (t) => void (stderr += `${t}\n`),
-    readStdin: async () => "",
-  });
-  return { code, stdout, stderr };
-}
-
-function ok(r: Result, what: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-  assert.is(r.code, 0, `${what}: exit ${r.code}, stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-function failed(r: Result, what: string, code: number, name: string): void {
-  assert.is(r.code, 1, `${what}: exit ${r.code}, stdout: ${r.stdout}, stderr: ${r.stderr}`);
-  const body = JSON.parse(r.stderr);
-  assert.is(body.code, code, `${what}: ${r.stderr}`);
-  assert.is(body.details?.[0]?.name, name, `${what}: ${r.stderr}`);
-}
+const cli = cliRunner(server, server.adminAPIKey);
 
 test("users invitations: send, list, delete; non-admins refused", async () => {
   failed(await cli(["users", "invitations", "send", "cli-x@example.org"], user.apiKey), "send as non-admin", 7, "no_invite_rights");
