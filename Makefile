@@ -5,7 +5,7 @@ NPM_STAMP := node_modules/.installed
 DATABASE_URI ?= pglite://./data
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
+.PHONY: chromium run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -14,13 +14,19 @@ $(NPM_STAMP): package.json package-lock.json
 run: $(NPM_STAMP)
 	node bin/identity-server.js start --is.database-uri $(DATABASE_URI)
 
-test: $(NPM_STAMP)
-	node scripts/uvu.mjs test
+# The page tests drive Debian's Chromium (playwright-core downloads no browser).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || command -v apt-get >/dev/null || { echo "the browser tests need Chromium at $(CHROMIUM) (set CHROMIUM=...)"; exit 1; }
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(NPM_STAMP) chromium
+	CHROMIUM_PATH=$(CHROMIUM) node scripts/uvu.mjs test
 
 test-pglite: test
 
-test-postgres: $(NPM_STAMP)
-	DATABASE_URL=$(PG_TEST_URL) node scripts/uvu.mjs test
+test-postgres: $(NPM_STAMP) chromium
+	CHROMIUM_PATH=$(CHROMIUM) DATABASE_URL=$(PG_TEST_URL) node scripts/uvu.mjs test
 
 gen: $(NPM_STAMP)
 	npx --no-install buf generate
