@@ -15,31 +15,14 @@ import { rightByName } from "../rights/algebra.js";
 import { requireRights } from "../rights/gate.js";
 import type { EntityRef } from "../store/interfaces.js";
 import { validationPart } from "./email-validation.js";
-import { check, checks } from "./shared/validate.js";
+import { checkedEntityRef } from "./shared/entity-ref.js";
+import { check } from "./shared/validate.js";
 
 /** The entity the identifiers name; end devices have no contacts. */
 function entityOf(ids: EntityIdentifiers): EntityRef {
-  const v = ids.ids;
-  const ref = (kind: EntityRef["kind"], field: string, id: string, idCheck = checks.id3): EntityRef => {
-    check(field, id, idCheck);
-    return { kind, id };
-  };
-  switch (v.case) {
-    case "applicationIds":
-      return ref("application", "application_ids.application_id", v.value.applicationId);
-    case "clientIds":
-      return ref("client", "client_ids.client_id", v.value.clientId);
-    case "gatewayIds":
-      return ref("gateway", "gateway_ids.gateway_id", v.value.gatewayId);
-    case "organizationIds":
-      return ref("organization", "organization_ids.organization_id", v.value.organizationId);
-    case "userIds":
-      return ref("user", "user_ids.user_id", v.value.userId, checks.id2);
-    case "deviceIds":
-      throw errValidation({ field: "device_ids", reason: "end devices have no contact info" });
-    default:
-      throw errValidation({ field: "ids", reason: "must name an application, client, gateway, organization or user" });
-  }
+  if (ids.ids.case === "deviceIds") throw errValidation({ field: "device_ids", reason: "end devices have no contact info" });
+  if (!ids.ids.case) throw errValidation({ field: "ids", reason: "must name an application, client, gateway, organization or user" });
+  return checkedEntityRef(ids, "") as EntityRef;
 }
 
 const settingsBasic = (kind: EntityRef["kind"]) => rightByName(`RIGHT_${kind.toUpperCase()}_SETTINGS_BASIC`)!;

@@ -4,16 +4,16 @@
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { EntityIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   CreateNotificationResponseSchema, ListNotificationsResponseSchema, NotificationReceiverSchema, NotificationService, NotificationStatusSchema,
 } from "../../gen/ttn/lorawan/v3/notification_service_pb.js";
 import { scopeOf } from "../auth/scope.js";
-import { errPermissionDenied, errValidation } from "../errors/index.js";
+import { errPermissionDenied } from "../errors/index.js";
 import { notify } from "../notifications/notify.js";
 import { rightByName } from "../rights/algebra.js";
 import { requireRights } from "../rights/gate.js";
 import type { EntityRef, NotificationEntity } from "../store/interfaces.js";
+import { checkedEntityRef } from "./shared/entity-ref.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { check, checks, type Check } from "./shared/validate.js";
 
@@ -36,43 +36,13 @@ function receiverOf(ids: { userId: string } | undefined): EntityRef {
   return { kind: "user", id: ids!.userId };
 }
 
-/** The entity of request field `entity_ids`; end devices as `<application_id>.<device_id>`. */
-function entityOf(ids: EntityIdentifiers | undefined): NotificationEntity {
-  const v = ids?.ids;
-  switch (v?.case) {
-    case "applicationIds":
-      check("entity_ids.application_ids.application_id", v.value.applicationId, checks.id3);
-      return { kind: "application", id: v.value.applicationId };
-    case "clientIds":
-      check("entity_ids.client_ids.client_id", v.value.clientId, checks.id3);
-      return { kind: "client", id: v.value.clientId };
-    case "gatewayIds":
-      check("entity_ids.gateway_ids.gateway_id", v.value.gatewayId, checks.id3);
-      return { kind: "gateway", id: v.value.gatewayId };
-    case "organizationIds":
-      check("entity_ids.organization_ids.organization_id", v.value.organizationId, checks.id3);
-      return { kind: "organization", id: v.value.organizationId };
-    case "userIds":
-      check("entity_ids.user_ids.user_id", v.value.userId, checks.id2);
-      return { kind: "user", id: v.value.userId };
-    case "deviceIds": {
-      const applicationId = v.value.applicationIds?.applicationId;
-      check("entity_ids.device_ids.application_ids.application_id", applicationId, checks.id3);
-      check("entity_ids.device_ids.device_id", v.value.deviceId, checks.id3);
-      return { kind: "end device", id: `${applicationId}.${v.value.deviceId}` };
-    }
-    default:
-      throw errValidation({ field: "entity_ids", reason: "must name an entity" });
-  }
-}
-
 export function notificationService(): ServiceImpl<typeof NotificationService> {
   return {
     async create(req, ctx) {
       const scope = scopeOf(ctx);
       // Only other components of the cluster create notifications directly.
       if ((await scope.caller()).method !== "cluster") throw errPermissionDenied();
-      const entity = entityOf(req.entityIds);
+      const entity = checkedEntityRef(req.entityIds, "entity_ids");
       check("notification_type", req.notificationType, (v) => ((v as string).length === 0 ? "must be set" : undefined), checks.maxLength(100));
       check("receivers", req.receivers, enumList(receiverNumbers, "receiver", 1));
       if (req.senderIds) check("sender_ids.user_id", req.senderIds.userId, checks.id2);

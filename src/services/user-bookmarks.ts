@@ -14,6 +14,7 @@ import { rightByName } from "../rights/algebra.js";
 import { requireRights } from "../rights/gate.js";
 import type { Bookmark, BookmarkKind, BookmarkRef, EntityRef } from "../store/interfaces.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
+import { checkedEntityRef } from "./shared/entity-ref.js";
 import { check, checks } from "./shared/validate.js";
 
 const USER_INFO = rightByName("RIGHT_USER_INFO")!;
@@ -24,36 +25,6 @@ const bookmarkOrders = ["user_id", "entity_type", "entity_id", "created_at"];
 function userOf(ids: { userId: string } | undefined): EntityRef {
   check("user_ids.user_id", ids?.userId, checks.id2);
   return { kind: "user", id: ids!.userId };
-}
-
-/** The bookmarked entity of request field `field`; end devices as `<application_id>.<device_id>`. */
-function bookmarkRef(ids: EntityIdentifiers | undefined, field: string): BookmarkRef {
-  const v = ids?.ids;
-  switch (v?.case) {
-    case "applicationIds":
-      check(`${field}.application_ids.application_id`, v.value.applicationId, checks.id3);
-      return { kind: "application", id: v.value.applicationId };
-    case "clientIds":
-      check(`${field}.client_ids.client_id`, v.value.clientId, checks.id3);
-      return { kind: "client", id: v.value.clientId };
-    case "gatewayIds":
-      check(`${field}.gateway_ids.gateway_id`, v.value.gatewayId, checks.id3);
-      return { kind: "gateway", id: v.value.gatewayId };
-    case "organizationIds":
-      check(`${field}.organization_ids.organization_id`, v.value.organizationId, checks.id3);
-      return { kind: "organization", id: v.value.organizationId };
-    case "userIds":
-      check(`${field}.user_ids.user_id`, v.value.userId, checks.id2);
-      return { kind: "user", id: v.value.userId };
-    case "deviceIds": {
-      const applicationId = v.value.applicationIds?.applicationId;
-      check(`${field}.device_ids.application_ids.application_id`, applicationId, checks.id3);
-      check(`${field}.device_ids.device_id`, v.value.deviceId, checks.id3);
-      return { kind: "end device", id: `${applicationId}.${v.value.deviceId}` };
-    }
-    default:
-      throw errValidation({ field, reason: "must name an entity" });
-  }
 }
 
 function bookmarkIdentifiers(ref: BookmarkRef): EntityIdentifiers {
@@ -71,7 +42,7 @@ export function userBookmarkRegistry(): ServiceImpl<typeof UserBookmarkRegistry>
       const scope = scopeOf(ctx);
       const user = userOf(req.userIds);
       await requireRights(scope, user, USER_SETTINGS_BASIC);
-      const entity = bookmarkRef(req.entityIds, "entity_ids");
+      const entity = checkedEntityRef(req.entityIds, "entity_ids");
       return toMessage(await scope.store.bookmarks.create(user.id, entity));
     },
 
@@ -92,7 +63,7 @@ export function userBookmarkRegistry(): ServiceImpl<typeof UserBookmarkRegistry>
       const scope = scopeOf(ctx);
       const user = userOf(req.userIds);
       await requireRights(scope, user, USER_SETTINGS_BASIC);
-      await scope.store.bookmarks.delete(user.id, bookmarkRef(req.entityIds, "entity_ids"));
+      await scope.store.bookmarks.delete(user.id, checkedEntityRef(req.entityIds, "entity_ids"));
       return create(EmptySchema);
     },
 
@@ -101,7 +72,7 @@ export function userBookmarkRegistry(): ServiceImpl<typeof UserBookmarkRegistry>
       const user = userOf(req.userIds);
       await requireRights(scope, user, USER_SETTINGS_BASIC);
       if (req.entityIds.length < 1 || req.entityIds.length > 20) throw errValidation({ field: "entity_ids", reason: "must have 1 to 20 items" });
-      const entities = req.entityIds.map((ids, i) => bookmarkRef(ids, `entity_ids[${i}]`));
+      const entities = req.entityIds.map((ids, i) => checkedEntityRef(ids, `entity_ids[${i}]`));
       await scope.store.bookmarks.deleteMany(user.id, entities);
       return create(EmptySchema);
     },
