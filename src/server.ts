@@ -25,7 +25,7 @@ import { parseKeyVault, staticKeyVault } from "./secrets/key-vault.js";
 import { sealedStrings } from "./secrets/sealed-string.js";
 import { warnIfNobodyCanLogIn } from "./sso/start-check.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
-import type { HealthState } from "./services/health.js";
+import { cachedProbe, healthHttp, probeTimeoutMs, type HealthState } from "./services/health.js";
 import { openDatabase, type Database } from "./store/pg/database.js";
 import { createPgStore } from "./store/pg/store.js";
 import type { Store } from "./store/interfaces.js";
@@ -89,7 +89,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await warnIfNobodyCanLogIn(config, store, log).catch((err: unknown) => log.warn({ err }, "could not check for authentication providers"));
   const hasher = createPasswordHasher(config.is.passwordHashing);
   let drain!: () => void;
-  const health: HealthState = { serving: true, draining: new Promise<void>((resolve) => (drain = resolve)) };
+  const primary = opts.database ?? databases[0]!;
+  const health: HealthState = {
+    serving: true,
+    draining: new Promise<void>((resolve) => (drain = resolve)),
+    database: cachedProbe(() => primary.ping(probeTimeoutMs)),
+  };
 
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
@@ -100,14 +105,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API.
   const oauth = createOAuthHttp({ config, store, now, log, emails, core: oauthCore, hasher, transport, tenantId: store.tenantId, providerSecrets });
 
+  const healthPaths = healthHttp(health);
   const blobs = blobHandler(blobStoreOf(config), (err) => log.error({ err }, "reading a blob failed"));
   const fallback = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
     const path = (req.url ?? "/").split("?", 1)[0];
-    if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
-      res.writeHead(health.serving ? 200 : 503, { "content-type": "text/plain" });
-      res.end(health.serving ? "ok\n" : "draining\n");
-      return;
-    }
+    if (healthPaths(req, res)) return;
     if (path.startsWith(blobPathPrefix)) {
       // Pictures as static files from the local blob directory (GET/HEAD only, never a listing).
       blobs(req, res).catch((err: unknown) => {

@@ -114,6 +114,8 @@ export const errBodyTooLarge = defineError("pkg/webhandlers", "body_too_large", 
 export const errRequest = defineError("pkg/rpcmiddleware", "request", "invalid request: {reason}", Code.InvalidArgument);
 export const errInternal = defineError(IS, "internal", "internal error", Code.Internal);
 export const errUnavailable = defineError(IS, "unavailable", "service unavailable: {reason}", Code.Unavailable);
+// The database cannot be reached (connection refused or lost, database dropped) or is held by another process.
+export const errDatabaseUnavailable = defineError(STORE, "database_unavailable", "database unavailable: {reason}", Code.Unavailable);
 
 // Account flows: temporary passwords, login tokens (magic links), login sessions.
 export const errTemporaryPasswordStillValid = defineError(IS, "temporary_password_still_valid", "the previous temporary password is still valid", Code.InvalidArgument);

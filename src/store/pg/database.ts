@@ -1,7 +1,6 @@
 // Opens the database named by `is.database-uri`: PostgreSQL through postgres.js,
 // or embedded PostgreSQL (PGlite) in a folder or in memory, so a new user runs
 // the server with nothing installed. Migrations from drizzle/ are applied here.
-import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -9,7 +8,9 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import postgres from "postgres";
+import { lockFolder } from "./folder-lock.js";
+import { migrationError } from "./migration-error.js";
+import { openPostgres } from "./postgres-client.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -18,8 +19,10 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
-  /** Applies every pending migration of drizzle/. */
+  /** Applies every pending migration of drizzle/ (one process at a time on PostgreSQL). */
   migrate(): Promise<void>;
+  /** Readiness: true when the database answers `SELECT 1` within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -30,32 +33,76 @@ export interface DatabaseOptions {
 
 const migrationsFolder = fileURLToPath(new URL("../../../drizzle", import.meta.url));
 
+// Any fixed number shared by every process of this server: pg_advisory_lock(key).
+const migrationLockKey = 0x15_db_0001;
+
+async function migrated(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    throw migrationError(err);
+  }
+}
+
+function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+  return Promise.race([promise.then(() => true, () => false), timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<Database> {
   if (uri.startsWith("pglite://")) {
     const location = uri.slice("pglite://".length);
     const dataDir = location === "memory" || location === "" ? undefined : location;
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const client = new PGlite(dataDir);
-    await client.waitReady;
+    // Before PGlite touches the folder: a second process must not write a byte.
+    const lock = dataDir ? lockFolder(dataDir) : undefined;
+    let client: PGlite;
+    try {
+      client = new PGlite(dataDir);
+      await client.waitReady;
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
       db,
       kind: "pglite",
-      migrate: () => migratePglite(db as never, { migrationsFolder }),
-      close: () => client.close(),
+      migrate: () => migrated(() => migratePglite(db as never, { migrationsFolder })),
+      ping: (timeoutMs) => withTimeout(client.query("SELECT 1"), timeoutMs),
+      async close() {
+        try {
+          await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
     };
   }
   if (uri.startsWith("postgres://") || uri.startsWith("postgresql://")) {
-    const client = postgres(uri, {
-      max: opts.maxOpenConns,
-      idle_timeout: opts.idleTimeoutSeconds ?? 60,
-      onnotice: () => {},
-    });
+    const client = openPostgres(uri, { max: opts.maxOpenConns, idleTimeoutSeconds: opts.idleTimeoutSeconds ?? 60 });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     return {
       db,
       kind: "postgres",
-      migrate: () => migratePostgres(db as never, { migrationsFolder }),
+      async migrate() {
+        // Replicas starting together, or two `is-db migrate`, on one database:
+        // the first migrates while the others wait on the lock, then find nothing to do.
+        const lockConnection = openPostgres(uri, { max: 1, idleTimeoutSeconds: 0 });
+        try {
+          await migrated(async () => {
+            await lockConnection`SELECT pg_advisory_lock(${migrationLockKey})`;
+            try {
+              await migratePostgres(db as never, { migrationsFolder });
+            } finally {
+              await lockConnection`SELECT pg_advisory_unlock(${migrationLockKey})`.catch(() => {});
+            }
+          });
+        } finally {
+          await lockConnection.end({ timeout: 5 });
+        }
+      },
+      ping: (timeoutMs) => withTimeout(client`SELECT 1`.execute(), timeoutMs),
       close: () => client.end({ timeout: 5 }),
     };
   }

@@ -37,6 +37,7 @@ import { rows } from "./handle.js";
 import { applications, clients, gateways, organizations, users } from "./schema/index.js";
 import { accountSearchStore } from "./search.js";
 import { isRetryable } from "./violations.js";
+import { withUnavailableErrors } from "./unavailable.js";
 
 const userSpec: EntitySpec<User> = {
   kind: "user",
@@ -111,7 +112,8 @@ export interface PgStoreOptions {
 }
 
 export function createPgStore(opts: PgStoreOptions): Store {
-  return bind({ primary: opts.primary, read: opts.replica ?? opts.primary }, opts.tenantId, opts.primary, false);
+  // A lost or refused database connection surfaces as database_unavailable (503), not internal.
+  return withUnavailableErrors(bind({ primary: opts.primary, read: opts.replica ?? opts.primary }, opts.tenantId, opts.primary, false));
 }
 
 // `commitHooks` collects afterCommit hooks of the outermost transaction (undefined outside one).
