@@ -10,7 +10,8 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { lockFolder } from "./folder-lock.js";
 import { migrationError } from "./migration-error.js";
-import { openPostgres } from "./postgres-client.js";
+import { openPostgres, typesFetched } from "./postgres-client.js";
+import { asUnavailable } from "./unavailable.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -81,6 +82,12 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
   }
   if (uri.startsWith("postgres://") || uri.startsWith("postgresql://")) {
     const client = openPostgres(uri, { max: opts.maxOpenConns, idleTimeoutSeconds: opts.idleTimeoutSeconds ?? 60 });
+    try {
+      await typesFetched(client);
+    } catch (err) {
+      await client.end({ timeout: 1 });
+      throw asUnavailable(err);
+    }
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     return {
       db,
@@ -88,7 +95,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
       async migrate() {
         // Replicas starting together, or two `is-db migrate`, on one database:
         // the first migrates while the others wait on the lock, then find nothing to do.
-        const lockConnection = openPostgres(uri, { max: 1, idleTimeoutSeconds: 0 });
+        const lockConnection = openPostgres(uri, { max: 1, idleTimeoutSeconds: 0, fetchTypes: false });
         try {
           await migrated(async () => {
             await lockConnection`SELECT pg_advisory_lock(${migrationLockKey})`;

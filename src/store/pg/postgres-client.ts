@@ -10,20 +10,27 @@
 //   its own ROLLBACK/COMMIT) is then written to the closed connection. Once the
 //   connection is gone, the guard refuses further statements of that transaction
 //   and never settles its callback, so postgres.js writes nothing more on it;
-//   `begin` itself has already rejected with the connection error.
+//   `begin` itself has already rejected with the connection error;
+// - array types fetched once. postgres.js fetches them on every new connection
+//   and drops the promise of that fetch: a connection lost during it is an
+//   unhandled rejection, which ends the process. `typesFetched` turns the
+//   fetch off once the first connection has done it (the types are shared).
 import postgres from "postgres";
 import { connectionErrorCode } from "./unavailable.js";
 
 export interface PostgresOptions {
   max: number;
   idleTimeoutSeconds: number;
+  /** False for a connection that reads no arrays (the migration lock). */
+  fetchTypes?: boolean;
 }
 
 export type PostgresClient = postgres.Sql;
 
 const connectTimeoutSeconds = 3;
-// Seconds before reconnecting after a failed connection: 50 ms doubling to 500 ms.
-const backoff = (retries: number) => Math.min(0.05 * 2 ** Math.max(0, retries - 1), 0.5);
+// Seconds before reconnecting after a failed connection: 50 ms, at most 100 ms, so the
+// first request after the database is back waits at most that long for a connection.
+const backoff = (retries: number) => Math.min(0.05 * 2 ** Math.max(0, retries - 1), 0.1);
 
 class ConnectionClosed extends Error {
   readonly code = "CONNECTION_CLOSED";
@@ -85,10 +92,17 @@ export function openPostgres(uri: string, opts: PostgresOptions): PostgresClient
     idle_timeout: opts.idleTimeoutSeconds,
     connect_timeout: connectTimeoutSeconds,
     backoff,
+    fetch_types: opts.fetchTypes ?? true,
     onnotice: () => {},
   });
   const begin = guardedBegin(sql);
   return new Proxy(sql, {
     get: (target, prop, receiver) => (prop === "begin" ? begin : Reflect.get(target, prop, receiver)),
   });
+}
+
+/** Connects once (fetching the array types), then lets later connections skip the fetch. */
+export async function typesFetched(sql: PostgresClient): Promise<void> {
+  await sql`SELECT 1`;
+  (sql.options as { fetch_types: boolean }).fetch_types = false;
 }
