@@ -5,11 +5,13 @@ NPM_STAMP := node_modules/.installed
 DATABASE_URI ?= pglite://./data
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: chromium run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
+.PHONY: install chromium run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+install: $(NPM_STAMP)
 
 run: $(NPM_STAMP)
 	node bin/identity-server.js start --is.database-uri $(DATABASE_URI)
