@@ -83,10 +83,8 @@ if (url) {
           await proxy.restore();
           const restored = Date.now();
           for (;;) {
-            const t = Date.now();
             const res = await fetch(`${base}/api/v3/users/admin?field_mask=name`, { headers });
-            const b = await res.text();
-            if (process.env.DEBUG_OUTAGE) console.log("probe", t - restored, Date.now() - t, res.status, b.slice(60, 150));
+            await res.text();
             if (res.status === 200) break;
             if (Date.now() - restored > 10_000) break;
           }
