@@ -116,7 +116,7 @@ export const options = [
   { name: "is.email.queue.retry-max", type: "duration", default: "10m", description: "Longest wait between retries of a failed e-mail" },
   { name: "is.email.queue.give-up-after", type: "duration", default: "48h", description: "E-mail still failing this long after it was queued is given up (0 = never)" },
   { name: "is.email.queue.poll-interval", type: "duration", default: "5s", description: "How often the outbox is checked for e-mail queued by other replicas or due for a retry" },
-  { name: "is.email.encryption-key-id", type: "string", default: "", description: "ID of the key-vault key that seals queued e-mail (subject, text, HTML: they hold tokens and temporary passwords) until it is sent; empty stores it open until then. Sent and given-up mail is always scrubbed" },
+  { name: "is.email.encryption-key-id", type: "string", default: "", description: "ID of the key-vault key that encrypts queued e-mail (it holds tokens) until it is sent; empty stores it open until then. Sent and given-up mail is scrubbed either way" },
   { name: "is.oauth.access-token-ttl", type: "duration", default: "1h", description: "How long an OAuth access token (and an OpenID Connect ID token) works" },
   { name: "is.oauth.authorization-code-ttl", type: "duration", default: "5m", description: "How long an OAuth authorization code can be exchanged" },
   { name: "is.oauth.signing-key-rotation", type: "duration", default: "720h", description: "Age after which the key signing ID tokens is replaced; the old key stays published as long again" },
