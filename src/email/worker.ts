@@ -67,17 +67,10 @@ export function startWorker(o: WorkerOptions): Worker {
 
   const deliver = async (m: ClaimedOutboxMessage) => {
     const fields = { id: m.id, template: m.template, to: m.to.address, attempt: m.attempts };
-    let mail: OutgoingMail;
     try {
-      mail = { id: m.id, template: m.template, from: o.from, to: m.to, subject: o.open(m.subject), text: o.open(m.text), html: o.open(m.html), date: m.createdAt };
-    } catch (err) {
-      // Sealed with a key that key-vault.static no longer holds (or holds changed): no retry can help.
-      const message = (err as Error).message;
-      o.log.error({ ...fields, err: message }, "queued e-mail cannot be opened with the keys of key-vault.static, given up");
-      await o.store.emailOutbox.markFailed(m.id, message, undefined);
-      return;
-    }
-    try {
+      // A key this replica's key-vault.static lacks fails here and is retried like
+      // an outage: during a key roll-out another replica (or a fixed config) sends it.
+      const mail: OutgoingMail = { id: m.id, template: m.template, from: o.from, to: m.to, subject: o.open(m.subject), text: o.open(m.text), html: o.open(m.html), date: m.createdAt };
       await o.provider.send(mail);
     } catch (err) {
       const message = (err as Error).message;

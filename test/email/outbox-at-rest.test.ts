@@ -212,6 +212,33 @@ it("mail given up (is.email.queue.give-up-after) is scrubbed, also without an en
   }
 });
 
+it("a server whose key-vault.static lacks the sealing key retries the mail, and a server with the key sends it", async () => {
+  await mailbox.stop();
+  const a = await startTestServer(smtpOptions(mailbox, sealing));
+  const to = address("rest-key-roll");
+  await a.server.emails.queue(a.server.store, loginToken(to, "ROLLTOKEN"));
+  await waitFor("a failed attempt", async () => (await storedBodies(a.tenantId))[0]?.last_error);
+  await a.close();
+  await mailbox.start();
+  const b = await startTestServer(smtpOptions(mailbox), { tenantId: a.tenantId });
+  try {
+    const [row] = await waitFor("an attempt without the key", async () => {
+      const rows = await storedBodies(a.tenantId);
+      return rows[0]?.last_error?.includes(KEY_ID) ? rows : undefined;
+    });
+    assert.is(row!.given_up, false, "not given up: another server may hold the key");
+    assert.match(row!.text_body ?? "", `${KEY_ID}:`);
+  } finally {
+    await b.close();
+  }
+  const c = await startTestServer(smtpOptions(mailbox, sealing), { tenantId: a.tenantId });
+  try {
+    assert.match((await mailbox.next(to)).text, "token=ROLLTOKEN");
+  } finally {
+    await c.close();
+  }
+});
+
 it("is.email.encryption-key-id naming a key that key-vault.static lacks stops the start, naming the option", async () => {
   const err = await startTestServer(smtpOptions(mailbox, { "is.email.encryption-key-id": "missing" })).then(
     async (server) => {
