@@ -165,7 +165,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       async close() {
         health.serving = false;
         drain();
-        await Promise.all(listeners.map((l) => l.close()));
+        await Promise.all(listeners.map((l) => l.close(config.http.shutdownTimeout)));
         await emails.close(); // the send under way finishes; the rest stays queued for the next start
         await Promise.all(databases.map((d) => d.close()));
       },
