@@ -5,7 +5,7 @@ import { create, toJson, type JsonObject } from "@bufbuild/protobuf";
 import { ConnectError } from "@connectrpc/connect";
 import { ErrorDetailsSchema, type ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { Code, IsError, type Attributes } from "./definition.js";
-import { errInternal, errRequest } from "./catalogue.js";
+import { errInternal, errMethodNotAllowed, errRequest } from "./catalogue.js";
 
 const detailsTypeUrl = `type.googleapis.com/${ErrorDetailsSchema.typeName}`;
 
@@ -101,8 +101,10 @@ export interface HttpError {
 export function toHttpError(err: unknown): HttpError {
   const connectErr = toConnectError(err);
   const details = connectErr.findDetails(ErrorDetailsSchema);
+  // HTTP has its own status for this one (gRPC calls it unimplemented, which is 501: a server fault).
+  const methodNotAllowed = details.some((d) => d.namespace === errMethodNotAllowed.definition.namespace && d.name === errMethodNotAllowed.definition.name);
   return {
-    status: httpStatusOf(connectErr.code),
+    status: methodNotAllowed ? 405 : httpStatusOf(connectErr.code),
     body: {
       code: connectErr.code,
       message: connectErr.rawMessage,
