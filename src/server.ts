@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import type http from "node:http";
 import type http2 from "node:http2";
 import { createRouterTransport } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { scopeInterceptor } from "./auth/interceptor.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
@@ -13,12 +12,14 @@ import type { Config } from "./config/index.js";
 import { createEmails, type EmailService } from "./email/index.js";
 import { errorInterceptor } from "./errors/interceptor.js";
 import { createGateway } from "./gateway/index.js";
+import { textInterceptor } from "./messages/text.js";
 import type { Logger } from "./log.js";
 import { policyInterceptor } from "./rights/policy.js";
 import { createOAuthHttp } from "./oauth/http.js";
 import { oauthCore } from "./oauth/core/index.js";
 import { withSpecGrpcMessage } from "./server/grpc-message.js";
 import { listen, type Listener } from "./server/listener.js";
+import { rpcAdapter } from "./server/rpc-adapter.js";
 import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js";
 import { endDeviceSecrets as endDeviceSecretsOf } from "./secrets/end-device-secrets.js";
 import { parseKeyVault, staticKeyVault } from "./secrets/key-vault.js";
@@ -93,7 +94,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
-  const interceptors = [errorInterceptor(log), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
+  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createRouterTransport(routes, { router: { interceptors } });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
@@ -132,13 +133,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.end();
       });
   };
-  const handler = withSpecGrpcMessage(connectNodeAdapter({
+  const handler = withSpecGrpcMessage(rpcAdapter({
     routes,
     interceptors,
-    fallback: fallback as never,
+    fallback,
     readMaxBytes: config.http.maxBodySize,
     jsonOptions: { useProtoFieldName: true },
-  }) as never);
+    log,
+  }));
 
   const tls = config.tls.certificate ? { cert: readFileSync(config.tls.certificate), key: readFileSync(config.tls.key) } : undefined;
   const listeners: Listener[] = [];
@@ -165,7 +167,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       async close() {
         health.serving = false;
         drain();
-        await Promise.all(listeners.map((l) => l.close()));
+        await Promise.all(listeners.map((l) => l.close(config.http.shutdownTimeout)));
         await emails.close(); // the send under way finishes; the rest stays queued for the next start
         await Promise.all(databases.map((d) => d.close()));
       },

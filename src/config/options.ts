@@ -30,6 +30,7 @@ export const options = [
   { name: "log.format", type: "enum", values: ["json", "console"], default: "console", description: "Log output format: one JSON object per line, or human-readable" },
   { name: "http.listen", type: "string", default: ":1885", description: "Address for HTTP/1.1+h2c serving gRPC, gRPC-Web, Connect and /api/v3 (empty = off)" },
   { name: "http.listen-tls", type: "string", default: "", description: "TLS address for the same as http.listen (empty = off; needs tls.certificate)" },
+  { name: "http.shutdown-timeout", type: "duration", default: "5s", description: "After SIGTERM, how long requests in flight may take before the remaining connections are cut" },
   { name: "http.max-body-size", type: "int", default: 16777216, description: "Largest accepted request body in bytes" },
   { name: "grpc.listen", type: "string", default: ":1884", description: "gRPC address for other stack components (empty = off)" },
   { name: "grpc.listen-tls", type: "string", default: "", description: "TLS gRPC address for other stack components (empty = off; needs tls.certificate)" },
