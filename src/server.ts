@@ -8,7 +8,7 @@ import { createRouterTransport } from "@connectrpc/connect";
 import { scopeInterceptor } from "./auth/interceptor.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
-import type { Config } from "./config/index.js";
+import { ConfigError, describeOption, type Config, type OptionName } from "./config/index.js";
 import { createEmails, type EmailService } from "./email/index.js";
 import { errorInterceptor } from "./errors/interceptor.js";
 import { createGateway } from "./gateway/index.js";
@@ -69,6 +69,28 @@ export async function openStore(config: Config, tenantId = defaultTenant): Promi
   } catch (err) {
     await Promise.all(databases.map((d) => d.close()));
     throw err;
+  }
+}
+
+/** A system error at start (a port in use, a missing file) as a ConfigError naming the option, its value and origin. */
+function startError(config: Config, option: OptionName, what: string, err: unknown): unknown {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: "address already in use (stop the other process or choose another address)",
+    EACCES: "permission denied (ports below 1024 need privileges)",
+    EADDRNOTAVAIL: "address not available on this host",
+    ENOTFOUND: "host name not found",
+    ENOENT: "no such file",
+  };
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (!code) return err;
+  return new ConfigError(`${what} ${describeOption(config, option)}: ${reasons[code] ?? (err as Error).message}`, option);
+}
+
+function readOptionFile(config: Config, option: "tls.certificate" | "tls.key"): Buffer {
+  try {
+    return readFileSync(option === "tls.key" ? config.tls.key : config.tls.certificate);
+  } catch (err) {
+    throw startError(config, option, "cannot read", err);
   }
 }
 
@@ -142,19 +164,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log,
   }));
 
-  const tls = config.tls.certificate ? { cert: readFileSync(config.tls.certificate), key: readFileSync(config.tls.key) } : undefined;
   const listeners: Listener[] = [];
-  const bind = async (address: string, secure: boolean) => {
+  const bind = async (option: OptionName, address: string, secure: boolean) => {
     if (!address) return undefined;
-    const l = await listen({ address, handler: handler as never, tls: secure ? tls : undefined });
+    const l = await listen({ address, handler: handler as never, tls: secure ? tls : undefined }).catch((err: unknown) => {
+      throw startError(config, option, "cannot listen on", err);
+    });
     listeners.push(l);
     return l.address;
   };
+  let tls: { cert: Buffer; key: Buffer } | undefined;
   try {
-    const httpAddress = await bind(config.http.listen, false);
-    const grpcAddress = await bind(config.grpc.listen, false);
-    const httpsAddress = await bind(config.http.listenTls, true);
-    const grpcsAddress = await bind(config.grpc.listenTls, true);
+    tls = config.tls.certificate ? { cert: readOptionFile(config, "tls.certificate"), key: readOptionFile(config, "tls.key") } : undefined;
+    const httpAddress = await bind("http.listen", config.http.listen, false);
+    const grpcAddress = await bind("grpc.listen", config.grpc.listen, false);
+    const httpsAddress = await bind("http.listen-tls", config.http.listenTls, true);
+    const grpcsAddress = await bind("grpc.listen-tls", config.grpc.listenTls, true);
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
     emails.start(store);
     return {
