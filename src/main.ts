@@ -1,6 +1,6 @@
 // `identity-server`: parses the configuration, then starts the server, runs a
 // database command or prints the effective configuration. SIGTERM and SIGINT
-// drain the server before the process exits.
+// drain the server before the process exits. A failure is one line on stderr.
 import { ConfigError, formatConfig, formatHelp, loadConfig } from "./config/index.js";
 import { isDb, isDbUsage } from "./commands/is-db.js";
 import { UsageError } from "./commands/usage.js";
@@ -24,12 +24,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n\nOptions:\n${formatHelp()}\n`);
     return command ? 0 : 2;
   }
-  const { config, rest: args } = loadConfig({ argv: rest, env: process.env });
+  const { config, rest: args, warnings } = loadConfig({ argv: rest, env: process.env });
+  debug = config.log.level === "debug";
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(command === "is-db" ? `${isDbUsage}\n` : `${usage}\n\nOptions:\n${formatHelp()}\n`);
     return 0;
   }
   const log = createLogger({ level: config.log.level, format: config.log.format });
+  for (const warning of warnings) log.warn({}, warning);
   switch (command) {
     case "start": {
       if (args.length > 0) throw new UsageError(`unexpected arguments ${args.join(" ")}`, usage);
@@ -50,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       await isDb(config, args, (line) => process.stdout.write(`${line}\n`));
       return 0;
     case "config":
+      if (args.length > 0) throw new UsageError(`unexpected arguments ${args.join(" ")}`, usage);
       process.stdout.write(formatConfig(config));
       return 0;
     default:
@@ -57,13 +60,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Set once the configuration is loaded: only `--log.level debug` shows stack traces.
+let debug = false;
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    // One line for the operator; the stack trace only on request.
+    const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
     if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${err.usage}\n`);
-    else if (err instanceof ConfigError) process.stderr.write(`configuration error: ${err.message}\n`);
-    else if (err instanceof IsError) process.stderr.write(`${err.message}\n`);
-    else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    else if (err instanceof ConfigError) process.stderr.write(`configuration error: ${oneLine(err.message)}\n`);
+    else if (err instanceof IsError) process.stderr.write(`${oneLine(err.message)}\n`);
+    else if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    else process.stderr.write(`error: ${oneLine(err instanceof Error ? err.message : String(err))} (--log.level debug shows where)\n`);
     process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

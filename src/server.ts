@@ -5,20 +5,21 @@ import { readFileSync } from "node:fs";
 import type http from "node:http";
 import type http2 from "node:http2";
 import { createRouterTransport } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { scopeInterceptor } from "./auth/interceptor.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
-import type { Config } from "./config/index.js";
+import { ConfigError, describeOption, type Config, type OptionName } from "./config/index.js";
 import { createEmails, type EmailService } from "./email/index.js";
 import { errorInterceptor } from "./errors/interceptor.js";
 import { createGateway } from "./gateway/index.js";
+import { textInterceptor } from "./messages/text.js";
 import type { Logger } from "./log.js";
 import { policyInterceptor } from "./rights/policy.js";
 import { createOAuthHttp } from "./oauth/http.js";
 import { oauthCore } from "./oauth/core/index.js";
 import { withSpecGrpcMessage } from "./server/grpc-message.js";
 import { listen, type Listener } from "./server/listener.js";
+import { rpcAdapter } from "./server/rpc-adapter.js";
 import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js";
 import { endDeviceSecrets as endDeviceSecretsOf } from "./secrets/end-device-secrets.js";
 import { parseKeyVault, staticKeyVault } from "./secrets/key-vault.js";
@@ -71,6 +72,28 @@ export async function openStore(config: Config, tenantId = defaultTenant): Promi
   }
 }
 
+/** A system error at start (a port in use, a missing file) as a ConfigError naming the option, its value and origin. */
+function startError(config: Config, option: OptionName, what: string, err: unknown): unknown {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: "address already in use (stop the other process or choose another address)",
+    EACCES: "permission denied (ports below 1024 need privileges)",
+    EADDRNOTAVAIL: "address not available on this host",
+    ENOTFOUND: "host name not found",
+    ENOENT: "no such file",
+  };
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (!code) return err;
+  return new ConfigError(`${what} ${describeOption(config, option)}: ${reasons[code] ?? (err as Error).message}`, option);
+}
+
+function readOptionFile(config: Config, option: "tls.certificate" | "tls.key"): Buffer {
+  try {
+    return readFileSync(option === "tls.key" ? config.tls.key : config.tls.certificate);
+  } catch (err) {
+    throw startError(config, option, "cannot read", err);
+  }
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { config, log } = opts;
   const now = opts.now ?? (() => new Date());
@@ -98,7 +121,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
-  const interceptors = [errorInterceptor(log), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
+  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createRouterTransport(routes, { router: { interceptors } });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
@@ -134,27 +157,31 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.end();
       });
   };
-  const handler = withSpecGrpcMessage(connectNodeAdapter({
+  const handler = withSpecGrpcMessage(rpcAdapter({
     routes,
     interceptors,
-    fallback: fallback as never,
+    fallback,
     readMaxBytes: config.http.maxBodySize,
     jsonOptions: { useProtoFieldName: true },
-  }) as never);
+    log,
+  }));
 
-  const tls = config.tls.certificate ? { cert: readFileSync(config.tls.certificate), key: readFileSync(config.tls.key) } : undefined;
   const listeners: Listener[] = [];
-  const bind = async (address: string, secure: boolean) => {
+  const bind = async (option: OptionName, address: string, secure: boolean) => {
     if (!address) return undefined;
-    const l = await listen({ address, handler: handler as never, tls: secure ? tls : undefined });
+    const l = await listen({ address, handler: handler as never, tls: secure ? tls : undefined }).catch((err: unknown) => {
+      throw startError(config, option, "cannot listen on", err);
+    });
     listeners.push(l);
     return l.address;
   };
+  let tls: { cert: Buffer; key: Buffer } | undefined;
   try {
-    const httpAddress = await bind(config.http.listen, false);
-    const grpcAddress = await bind(config.grpc.listen, false);
-    const httpsAddress = await bind(config.http.listenTls, true);
-    const grpcsAddress = await bind(config.grpc.listenTls, true);
+    tls = config.tls.certificate ? { cert: readOptionFile(config, "tls.certificate"), key: readOptionFile(config, "tls.key") } : undefined;
+    const httpAddress = await bind("http.listen", config.http.listen, false);
+    const grpcAddress = await bind("grpc.listen", config.grpc.listen, false);
+    const httpsAddress = await bind("http.listen-tls", config.http.listenTls, true);
+    const grpcsAddress = await bind("grpc.listen-tls", config.grpc.listenTls, true);
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
     emails.start(store);
     return {
@@ -167,7 +194,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       async close() {
         health.serving = false;
         drain();
-        await Promise.all(listeners.map((l) => l.close()));
+        await Promise.all(listeners.map((l) => l.close(config.http.shutdownTimeout)));
         await emails.close(); // the send under way finishes; the rest stays queued for the next start
         await Promise.all(databases.map((d) => d.close()));
       },

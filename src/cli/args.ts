@@ -18,16 +18,16 @@ export const ENV_OAUTH_SERVER_ADDRESS = "IS_CLI_OAUTH_SERVER_ADDRESS";
 
 export type FlagType =
   | { kind: "string" }
-  | { kind: "boolean" } // presence only: `--all`
+  | { kind: "boolean" } // presence: `--all`, `--all true`, `--all=false` (= not given)
   | { kind: "uint" } // non-negative integer
   | { kind: "number"; integer?: boolean } // a decimal number, may be negative (`--x=-1.5`)
-  | { kind: "bool" } // explicit `true` / `false`
+  | { kind: "bool" } // `--x true` / `--x=false`; bare `--x` is true
   | { kind: "list" } // comma-separated strings, repeatable
   | { kind: "rights" } // comma-separated right names, repeatable
   | { kind: "timestamp" } // RFC 3339
   | { kind: "enum"; schema: DescEnum; prefix: string } // one enum value, by name without prefix
   | { kind: "enums"; schema: DescEnum; prefix: string } // comma-separated enum values, repeatable
-  | { kind: "switch" } // `--x` or `--x=true` / `--x=false`
+  | { kind: "switch" } // `--x`, `--x=false` or `--x false`
   | { kind: "eui" } // EUI-64 as 16 hex digits
   | { kind: "hex" } // hex digits (part of an EUI), returned upper-case
   | { kind: "map" }; // comma-separated key=value pairs, repeatable
@@ -239,7 +239,7 @@ export function parse<C extends CommandSpec>(
   }
   let tokens;
   try {
-    tokens = parseArgs({ args: [...rest], options, strict: false, allowPositionals: true, tokens: true }).tokens;
+    tokens = parseArgs({ args: boolValuesInline(rest, specs), options, strict: false, allowPositionals: true, tokens: true }).tokens;
   } catch (err) {
     throw new UsageError(firstLine(err), usage);
   }
@@ -254,7 +254,17 @@ export function parse<C extends CommandSpec>(
     if (!spec) throw new UsageError(`unknown flag ${t.rawName}`, usage);
     let value: string | true;
     if (spec.type.kind === "boolean") {
-      if (t.value !== undefined) throw new UsageError(`flag --${t.name} takes no value`, usage);
+      // Presence flag: `--all`, `--all=true` or `--all true`; false means not given.
+      let on = true;
+      try {
+        on = t.value === undefined || parseBool(t.value);
+      } catch (err) {
+        throw new UsageError(`invalid value for --${t.name}: ${firstLine(err)}`, usage);
+      }
+      if (!on) {
+        raw.delete(t.name);
+        continue;
+      }
       value = true;
     } else if (spec.type.kind === "switch") {
       value = t.value ?? true;
@@ -336,6 +346,34 @@ export function parse<C extends CommandSpec>(
     path,
     args: new ParsedArgs(pos, flags, { baseUrl, ...(apiKey ? { apiKey } : {}), ...(oauthServerAddress ? { oauthServerAddress } : {}) }),
   };
+}
+
+const BOOL_WORD = /^(true|false)$/i;
+
+/**
+ * `--flag true` / `--flag false` → `--flag=true` / `--flag=false` for every
+ * boolean kind, so the word is the flag's value and not a positional. Only
+ * true/false are taken: any other word after a presence flag stays a
+ * positional (`users get --all alice`). A bare `--x` of the explicit kind
+ * `bool` means true, like the others.
+ */
+function boolValuesInline(args: readonly string[], specs: Readonly<Record<string, FlagSpec>>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const kind = arg.startsWith("--") && !arg.includes("=") ? specs[arg.slice(2)]?.type.kind : undefined;
+    const next = args[i + 1];
+    if ((kind === "boolean" || kind === "switch" || kind === "bool") && next !== undefined && BOOL_WORD.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else if (kind === "bool" && (next === undefined || next.startsWith("-"))) out.push(`${arg}=true`);
+    else out.push(arg);
+  }
+  return out;
 }
 
 function convert(type: FlagType, values: (string | true)[]): FlagValue {

@@ -128,7 +128,7 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
   return out;
 }
 
-/** `--x`, `--x=true` or `--x=false`. */
+/** `--x`, `--x=false` or `--x false` (true likewise). */
 export const switchFlag = (description: string): FlagSpec => ({ type: { kind: "switch" }, description });
 
 /** A field of `version_ids` (gateways and end devices), e.g. `brandId` → `version_ids.brand_id`. */

@@ -18,7 +18,7 @@ import { allRightOf, RIGHT_ALL, rightByName } from "../rights/algebra.js";
 import { openStore } from "../server.js";
 import { checks, check } from "../services/shared/validate.js";
 import type { AccountRef } from "../store/interfaces.js";
-import { UsageError } from "./usage.js";
+import { boolFlagWords, UsageError } from "./usage.js";
 
 export const createOAuthClientUsage = `  create-oauth-client  --id ID --owner USER_ID --redirect-uri URI [--redirect-uri URI ...]
                        (--secret SECRET | --no-secret) [--name NAME] [--logout-redirect-uri URI ...]
@@ -66,7 +66,7 @@ export async function createOAuthClient(config: Config, args: string[], out: (li
   let values;
   try {
     ({ values } = parseArgs({
-      args,
+      args: boolFlagWords(args, ["owner-organization", "no-secret", "no-skip-authorization", "no-endorsed"]),
       options: {
         id: { type: "string" },
         name: { type: "string" },

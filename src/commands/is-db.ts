@@ -16,7 +16,7 @@ import { RIGHT_ALL } from "../rights/algebra.js";
 import { openStore } from "../server.js";
 import { initialLimits } from "../services/shared/limits.js";
 import { checks, check } from "../services/shared/validate.js";
-import { UsageError } from "./usage.js";
+import { boolFlagWords, UsageError } from "./usage.js";
 import { createOAuthClient, createOAuthClientUsage } from "./create-oauth-client.js";
 
 export const isDbUsage = `Usage: identity-server is-db <command> [options]
@@ -57,7 +57,7 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
   let values;
   try {
     ({ values } = parseArgs({
-      args,
+      args: boolFlagWords(args, ["password-stdin", "api-key"]),
       options: {
         id: { type: "string" },
         email: { type: "string" },

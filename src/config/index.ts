@@ -6,6 +6,7 @@ export { options, type Config, type Option, type OptionDef, type OptionName, typ
 export {
   ConfigError,
   defaultConfig,
+  describeOption,
   envName,
   formatConfig,
   formatDuration,

@@ -8,7 +8,8 @@
 import { readFileSync } from "node:fs";
 import { parseEUIPrefix, prefixEndCounter } from "../messages/eui.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { options, type Config, type OptionDef } from "./options.js";
+import { options, type Config, type OptionDef, type OptionName } from "./options.js";
+import { isOtherComponentEnv, isOtherComponentOption } from "./stack.js";
 
 /** Any problem with the configuration; the message is meant for the operator. */
 export class ConfigError extends Error {
@@ -86,19 +87,36 @@ export function formatDuration(ms: number): string {
   return out;
 }
 
+/** Allowed enum values for messages and help; the empty value is named, not shown as a blank item. */
+function enumChoices(o: { values: readonly string[] }, sep: string, empty: string): string {
+  const named = o.values.filter((v) => v !== "");
+  return named.join(sep) + (named.length < o.values.length ? empty : "");
+}
+
 function expected(o: OptionDef): string {
   switch (o.type) {
     case "string": return "a string";
+    case "url": return `an absolute http(s) URL such as https://example.com/path${o.paths ? ", a path on this server such as /assets" : ""}, or empty`;
+    case "address": return "[host]:port with a port from 0 to 65535 (such as :1885 or 127.0.0.1:1885), or empty for off";
+    case "hex": return `hex digits encoding ${o.bytes.join(" or ")} bytes, or empty`;
     case "int": return "a non-negative integer";
     case "bool": return "true or false";
     case "duration": return "a non-negative duration such as 24h, 10m, 1h30m or 500ms";
     case "string-list": return "a list of strings (comma-separated in env and flags)";
-    case "enum": return `one of ${o.values.join(", ")}`;
+    case "enum": return `one of ${enumChoices(o, ", ", ", or empty")}`;
   }
 }
 
+/** Names whose values are credentials themselves, not paths to them. */
+// `tls.key` is deliberately not matched: it is a file path, useful when debugging.
+function isSecret(name: string): boolean {
+  return /(^keys$|-keys?$|password|secret|token)/.test(name.split(".").pop()!);
+}
+
 function invalid(o: OptionDef, raw: unknown, source: string): ConfigError {
-  const shown = typeof raw === "string" ? JSON.stringify(raw) : stringifyYaml(raw, { indent: 2 }).trim();
+  const shown = isSecret(o.name)
+    ? `(${typeof raw === "string" ? `${raw.length} characters` : typeof raw}, not shown)`
+    : typeof raw === "string" ? JSON.stringify(raw) : stringifyYaml(raw, { indent: 2 }).trim();
   return new ConfigError(`invalid value ${shown} for ${o.name} (from ${source}): expected ${expected(o)}`, o.name, source);
 }
 
@@ -110,6 +128,17 @@ function parseText(o: OptionDef, text: string, source: string): Value {
   switch (o.type) {
     case "string":
       return text;
+    case "url":
+      if (t === "" || (o.paths && /^\/(?!\/)/.test(t)) || (/^https?:\/\/[^/?#\s]/i.test(t) && URL.canParse(t))) return t;
+      break;
+    case "address": {
+      const port = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:[\]/]*):(\d{1,5})$/.exec(t)?.[1];
+      if (t === "" || (port !== undefined && Number(port) <= 65535)) return t;
+      break;
+    }
+    case "hex":
+      if (t === "" || (/^(?:[0-9a-fA-F]{2})+$/.test(t) && o.bytes.includes(t.length / 2))) return t;
+      break;
     case "int": {
       const n = Number(t);
       if (/^\d+$/.test(t) && Number.isSafeInteger(n)) return n;
@@ -146,6 +175,9 @@ function parseYamlValue(o: OptionDef, raw: unknown, source: string): Value {
   }
   switch (o.type) {
     case "string":
+    case "url":
+    case "address":
+    case "hex":
       // Empty `key:` means empty; numbers are refused because YAML would have
       // already mangled them (leading zeros, exponents) — quote them instead.
       if (raw === null) return "";
@@ -173,6 +205,9 @@ function parseYamlValue(o: OptionDef, raw: unknown, source: string): Value {
 function defaultValue(o: OptionDef): Value {
   switch (o.type) {
     case "duration":
+    case "url":
+    case "address":
+    case "hex":
       return parseText(o, o.default, "option table default");
     case "string-list":
       return [...o.default];
@@ -207,7 +242,7 @@ export function defaultConfig(): Config {
 
 // ---- Sources ----------------------------------------------------------------
 
-/** Closest known name, for "did you mean" hints on typos. */
+/** Closest known name, for "did you mean" hints on typos; empty when nothing is close. */
 function suggest(input: string, candidates: Iterable<string>): string {
   let best = "";
   let bestDist = Infinity;
@@ -215,7 +250,7 @@ function suggest(input: string, candidates: Iterable<string>): string {
     const d = editDistance(input, c);
     if (d < bestDist) [best, bestDist] = [c, d];
   }
-  return bestDist <= Math.max(2, Math.floor(input.length / 4)) ? ` (did you mean ${best}?)` : "";
+  return bestDist <= Math.max(2, Math.floor(input.length / 4)) ? best : "";
 }
 
 function editDistance(a: string, b: string): number {
@@ -230,18 +265,37 @@ function editDistance(a: string, b: string): number {
 
 type Setting = { option: OptionDef; value: Value; source: string };
 
+/** A value as given, parsed once every source has been read (so all unknown names are reported first). */
+type Given = { option: OptionDef; raw: unknown; source: string; yaml: boolean };
+
+/**
+ * What the sources hold besides options of ours: `unknown` names are refused
+ * (all at once), `ignored` ones belong to other components of the stack.
+ */
+interface Findings {
+  unknown: { text: string; option?: string; source: string }[];
+  ignored: string[];
+}
+
+function unknownName(found: Findings, name: string, source: string, candidates: Iterable<string>): void {
+  const hint = suggest(name, candidates);
+  found.unknown.push({ text: `${name} (from ${source}${hint ? `; did you mean ${hint}?` : ""})`, option: name, source });
+}
+
+/** Dotted option flags (`--a.b v`, `--a.b=v`, `--config f`, `-c f`) and the other args, in order. */
 interface ArgvScan {
   configFiles: string[];
-  flags: { option: OptionDef; text: string; source: string }[];
+  flags: Given[];
   rest: string[];
 }
 
 /**
  * Separates option flags from everything else. Dotted `--a.b` flags must be
- * known options; undotted flags (`--help`, a subcommand's own `--user-id x`)
- * and positional args are passed through to `rest` in order, as is all after `--`.
+ * our options or other components' (ignored); undotted flags (`--help`, a
+ * subcommand's own `--user-id x`) and positional args are passed through to
+ * `rest` in order, as is all after `--`.
  */
-function scanArgv(argv: readonly string[]): ArgvScan {
+function scanArgv(argv: readonly string[], found: Findings): ArgvScan {
   const scan: ArgvScan = { configFiles: [], flags: [], rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -249,30 +303,38 @@ function scanArgv(argv: readonly string[]): ArgvScan {
       scan.rest.push(...argv.slice(i + 1));
       break;
     }
-    if (!arg.startsWith("--")) {
+    // `-c` is the stack's short form of --config.
+    const flag = arg === "-c" || arg.startsWith("-c=") ? `--config${arg.slice(2)}` : arg;
+    if (!flag.startsWith("--")) {
       scan.rest.push(arg);
       continue;
     }
-    const eq = arg.indexOf("=");
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    const eq = flag.indexOf("=");
+    const name = eq < 0 ? flag.slice(2) : flag.slice(2, eq);
+    const inline = eq < 0 ? undefined : flag.slice(eq + 1);
     const option = byName.get(name);
+    const source = `flag --${name}`;
+    const next = argv[i + 1];
+    const nextIsValue = next !== undefined && !next.startsWith("-");
     if (name !== "config" && !option) {
       if (!name.includes(".")) {
         scan.rest.push(arg);
         continue;
       }
-      throw new ConfigError(`unknown option ${name} (from flag --${name})${suggest(name, byName.keys())}`, name, `flag --${name}`);
+      // Its type is unknown here: a following word that is not a flag is taken as its value.
+      if (inline === undefined && nextIsValue) i++;
+      if (isOtherComponentOption(name)) found.ignored.push(`${name} (flag)`);
+      else unknownName(found, name, source, byName.keys());
+      continue;
     }
-    const source = `flag --${name}`;
     let text = inline;
     if (text === undefined && option?.type === "bool") {
-      // Bare `--flag` means true; only an explicit true/false after it is
-      // taken as its value, so a following positional arg is never swallowed.
-      text = argv[i + 1] === "true" || argv[i + 1] === "false" ? argv[++i]! : "true";
+      // Bare `--flag` means true; `--flag false` / `--flag true` set it. Any
+      // other word after it is taken as its value too, and refused as not a
+      // bool, so a typo never turns into a silently enabled flag.
+      text = nextIsValue ? argv[++i]! : "true";
     }
     if (text === undefined) {
-      const next = argv[i + 1];
       if (next === undefined || next.startsWith("--")) {
         const what = option ? expected(option) : "a YAML file path";
         throw new ConfigError(`missing value for ${name} (from ${source}): expected ${what}`, name, source);
@@ -280,13 +342,13 @@ function scanArgv(argv: readonly string[]): ArgvScan {
       text = next;
       i++;
     }
-    if (option) scan.flags.push({ option, text, source });
+    if (option) scan.flags.push({ option, raw: text, source, yaml: false });
     else scan.configFiles.push(text);
   }
   return scan;
 }
 
-function readConfigFile(file: string): Setting[] {
+function readConfigFile(file: string, found: Findings): Given[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -297,17 +359,19 @@ function readConfigFile(file: string): Setting[] {
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`invalid YAML in config file ${file}: ${(err as Error).message}`, undefined, `file ${file}`);
+    throw new ConfigError(`invalid YAML in config file ${file}: ${firstLine(err)}`, undefined, `file ${file}`);
   }
-  const settings: Setting[] = [];
-  if (doc === null || doc === undefined) return settings; // empty file
-  walkYaml(doc, "", file, settings);
-  return settings;
+  const given: Given[] = [];
+  if (doc === null || doc === undefined) return given; // empty file
+  walkYaml(doc, "", file, given, found);
+  return given;
 }
+
+const firstLine = (err: unknown) => String(err instanceof Error ? err.message : err).split("\n", 1)[0]!;
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function walkYaml(node: unknown, prefix: string, file: string, out: Setting[]): void {
+function walkYaml(node: unknown, prefix: string, file: string, out: Given[], found: Findings): void {
   if (!isMapping(node)) {
     const where = prefix ? `${prefix} in config file ${file}` : `config file ${file}`;
     throw new ConfigError(`${where} must be a mapping of option names`, prefix || undefined, `file ${file}`);
@@ -317,25 +381,44 @@ function walkYaml(node: unknown, prefix: string, file: string, out: Setting[]): 
     const name = prefix ? `${prefix}.${key}` : key;
     const source = `file ${file}`;
     const option = byName.get(name);
-    if (option) out.push({ option, value: parseYamlValue(option, raw, source), source });
+    if (option) out.push({ option, raw, source, yaml: true });
     else if (sections.has(name)) {
-      if (raw !== null) walkYaml(raw, name, file, out); // `is:` with nothing under it is fine
-    } else throw new ConfigError(`unknown option ${name} (from ${source})${suggest(name, byName.keys())}`, name, source);
+      if (raw !== null) walkYaml(raw, name, file, out, found); // `is:` with nothing under it is fine
+    } else if (isOtherComponentOption(name)) found.ignored.push(`${name} (${source})`);
+    else unknownName(found, name, source, byName.keys());
   }
 }
 
-function readEnv(env: Readonly<Record<string, string | undefined>>): Setting[] {
-  const settings: Setting[] = [];
-  // Sorted so that, with several bad variables, the reported one is stable.
+/** Env sections of ours (`TTN_LW_IS_`, `TTN_LW_HTTP_`, ...): an unknown variable there is a typo. */
+const ownEnvPrefixes = [...new Set(options.map((o) => o.name.split(".", 1)[0]!))].map((s) => `${envName(s)}_`);
+
+/**
+ * TTN_LW_* variables. Like the stack, variables that are no option of ours
+ * are not an error (the environment is shared with other components and
+ * ttn-lw-cli), but they are listed in the warning; within our own sections an
+ * unknown one is a typo and refused.
+ */
+function readEnv(env: Readonly<Record<string, string | undefined>>, found: Findings): Given[] {
+  const given: Given[] = [];
   for (const key of Object.keys(env).sort()) {
     const text = env[key];
     if (!key.startsWith("TTN_LW_") || key === CONFIG_ENV || text === undefined) continue;
     const option = byEnv.get(key);
     const source = `env ${key}`;
-    if (!option) throw new ConfigError(`unknown environment variable ${key}: no option maps to it${suggest(key, byEnv.keys())}`, undefined, source);
-    settings.push({ option, value: parseText(option, text, source), source });
+    if (option) given.push({ option, raw: text, source, yaml: false });
+    else if (!isOtherComponentEnv(key, envName) && ownEnvPrefixes.some((p) => key.startsWith(p))) {
+      const hint = suggest(key, byEnv.keys());
+      found.unknown.push({ text: `environment variable ${key} (no option maps to it${hint ? `; did you mean ${hint}?` : ""})`, source });
+    } else found.ignored.push(`${key} (env)`);
   }
-  return settings;
+  return given;
+}
+
+function refuseUnknown(found: Findings): void {
+  const [first, ...more] = found.unknown;
+  if (!first) return;
+  const list = found.unknown.map((u) => u.text).join(", ");
+  throw new ConfigError(`${more.length ? "unknown options" : "unknown option"} ${list}; see --help for this server's options`, first.option, first.source);
 }
 
 // ---- Public API -------------------------------------------------------------
@@ -352,6 +435,22 @@ export interface LoadResult {
   rest: string[];
   /** YAML files that were read, in the order applied. */
   configFiles: string[];
+  /** One line for the operator when settings of other components were ignored; empty otherwise. */
+  warnings: string[];
+}
+
+/** Where each option of a loaded Config was set; read by `describeOption`. */
+const sourcesOf = new WeakMap<object, ReadonlyMap<string, string>>();
+
+/**
+ * `http.listen ":1885" (from flag --http.listen)`: an option of a loaded
+ * Config with its value and origin, for errors found after loading (a port
+ * in use, a file that cannot be read).
+ */
+export function describeOption(config: Config, name: OptionName): string {
+  const value = getPath(config, name);
+  const shown = isSecret(name) ? "(not shown)" : JSON.stringify(value);
+  return `${name} ${shown} (from ${sourcesOf.get(config)?.get(name) ?? "default"})`;
 }
 
 /**
@@ -360,19 +459,22 @@ export interface LoadResult {
  * string-list flags append. Throws ConfigError on anything it does not accept.
  */
 export function loadConfig(input: LoadInput): LoadResult {
-  const scan = scanArgv(input.argv);
+  const found: Findings = { unknown: [], ignored: [] };
+  const scan = scanArgv(input.argv, found);
   const configFiles = scan.configFiles.length > 0 ? scan.configFiles : splitList(input.env[CONFIG_ENV] ?? "");
+  const given = [...configFiles.flatMap((file) => readConfigFile(file, found)), ...readEnv(input.env, found), ...scan.flags];
+  refuseUnknown(found);
 
-  const settings: Setting[] = [...configFiles.flatMap(readConfigFile), ...readEnv(input.env)];
+  const settings: Setting[] = [];
   const listFlagSeen = new Set<string>();
-  for (const { option, text, source } of scan.flags) {
-    const value = parseText(option, text, source);
-    if (option.type === "string-list" && listFlagSeen.has(option.name)) {
+  for (const { option, raw, source, yaml } of given) {
+    const value = yaml ? parseYamlValue(option, raw, source) : parseText(option, raw as string, source);
+    if (source.startsWith("flag ") && option.type === "string-list" && listFlagSeen.has(option.name)) {
       // Repeated list flags accumulate instead of replacing the earlier flag.
       const prev = settings.findLast((s) => s.option === option)!;
       settings.push({ option, value: [...(prev.value as string[]), ...(value as string[])], source });
     } else settings.push({ option, value, source });
-    listFlagSeen.add(option.name);
+    if (source.startsWith("flag ")) listFlagSeen.add(option.name);
   }
 
   const config = defaultConfig();
@@ -382,7 +484,11 @@ export function loadConfig(input: LoadInput): LoadResult {
     sources.set(option.name, source);
   }
   validateConfig(config, sources);
-  return { config, rest: scan.rest, configFiles };
+  sourcesOf.set(config, sources);
+  const warnings = found.ignored.length
+    ? [`ignoring ${found.ignored.length} setting(s) that are not options of this server (other components of The Things Stack, or unknown TTN_LW_ variables): ${found.ignored.join(", ")}`]
+    : [];
+  return { config, rest: scan.rest, configFiles, warnings };
 }
 
 /**
@@ -394,6 +500,11 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
   const fail = (name: string, msg: string): never => {
     throw new ConfigError(`${name}${from(name)}: ${msg}`, name, sources.get(name) ?? "default");
   };
+
+  // Values built in code (tests, embedding) skip the text parsers: check the typed strings here too.
+  for (const o of options) {
+    if (o.type === "url" || o.type === "address" || o.type === "hex" || o.type === "enum") parseText(o, getPath(config, o.name) as string, sources.get(o.name) ?? "default");
+  }
 
   if (config.tls.certificate && !config.tls.key) fail("tls.certificate", "tls.key must be set as well");
   if (config.tls.key && !config.tls.certificate) fail("tls.key", "tls.certificate must be set as well");
@@ -432,6 +543,10 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
     if (!block.prefix) fail("is.dev-eui-block.prefix", "must be set when is.dev-eui-block.enabled is true");
     try {
       const prefix = parseEUIPrefix(block.prefix);
+      // The documented default /0 is the whole EUI space, no IEEE block: fine while issuing is off.
+      if (block.enabled && prefix.length === 0) {
+        fail("is.dev-eui-block.prefix", `${JSON.stringify(block.prefix)} is the whole EUI space: set the IEEE block to issue DevEUIs from (e.g. 70B3D57ED0000000/36) when is.dev-eui-block.enabled is true`);
+      }
       if (block.initCounter < 0 || BigInt(block.initCounter) > prefixEndCounter(prefix)) {
         fail("is.dev-eui-block.init-counter", `must be 0 to ${prefixEndCounter(prefix)} for prefix length ${prefix.length}`);
       }
@@ -456,7 +571,7 @@ function showDefault(o: OptionDef): string {
 }
 
 function showType(o: OptionDef): string {
-  return o.type === "enum" ? o.values.join("|") : o.type;
+  return o.type === "enum" ? enumChoices(o, "|", '|""') : o.type;
 }
 
 /** Help for every option: flag, type, default, description; grouped by top-level prefix. */
@@ -479,12 +594,6 @@ export function formatHelp(): string {
     out.push(line(r.cols).trimEnd());
   }
   return out.join("\n") + "\n";
-}
-
-/** Names whose values are credentials themselves, not paths to them. */
-// `tls.key` is deliberately not matched: it is a file path, useful when debugging.
-function isSecret(name: string): boolean {
-  return /(^keys$|-keys?$|password|secret|token)/.test(name.split(".").pop()!);
 }
 
 /** `postgres://user:pw@host/db?password=pw` → `postgres://user:***@host/db?password=***`. */

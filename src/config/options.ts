@@ -5,7 +5,7 @@
 // one line here and nothing else.
 
 /** Value types an option can have; see load.ts for the accepted syntax of each. */
-export type OptionType = "string" | "int" | "bool" | "duration" | "string-list" | "enum";
+export type OptionType = "string" | "url" | "address" | "hex" | "int" | "bool" | "duration" | "string-list" | "enum";
 
 /**
  * Shape every row must have. Defaults are written the way an operator would
@@ -14,6 +14,12 @@ export type OptionType = "string" | "int" | "bool" | "duration" | "string-list" 
  */
 export type OptionDef = { readonly name: string; readonly description: string } & (
   | { readonly type: "string"; readonly default: string }
+  /** Empty, or an absolute http(s) URL; with `paths`, also a path on this server (`/assets`). */
+  | { readonly type: "url"; readonly default: string; readonly paths?: boolean }
+  /** Empty (listener off), or `[host]:port` with a port from 0 to 65535. */
+  | { readonly type: "address"; readonly default: string }
+  /** Empty, or hex digits encoding one of the listed numbers of bytes. */
+  | { readonly type: "hex"; readonly default: string; readonly bytes: readonly number[] }
   | { readonly type: "int"; readonly default: number }
   | { readonly type: "bool"; readonly default: boolean }
   | { readonly type: "duration"; readonly default: string }
@@ -28,11 +34,12 @@ export type OptionDef = { readonly name: string; readonly description: string } 
 export const options = [
   { name: "log.level", type: "enum", values: ["debug", "info", "warn", "error"], default: "info", description: "Minimum severity of log messages that are written" },
   { name: "log.format", type: "enum", values: ["json", "console"], default: "console", description: "Log output format: one JSON object per line, or human-readable" },
-  { name: "http.listen", type: "string", default: ":1885", description: "Address for HTTP/1.1+h2c serving gRPC, gRPC-Web, Connect and /api/v3 (empty = off)" },
-  { name: "http.listen-tls", type: "string", default: "", description: "TLS address for the same as http.listen (empty = off; needs tls.certificate)" },
+  { name: "http.listen", type: "address", default: ":1885", description: "Address for HTTP/1.1+h2c serving gRPC, gRPC-Web, Connect and /api/v3 (empty = off)" },
+  { name: "http.listen-tls", type: "address", default: "", description: "TLS address for the same as http.listen (empty = off; needs tls.certificate)" },
+  { name: "http.shutdown-timeout", type: "duration", default: "5s", description: "After SIGTERM, how long requests in flight may take before the remaining connections are cut" },
   { name: "http.max-body-size", type: "int", default: 16777216, description: "Largest accepted request body in bytes" },
-  { name: "grpc.listen", type: "string", default: ":1884", description: "gRPC address for other stack components (empty = off)" },
-  { name: "grpc.listen-tls", type: "string", default: "", description: "TLS gRPC address for other stack components (empty = off; needs tls.certificate)" },
+  { name: "grpc.listen", type: "address", default: ":1884", description: "gRPC address for other stack components (empty = off)" },
+  { name: "grpc.listen-tls", type: "address", default: "", description: "TLS gRPC address for other stack components (empty = off; needs tls.certificate)" },
   { name: "tls.certificate", type: "string", default: "", description: "PEM certificate (chain) file used by the TLS listeners" },
   { name: "tls.key", type: "string", default: "", description: "PEM private key file belonging to tls.certificate" },
   { name: "cluster.keys", type: "string-list", default: [], description: "Hex keys other stack components present as `authorization: ClusterKey <hex>`" },
@@ -57,7 +64,7 @@ export const options = [
   { name: "is.user-rights.create-organizations", type: "bool", default: true, description: "Non-admin users may create organizations" },
   { name: "is.collaborator-rights.set-others-as-contacts", type: "bool", default: true, description: "Collaborators may set other users as administrative/technical contact" },
   { name: "is.dev-eui-block.enabled", type: "bool", default: false, description: "Issue DevEUIs to applications (ApplicationRegistry.IssueDevEUI)" },
-  { name: "is.dev-eui-block.prefix", type: "string", default: "", description: "Block DevEUIs are issued from, as EUI/length (e.g. 70B3D57ED0000000/36); required when enabled" },
+  { name: "is.dev-eui-block.prefix", type: "string", default: "0000000000000000/0", description: "Block DevEUIs are issued from, as EUI/length (e.g. 70B3D57ED0000000/36); set it before enabling (the default /0 is the whole EUI space)" },
   { name: "is.dev-eui-block.init-counter", type: "int", default: 0, description: "Counter of a newly created DevEUI block (the first address issued is prefix + counter)" },
   { name: "is.dev-eui-block.application-limit", type: "int", default: 0, description: "Most DevEUIs issued to one application (0 = unlimited)" },
   { name: "is.auth-cache.membership-ttl", type: "duration", default: "10m", description: "How long resolved memberships/rights are cached (0 = no caching)" },
@@ -83,10 +90,10 @@ export const options = [
   { name: "is.profile-picture.disable-upload", type: "bool", default: false, description: "Refuse uploaded profile pictures" },
   { name: "is.profile-picture.use-gravatar", type: "bool", default: true, description: "Give users without a picture their Gravatar URLs" },
   { name: "is.profile-picture.bucket", type: "string", default: "profile_pictures", description: "Blob bucket of profile pictures" },
-  { name: "is.profile-picture.bucket-url", type: "string", default: "/assets/blob/profile_pictures", description: "URL prefix profile pictures are served from" },
+  { name: "is.profile-picture.bucket-url", type: "url", paths: true, default: "/assets/blob/profile_pictures", description: "URL prefix profile pictures are served from" },
   { name: "is.end-device-picture.disable-upload", type: "bool", default: false, description: "Refuse uploaded end device pictures" },
   { name: "is.end-device-picture.bucket", type: "string", default: "end_device_pictures", description: "Blob bucket of end device pictures" },
-  { name: "is.end-device-picture.bucket-url", type: "string", default: "/assets/blob/end_device_pictures", description: "URL prefix end device pictures are served from" },
+  { name: "is.end-device-picture.bucket-url", type: "url", paths: true, default: "/assets/blob/end_device_pictures", description: "URL prefix end device pictures are served from" },
   { name: "blob.provider", type: "enum", values: ["local"], default: "local", description: "Where blobs (pictures) are kept: a local directory" },
   { name: "blob.local.directory", type: "string", default: "./public/blob", description: "Directory of the local blob provider; served under /assets/blob" },
   { name: "is.end-devices.encryption-key-id", type: "string", default: "", description: "ID of the key-vault key that encrypts end device claim authentication codes at rest; empty stores them in plaintext" },
@@ -94,21 +101,21 @@ export const options = [
   { name: "is.email.sender-name", type: "string", default: "The Things Stack", description: "Name e-mail is sent as" },
   { name: "is.email.sender-address", type: "string", default: "noreply@localhost", description: "Address e-mail is sent from" },
   { name: "is.email.network.name", type: "string", default: "The Things Stack", description: "Network name used in e-mail" },
-  { name: "is.email.network.identity-server-url", type: "string", default: "http://localhost:1885/oauth", description: "Base URL of the account pages, for links in e-mail" },
-  { name: "is.email.network.console-url", type: "string", default: "http://localhost:1885/console", description: "URL of the Console, for links in e-mail" },
-  { name: "is.email.network.assets-base-url", type: "string", default: "", description: "Base URL of assets (logos) used in e-mail" },
-  { name: "is.email.network.branding-base-url", type: "string", default: "", description: "Base URL of branding assets used in e-mail" },
+  { name: "is.email.network.identity-server-url", type: "url", default: "http://localhost:1885/oauth", description: "Base URL of the account pages, for links in e-mail" },
+  { name: "is.email.network.console-url", type: "url", default: "http://localhost:1885/console", description: "URL of the Console, for links in e-mail" },
+  { name: "is.email.network.assets-base-url", type: "url", default: "", description: "Base URL of assets (logos) used in e-mail" },
+  { name: "is.email.network.branding-base-url", type: "url", default: "", description: "Base URL of branding assets used in e-mail" },
   { name: "is.email.smtp.address", type: "string", default: "", description: "SMTP server as host:port" },
   { name: "is.email.smtp.username", type: "string", default: "", description: "SMTP user name (empty = no authentication)" },
   { name: "is.email.smtp.password", type: "string", default: "", description: "SMTP password" },
   { name: "is.email.smtp.connections", type: "int", default: 5, description: "Most pooled connections to the SMTP server" },
   { name: "is.email.sendgrid.api-key", type: "string", default: "", description: "SendGrid API key" },
   { name: "is.email.sendgrid.sandbox", type: "bool", default: false, description: "Use SendGrid's sandbox mode (accepted, not delivered)" },
-  { name: "is.email.sendgrid.api-url", type: "string", default: "https://api.sendgrid.com", description: "Base URL of the SendGrid API (tests point it at a local server)" },
+  { name: "is.email.sendgrid.api-url", type: "url", default: "https://api.sendgrid.com", description: "Base URL of the SendGrid API (tests point it at a local server)" },
   { name: "is.email.dir", type: "string", default: "", description: "Directory the dir provider writes each message to" },
   { name: "is.email.templates.source", type: "enum", values: ["", "directory", "url", "blob"], default: "", description: "Where template overrides come from: directory, or (deprecated) url or blob" },
   { name: "is.email.templates.directory", type: "string", default: "", description: "Directory of template overrides (<name>.subject.txt, <name>.txt, <name>.html)" },
-  { name: "is.email.templates.url", type: "string", default: "", description: "(deprecated) Base URL template overrides are fetched from at start" },
+  { name: "is.email.templates.url", type: "url", default: "", description: "(deprecated) Base URL template overrides are fetched from at start" },
   { name: "is.email.templates.blob.bucket", type: "string", default: "", description: "(deprecated) Blob bucket of template overrides" },
   { name: "is.email.templates.blob.path", type: "string", default: "", description: "(deprecated) Path in the blob bucket of template overrides" },
   { name: "is.email.templates.includes", type: "string-list", default: [], description: "Partial templates loaded before the others (file names in the template source)" },
@@ -116,6 +123,7 @@ export const options = [
   { name: "is.email.queue.retry-max", type: "duration", default: "10m", description: "Longest wait between retries of a failed e-mail" },
   { name: "is.email.queue.give-up-after", type: "duration", default: "48h", description: "E-mail still failing this long after it was queued is given up (0 = never)" },
   { name: "is.email.queue.poll-interval", type: "duration", default: "5s", description: "How often the outbox is checked for e-mail queued by other replicas or due for a retry" },
+  { name: "is.email.encryption-key-id", type: "string", default: "", description: "ID of the key-vault key that encrypts queued e-mail (it holds tokens) until it is sent; empty stores it open until then. Sent and given-up mail is scrubbed either way" },
   { name: "is.oauth.access-token-ttl", type: "duration", default: "1h", description: "How long an OAuth access token (and an OpenID Connect ID token) works" },
   { name: "is.oauth.authorization-code-ttl", type: "duration", default: "5m", description: "How long an OAuth authorization code can be exchanged" },
   { name: "is.oauth.signing-key-rotation", type: "duration", default: "720h", description: "Age after which the key signing ID tokens is replaced; the old key stays published as long again" },
@@ -127,15 +135,15 @@ export const options = [
   { name: "is.password-hashing.memory-cost", type: "int", default: 19456, description: "Argon2id memory cost in KiB for new password hashes" },
   { name: "is.password-hashing.time-cost", type: "int", default: 2, description: "Argon2id iterations for new password hashes" },
   { name: "is.oauth.mount", type: "string", default: "/oauth", description: "Path the OAuth server and its pages are served under" },
-  { name: "is.oauth.ui.canonical-url", type: "string", default: "http://localhost:1885/oauth", description: "The page canonical URL (public URL of the OAuth pages)" },
-  { name: "is.oauth.ui.console-url", type: "string", default: "http://localhost:1885/console", description: "The URL that points to the root of the Console" },
-  { name: "is.oauth.ui.is.base-url", type: "string", default: "http://localhost:1885/api/v3", description: "Base URL to the HTTP API of the Identity Server, for the pages" },
+  { name: "is.oauth.ui.canonical-url", type: "url", default: "http://localhost:1885/oauth", description: "The page canonical URL (public URL of the OAuth pages)" },
+  { name: "is.oauth.ui.console-url", type: "url", default: "http://localhost:1885/console", description: "The URL that points to the root of the Console" },
+  { name: "is.oauth.ui.is.base-url", type: "url", default: "http://localhost:1885/api/v3", description: "Base URL to the HTTP API of the Identity Server, for the pages" },
   { name: "is.oauth.ui.is.enabled", type: "bool", default: true, description: "Serve the OAuth pages (false: they answer 404; the protocol and JSON endpoints stay)" },
-  { name: "is.oauth.ui.assets-base-url", type: "string", default: "/assets", description: "The base URL to the page assets (CSS, JS, icons)" },
-  { name: "is.oauth.ui.branding-base-url", type: "string", default: "", description: "The base URL to the branding assets (logo.svg); empty uses the built-in logo" },
+  { name: "is.oauth.ui.assets-base-url", type: "url", paths: true, default: "/assets", description: "The base URL to the page assets (CSS, JS, icons)" },
+  { name: "is.oauth.ui.branding-base-url", type: "url", paths: true, default: "", description: "The base URL to the branding assets (logo.svg); empty uses the built-in logo" },
   { name: "is.oauth.ui.branding-cluster-id", type: "string", default: "", description: "The cluster ID to show below the logo" },
   { name: "is.oauth.ui.branding-text", type: "string", default: "", description: "The branding text to show below the logo" },
-  { name: "is.oauth.ui.cluster-picker-url", type: "string", default: "", description: "A URL to a cluster picker, so users can pick the cluster of the deployment" },
+  { name: "is.oauth.ui.cluster-picker-url", type: "url", default: "", description: "A URL to a cluster picker, so users can pick the cluster of the deployment" },
   { name: "is.oauth.ui.site-name", type: "string", default: "The Things Stack for LoRaWAN", description: "The site name" },
   { name: "is.oauth.ui.title", type: "string", default: "Account", description: "The page title" },
   { name: "is.oauth.ui.sub-title", type: "string", default: "", description: "The page sub-title" },
@@ -145,14 +153,14 @@ export const options = [
   { name: "is.oauth.ui.css-file", type: "string-list", default: ["account.css"], description: "The names of the CSS files, under assets-base-url" },
   { name: "is.oauth.ui.js-file", type: "string-list", default: ["account.js"], description: "The names of the JS files, under assets-base-url" },
   { name: "is.oauth.ui.icon-prefix", type: "string", default: "oauth-", description: "The prefix to put before the page icons (favicon.ico, touch-icon.png, og-image.png)" },
-  { name: "is.oauth.ui.fair-use-policy-information-url", type: "string", default: "", description: "A URL with information about the fair use policy of the deployment" },
+  { name: "is.oauth.ui.fair-use-policy-information-url", type: "url", default: "", description: "A URL with information about the fair use policy of the deployment" },
   { name: "is.oauth.ui.sla-applies", type: "string", default: "", description: "The Service Level Agreement of this deployment, e.g. >99.9%" },
-  { name: "is.oauth.ui.sla-information-url", type: "string", default: "", description: "A URL with information about the SLA of this deployment" },
+  { name: "is.oauth.ui.sla-information-url", type: "url", default: "", description: "A URL with information about the SLA of this deployment" },
   { name: "is.oauth.ui.support-plan-applies", type: "string", default: "", description: "The support plan of this deployment, e.g. priority, 24h" },
-  { name: "is.oauth.ui.support-plan-information-url", type: "string", default: "", description: "A URL with information about the support plan of this deployment" },
-  { name: "is.oauth.ui.sentry-dsn", type: "string", default: "", description: "The Sentry DSN, passed to the pages' configuration" },
-  { name: "http.cookie.hash-key", type: "string", default: "", description: "Hex key that signs cookies (HMAC-SHA256, 32-64 bytes); empty: random at start (sessions end on restart)" },
-  { name: "http.cookie.block-key", type: "string", default: "", description: "Hex AES key (16, 24 or 32 bytes) that encrypts cookies; empty: random at start" },
+  { name: "is.oauth.ui.support-plan-information-url", type: "url", default: "", description: "A URL with information about the support plan of this deployment" },
+  { name: "is.oauth.ui.sentry-dsn", type: "url", default: "", description: "The Sentry DSN, passed to the pages' configuration" },
+  { name: "http.cookie.hash-key", type: "hex", bytes: [32, 64], default: "", description: "Hex key that signs cookies (HMAC-SHA256, 32 or 64 bytes); empty: random at start (sessions end on restart)" },
+  { name: "http.cookie.block-key", type: "hex", bytes: [16, 24, 32], default: "", description: "Hex AES key (16, 24 or 32 bytes) that encrypts cookies; empty: random at start" },
 ] as const satisfies readonly OptionDef[];
 
 export type Option = (typeof options)[number];
@@ -163,6 +171,9 @@ export type OptionName = Option["name"];
 /** TS type of a value, per option type (durations are milliseconds). */
 interface ValueTypes {
   string: string;
+  url: string;
+  address: string;
+  hex: string;
   int: number;
   bool: boolean;
   duration: number;

@@ -2,6 +2,7 @@
 // server starts (before anything is sent), so a missing SMTP address or API key
 // stops the start with the option's name instead of failing every message.
 import { ConfigError, type Config } from "../config/index.js";
+import { parseKeyVault } from "../secrets/key-vault.js";
 
 const fail = (option: string, message: string): never => {
   throw new ConfigError(`${option}: ${message}`, option);
@@ -53,6 +54,9 @@ export function checkEmailConfig(config: Config): void {
     case "":
       if (e.templates.includes.length) fail("is.email.templates.includes", "needs is.email.templates.source to say where the files are");
       break;
+  }
+  if (e.encryptionKeyId && !parseKeyVault(config.keyVault.static).has(e.encryptionKeyId)) {
+    fail("is.email.encryption-key-id", `no key \`${e.encryptionKeyId}\` in key-vault.static`);
   }
   const q = e.queue;
   if (q.retryMin <= 0) fail("is.email.queue.retry-min", "must be more than 0");

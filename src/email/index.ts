@@ -4,9 +4,15 @@
 // `queue` renders at once and writes the outbox row through the caller's store,
 // so it commits or rolls back with the caller's transaction; the worker is
 // kicked once that transaction commits.
+// Rendered mail carries live tokens and temporary passwords: while queued its
+// subject, text and HTML are sealed with `is.email.encryption-key-id` (open,
+// `:`-prefixed, without one), and the store scrubs them once the message is
+// sent or given up, so a database dump holds no usable secret.
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../log.js";
+import { parseKeyVault, staticKeyVault } from "../secrets/key-vault.js";
+import { sealedStrings } from "../secrets/sealed-string.js";
 import type { Store } from "../store/interfaces.js";
 import type { EmailRequest, Emails } from "./api.js";
 import { checkEmailConfig } from "./config.js";
@@ -44,6 +50,9 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
   checkTemplates(templates, network);
   const provider = providerOf(config);
   if (!provider) log.info({}, "is.email.provider is empty: e-mail is logged, not sent");
+  // Bodies may hold `:`, so open ones are stored as `:<body>` (the migration prefixed queued rows of older versions).
+  const bodies = sealedStrings(staticKeyVault(parseKeyVault(config.keyVault.static)), e.encryptionKeyId, { plainPrefix: ":" });
+  if (provider && !bodies.keyId) log.warn({}, "is.email.encryption-key-id is not set: queued e-mail (with its tokens) is stored open until it is sent");
   let worker: Worker | undefined;
   let closed = false;
 
@@ -62,7 +71,15 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
         log.warn(fields, "e-mail not queued: the recipient has no address");
         return;
       }
-      await store.emailOutbox.add({ id: newId(), template: email.template, to: { name: email.to.name, address: email.to.address }, ...rendered, createdAt: new Date() });
+      await store.emailOutbox.add({
+        id: newId(),
+        template: email.template,
+        to: { name: email.to.name, address: email.to.address },
+        subject: bodies.seal(rendered.subject),
+        text: bodies.seal(rendered.text),
+        html: bodies.seal(rendered.html),
+        createdAt: new Date(),
+      });
       store.afterCommit(() => worker?.kick());
     },
     start(store) {
@@ -71,6 +88,7 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
         store,
         provider,
         log,
+        open: bodies.open,
         from: { name: e.senderName, address: e.senderAddress },
         retryMinMs: e.queue.retryMin,
         retryMaxMs: e.queue.retryMax,

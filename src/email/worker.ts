@@ -3,6 +3,8 @@
 // poll interval (mail queued by other replicas, leases of crashed ones).
 // Delivery is at least once: a message sent just before a crash or a failed
 // `markSent` goes out again when its lease ends.
+// Stored bodies are opened only here, for the provider; log lines name the
+// message (ID, template, recipient), never its subject or body.
 // Timing uses the wall clock, not the server's injectable `now`: retries are
 // about real time passing, and a test's frozen clock must not stall them.
 import type { Logger } from "../log.js";
@@ -13,6 +15,8 @@ export interface WorkerOptions {
   store: Store;
   provider: Provider;
   log: Logger;
+  /** Opens a stored (sealed or `:`-prefixed open) subject or body. */
+  open: (stored: string) => string;
   from: { name: string; address: string };
   retryMinMs: number;
   retryMaxMs: number;
@@ -62,9 +66,11 @@ export function startWorker(o: WorkerOptions): Worker {
   };
 
   const deliver = async (m: ClaimedOutboxMessage) => {
-    const mail: OutgoingMail = { id: m.id, template: m.template, from: o.from, to: m.to, subject: m.subject, text: m.text, html: m.html, date: m.createdAt };
     const fields = { id: m.id, template: m.template, to: m.to.address, attempt: m.attempts };
     try {
+      // A key this replica's key-vault.static lacks fails here and is retried like
+      // an outage: during a key roll-out another replica (or a fixed config) sends it.
+      const mail: OutgoingMail = { id: m.id, template: m.template, from: o.from, to: m.to, subject: o.open(m.subject), text: o.open(m.text), html: o.open(m.html), date: m.createdAt };
       await o.provider.send(mail);
     } catch (err) {
       const message = (err as Error).message;

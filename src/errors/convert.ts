@@ -5,7 +5,7 @@ import { create, toJson, type JsonObject } from "@bufbuild/protobuf";
 import { ConnectError } from "@connectrpc/connect";
 import { ErrorDetailsSchema, type ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { Code, IsError, type Attributes } from "./definition.js";
-import { errInternal, errRequest } from "./catalogue.js";
+import { errInternal, errMethodNotAllowed, errRequest } from "./catalogue.js";
 
 const detailsTypeUrl = `type.googleapis.com/${ErrorDetailsSchema.typeName}`;
 
@@ -43,8 +43,11 @@ export function errorDetailsOf(err: IsError): ErrorDetails {
 export function asIsError(err: unknown): IsError {
   if (err instanceof IsError) return err;
   if (err instanceof ConnectError) {
-    // Raised by the Connect runtime itself (e.g. an undecodable request).
-    if (err.code === Code.InvalidArgument) return errRequest({ reason: err.rawMessage }, { cause: err });
+    // Raised by the Connect runtime itself (e.g. an undecodable request). It
+    // calls undecodable protobuf internal; it is the client's, as connect-go says.
+    if (err.code === Code.InvalidArgument || (err.code === Code.Internal && err.rawMessage.startsWith("parse binary:"))) {
+      return errRequest({ reason: err.rawMessage }, { cause: err });
+    }
     if (err.code !== Code.Internal && err.code !== Code.Unknown) {
       return new IsError(
         { namespace: "pkg/rpcmiddleware", name: Code[err.code].toLowerCase(), messageFormat: "{reason}", code: err.code },
@@ -59,7 +62,9 @@ export function asIsError(err: unknown): IsError {
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError && err.findDetails(ErrorDetailsSchema).length > 0) return err;
   const isErr = asIsError(err);
-  return new ConnectError(isErr.message, isErr.code, undefined, [
+  // A lone surrogate from a request would make the grpc-message header unencodable (URIError, no answer).
+  const message = (isErr.message as string & { toWellFormed(): string }).toWellFormed();
+  return new ConnectError(message, isErr.code, undefined, [
     { desc: ErrorDetailsSchema, value: errorDetailsOf(isErr) },
   ], isErr);
 }
@@ -96,8 +101,10 @@ export interface HttpError {
 export function toHttpError(err: unknown): HttpError {
   const connectErr = toConnectError(err);
   const details = connectErr.findDetails(ErrorDetailsSchema);
+  // HTTP has its own status for this one (gRPC calls it unimplemented, which is 501: a server fault).
+  const methodNotAllowed = details.some((d) => d.namespace === errMethodNotAllowed.definition.namespace && d.name === errMethodNotAllowed.definition.name);
   return {
-    status: httpStatusOf(connectErr.code),
+    status: methodNotAllowed ? 405 : httpStatusOf(connectErr.code),
     body: {
       code: connectErr.code,
       message: connectErr.rawMessage,

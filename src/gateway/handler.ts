@@ -15,6 +15,7 @@ import { createRegistry, type DescFile, type DescMessage, type DescService, type
 import { ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { errBodyTooLarge, errMalformedRequest, errMethodNotAllowed, errRouteNotFound, toHttpError } from "../errors/index.js";
+import { answerPreflight, apiCors, setCorsHeaders } from "./cors.js";
 import { bodyFail, decodeNormalized, messageToJson, normalizeJson } from "./json.js";
 import { mergeJson, pathToJson, queryToJson } from "./query.js";
 import { buildRoutes, matchRoute, type Route } from "./routes.js";
@@ -48,12 +49,6 @@ interface Response {
   destroy(err?: Error): unknown;
   once(event: "close", fn: () => void): unknown;
 }
-
-// CORS, as spec §4.7 (TTS: webmiddleware.CORS on /api).
-const corsAllowMethods = "GET, POST, PUT, PATCH, DELETE";
-const corsAllowHeaders = "Authorization, Content-Type, X-CSRF-Token";
-const corsExposeHeaders = "Date, Content-Length, X-Request-Id, X-Total-Count, X-Warning";
-const corsMaxAge = "600";
 
 /** Request headers passed on to the service call. */
 const forwardedRequestHeaders = ["authorization", "x-request-id"];
@@ -177,12 +172,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (method === "OPTIONS") {
       // Preflights are answered for any path under the prefix, as the CORS
       // middleware in front of TTS's router does.
-      res.writeHead(204, {
-        "access-control-allow-methods": corsAllowMethods,
-        "access-control-allow-headers": corsAllowHeaders,
-        "access-control-max-age": corsMaxAge,
-      });
-      res.end();
+      answerPreflight(res, apiCors);
       return;
     }
 
@@ -238,8 +228,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (pathname !== prefix && !pathname.startsWith(prefix + "/")) return false;
     const res = rawRes as unknown as Response;
     try {
-      res.setHeader("access-control-allow-origin", "*");
-      res.setHeader("access-control-expose-headers", corsExposeHeaders);
+      setCorsHeaders(res, apiCors);
       const requestId = headerValue(rawReq, "x-request-id");
       if (requestId !== undefined) res.setHeader("x-request-id", requestId);
       await serve(rawReq, res, pathname, new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));

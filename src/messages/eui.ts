@@ -9,7 +9,7 @@ export function euiHex(eui: Uint8Array | undefined): string {
 export interface EUIPrefix {
   /** The prefix as an EUI, bits after `length` cleared. */
   start: bigint;
-  /** Number of leading bits that are fixed, 1 to 64. */
+  /** Number of leading bits that are fixed, 0 (the documented default, the whole space) to 64. */
   length: number;
 }
 
@@ -18,7 +18,7 @@ export function parseEUIPrefix(text: string): EUIPrefix {
   const m = /^([0-9a-fA-F]{16})\/([0-9]{1,2})$/.exec(text.trim());
   if (!m) throw new Error("must be 16 hex digits, a slash and a prefix length (e.g. 70B3D57ED0000000/36)");
   const length = Number(m[2]);
-  if (length < 1 || length > 64) throw new Error("prefix length must be 1 to 64");
+  if (length > 64) throw new Error("prefix length must be 0 to 64");
   const hostBits = 64n - BigInt(length);
   const start = (BigInt(`0x${m[1]}`) >> hostBits) << hostBits;
   return { start, length };

@@ -53,8 +53,11 @@ export interface AuthorizeRequest {
   redirectUri: string;
   /** Rights the client asks for (its registered rights). */
   rights: Right[];
-  /** The issuer every answer on the redirect URI names (RFC 9207 `iss`), when one is configured. */
-  issuer?: string;
+  /**
+   * The issuer every answer on the redirect URI names (RFC 9207 `iss`): the
+   * configured one, or the one this request sees (as discovery does).
+   */
+  issuer: string;
 }
 
 export interface OAuthCore {
@@ -62,8 +65,10 @@ export interface OAuthCore {
    * Validates client, redirect URI, response type, PKCE and client state.
    * Errors about the client or redirect URI are thrown (shown as a page, never
    * redirected); other errors come back as `{ redirectTo }` carrying `error=`.
+   * `req` is the request the authorization arrived with: without
+   * `is.oauth.ui.canonical-url` its scheme and host name the issuer.
    */
-  checkAuthorize(deps: OAuthDeps, params: AuthorizeParams): Promise<AuthorizeRequest | { redirectTo: string }>;
+  checkAuthorize(deps: OAuthDeps, params: AuthorizeParams, req: Request): Promise<AuthorizeRequest | { redirectTo: string }>;
   /** True when the user must still see the consent page (no skip_authorization, no earlier consent covering the rights). */
   needsConsent(deps: OAuthDeps, req: AuthorizeRequest, userId: string): Promise<boolean>;
   /** Records consent (when given), issues a code and returns the redirect URL with `code` and `state`. */

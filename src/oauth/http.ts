@@ -6,6 +6,7 @@
 // gateway; answers false for anything it does not serve.
 import type { Transport } from "@connectrpc/connect";
 import type { PasswordHasher } from "../auth/passwords.js";
+import { checkParams } from "../messages/text.js";
 import type { SealedStrings } from "../secrets/sealed-string.js";
 import type { OAuthCore, OAuthDeps, Request, Response } from "./api.js";
 import { cookieKeys, decodeSessionCookie, sessionCookieName, sessionToken } from "./session-cookie.js";
@@ -14,7 +15,7 @@ import { parseCookies, sendJsonError } from "./ui/http-util.js";
 import { accountApiPaths, serveAccountApi } from "./ui/account-api.js";
 import { builtinAssets, serveAsset } from "./ui/assets.js";
 import { UiContext, type UiDeps } from "./ui/context.js";
-import { pages, servePage } from "./ui/pages/index.js";
+import { errorPage, pages, servePage } from "./ui/pages/index.js";
 import { ssoPage } from "./ui/pages/sso.js";
 import { setBaseHeaders } from "./ui/security.js";
 import { loginThrottle } from "./ui/throttle.js";
@@ -84,6 +85,14 @@ export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
     if (await deps.core.handle(oauthDeps, sub, req, res)) return true;
     if (mount === "" && !uiPaths.has(sub) && !ssoPage(sub)) return false;
     const ctx = new UiContext(uiDeps, req, res, sub, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    try {
+      // NUL or a lone surrogate in the query: refused before any page or API reads it.
+      checkParams(ctx.query);
+    } catch (err) {
+      if (accountApiPaths.includes(sub)) sendJsonError(res, err);
+      else errorPage(ctx, err);
+      return true;
+    }
     // Scripts and API clients read the CSRF token from here; the cookie itself stays HttpOnly.
     res.setHeader("x-csrf-token", ctx.csrfToken());
     if (await serveAccountApi(ctx)) return true;

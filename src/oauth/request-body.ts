@@ -3,6 +3,7 @@
 // fields, and whether the request came over TLS. HTTP/1.1 and HTTP/2 requests.
 import type { TLSSocket } from "node:tls";
 import { errBodyTooLarge, errMalformedRequest } from "../errors/index.js";
+import { checkParams } from "../messages/text.js";
 import type { Request } from "./api.js";
 
 /** Token requests, forms and login bodies are small; nothing under the mount takes more. */
@@ -23,6 +24,7 @@ export async function readBody(req: Request, limit = maxBodyBytes): Promise<Buff
  * The fields of a JSON object or urlencoded form body as strings (JSON
  * booleans and numbers become their text). A form field given twice, or any
  * other body, is a malformed request (RFC 6749 §3.2: parameters must not repeat).
+ * NUL and lone surrogates are refused (errValidation naming the parameter).
  */
 export async function readParams(req: Request): Promise<Record<string, string>> {
   const type = String(req.headers["content-type"] ?? "").split(";", 1)[0]!.trim().toLowerCase();
@@ -40,6 +42,7 @@ export async function readParams(req: Request): Promise<Record<string, string>> 
       if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = String(v);
       else if (v !== null) throw errMalformedRequest({ reason: `field \`${k}\` must be a string` });
     }
+    checkParams(Object.entries(out));
     return out;
   }
   if (type === "application/x-www-form-urlencoded" || (type === "" && body === "")) {
@@ -48,6 +51,7 @@ export async function readParams(req: Request): Promise<Record<string, string>> 
       if (k in out) throw errMalformedRequest({ reason: `parameter \`${k}\` given more than once` });
       out[k] = v;
     }
+    checkParams(Object.entries(out));
     return out;
   }
   throw errMalformedRequest({ reason: "the body must be application/x-www-form-urlencoded or application/json" });

@@ -12,16 +12,21 @@ import { errorFor } from "./not-found.js";
 export interface RightsOptions {
   /** Count soft-deleted entities as existing (Restore). */
   includeDeleted?: boolean;
+  /**
+   * Leave out the rights an entity's public settings lend to everyone (a
+   * gateway's public status or location): what the caller holds as such.
+   */
+  ownOnly?: boolean;
 }
 
 /** The caller's effective rights on `entity` (cached per request). */
 export function rightsOn(scope: RequestScope, entity: EntityRef, opts: RightsOptions = {}): Promise<Set<Right>> {
-  const key = `${entity.kind}:${entity.id}:${opts.includeDeleted ? "d" : ""}`;
+  const key = `${entity.kind}:${entity.id}:${opts.includeDeleted ? "d" : ""}${opts.ownOnly ? "o" : ""}`;
   let rights = scope.rights.get(key);
   if (!rights) {
     rights = scope.caller().then(async (caller) => {
       const computed = await computeRights(scope.store, caller, entity, opts);
-      const lent = publicRightsOf[entity.kind];
+      const lent = opts.ownOnly ? undefined : publicRightsOf[entity.kind];
       return lent ? union(computed, await lent(scope.store, entity.id, opts)) : computed;
     });
     scope.rights.set(key, rights);

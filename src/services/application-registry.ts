@@ -19,6 +19,7 @@ import { contactInfoRead, dropContactInfo, ignoreContactInfo } from "./shared/le
 import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit, assertLimitUpdate, initialLimits } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
+import { registryListing } from "./shared/listing.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
@@ -48,7 +49,7 @@ export function applicationRef(ids: { applicationId: string } | undefined, field
   return { kind: "application", id: ids!.applicationId };
 }
 
-/** Who may create or list applications of an account: the account's own rights. */
+/** Who may create applications of an account: the account's own rights. */
 async function requireAccountRight(scope: RequestScope, account: AccountRef, userRight: string, orgRight: string): Promise<void> {
   await requireRights(scope, account, right(account.kind === "user" ? userRight : orgRight));
 }
@@ -98,23 +99,15 @@ export function applicationRegistry(): ServiceImpl<typeof ApplicationRegistry> {
 
     async list(req, ctx) {
       const scope = scopeOf(ctx);
-      const caller = await scope.caller();
-      requireAuthenticated(caller);
+      requireAuthenticated(await scope.caller());
       const read = contactInfoRead("application", readPaths(ApplicationSchema, req.fieldMask));
-      let memberOf = accountRef(req.collaborator);
-      // Other stack components (cluster auth) without a collaborator: every application, identifiers only.
-      const idsOnly = !memberOf && caller.method === "cluster";
-      if (memberOf) {
-        await requireAccountRight(scope, memberOf, "RIGHT_USER_APPLICATIONS_LIST", "RIGHT_ORGANIZATION_APPLICATIONS_LIST");
-      } else if (!caller.isAdmin && !idsOnly) {
-        // Without a collaborator: the applications of the caller's own account.
-        const holder = caller.entity;
-        if (!holder || (holder.kind !== "user" && holder.kind !== "organization")) {
-          setTotal(ctx, 0);
-          return create(ApplicationsSchema);
-        }
-        memberOf = { kind: holder.kind, id: holder.id };
+      const listing = await registryListing(scope, "application", accountRef(req.collaborator), { clusterSeesAll: true });
+      if (listing === "nothing") {
+        setTotal(ctx, 0);
+        return create(ApplicationsSchema);
       }
+      // Other stack components (cluster auth) without a collaborator: every application, identifiers only.
+      const { memberOf, idsOnly } = listing;
       const page = await scope.store.applications.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, applicationOrders), deleted: req.deleted, memberOf });
       setTotal(ctx, page.total);
       // Entries the caller may not read in full are reduced to public fields

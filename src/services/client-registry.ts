@@ -26,6 +26,7 @@ import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
+import { registryListing } from "./shared/listing.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { checkRights } from "./shared/rights-of-kind.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
@@ -142,18 +143,13 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       const caller = await scope.caller();
       requireAuthenticated(caller);
       const read = contactInfoRead("client", readPaths(ClientSchema, req.fieldMask, secretFields));
-      let memberOf = accountRef(req.collaborator);
-      if (memberOf) {
-        await requireAccountRight(scope, memberOf, "RIGHT_USER_CLIENTS_LIST", "RIGHT_ORGANIZATION_CLIENTS_LIST");
-      } else if (!caller.isAdmin) {
-        // Without a collaborator: the clients of the caller's own account (directly or through organizations).
-        const holder = caller.entity;
-        if (!holder || (holder.kind !== "user" && holder.kind !== "organization")) {
-          setTotal(ctx, 0);
-          return create(ClientsSchema);
-        }
-        memberOf = { kind: holder.kind, id: holder.id };
+      // Without a collaborator: the clients of the caller's own account (directly or through organizations).
+      const listing = await registryListing(scope, "client", accountRef(req.collaborator));
+      if (listing === "nothing") {
+        setTotal(ctx, 0);
+        return create(ClientsSchema);
       }
+      const { memberOf } = listing;
       const page = await scope.store.clients.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, clientOrders), deleted: req.deleted, memberOf });
       setTotal(ctx, page.total);
       // Entries the caller may not read in full are reduced to public fields

@@ -18,8 +18,8 @@ import { gatewaySecretFields } from "../secrets/gateway-secrets.js";
 import { accountIdentifiers } from "../auth/identifiers.js";
 import { scopeOf } from "../auth/scope.js";
 import { errSearchForbidden } from "../errors/index.js";
-import { allRights, implied, type EntityKind } from "../rights/algebra.js";
-import { errorFor } from "../rights/not-found.js";
+import { allRights, implied, rightByName, type EntityKind } from "../rights/algebra.js";
+import { requireAdminRights } from "../rights/gate.js";
 import type { AccountRef, EntityRef, EntityStore, SearchOptions, Store } from "../store/interfaces.js";
 import { contactInfoRead, type WithContactInfo } from "./shared/legacy-contact-info.js";
 import { readPaths } from "./shared/masks.js";
@@ -29,6 +29,11 @@ import { userSecretFields } from "./shared/users.js";
 import { showUserPicture } from "../pictures/owners.js";
 import type { Config } from "../config/index.js";
 import { check, checks, ID3, type Check } from "./shared/validate.js";
+import { requireMembersView } from "./shared/collaborators.js";
+import { ownListing } from "./shared/listing.js";
+import type { ListedKind } from "./shared/rights-of-kind.js";
+
+const USER_INFO = rightByName("RIGHT_USER_INFO")!;
 
 /** What every entity search request has. */
 interface SearchRequest {
@@ -91,18 +96,25 @@ function checkFilters(req: SearchRequest): void {
 const impliersOf = (right: number) => [...allRights].filter((r) => implied([r]).has(right));
 
 /**
- * The account whose memberships bound the search: undefined for admins (all
- * entities); a user or organization credential otherwise, else `search_forbidden`.
+ * The account whose memberships bound the search, as for a List without a
+ * collaborator: the caller's own user or organization, which needs the
+ * <KIND>S_LIST right through the rights gate; undefined for admins holding it
+ * (all entities); `nothing` for an organization searching organizations.
+ * Credentials of other entities: `search_forbidden`.
  */
-function searcher(caller: Caller): AccountRef | undefined {
-  const holder = caller.entity;
-  if (!holder || (holder.kind !== "user" && holder.kind !== "organization")) throw errSearchForbidden();
-  return caller.isAdmin ? undefined : { kind: holder.kind, id: holder.id };
+async function searcher(ctx: HandlerContext, kind: ListedKind): Promise<AccountRef | undefined | "nothing"> {
+  const own = await ownListing(scopeOf(ctx), kind);
+  if (own === "no_account") throw errSearchForbidden();
+  return own === "nothing" ? own : own.memberOf;
 }
 
-async function searchEntities<T extends Message & WithContactInfo>(ctx: HandlerContext, k: KindSearch<T>, req: SearchRequest, memberOf: AccountRef | undefined, caller: Caller): Promise<T[]> {
+async function searchEntities<T extends Message & WithContactInfo>(ctx: HandlerContext, k: KindSearch<T>, req: SearchRequest, memberOf: AccountRef | undefined | "nothing", caller: Caller): Promise<T[]> {
   const scope = scopeOf(ctx);
   checkFilters(req);
+  if (memberOf === "nothing") {
+    setTotal(ctx, 0);
+    return [];
+  }
   // The fields searched on are returned too (as the stack does).
   const searched = [
     [req.idContains, "ids"], [req.nameContains, "name"], [req.descriptionContains, "description"],
@@ -188,19 +200,19 @@ export function entityRegistrySearch(): ServiceImpl<typeof EntityRegistrySearch>
   return {
     async searchApplications(req, ctx) {
       const caller = await callerOf(ctx);
-      const found = await searchEntities(ctx, applications, req, searcher(caller), caller);
+      const found = await searchEntities(ctx, applications, req, await searcher(ctx, "application"), caller);
       return create(ApplicationsSchema, { applications: found });
     },
 
     async searchClients(req, ctx) {
       const caller = await callerOf(ctx);
-      const found = await searchEntities(ctx, clients, req, searcher(caller), caller);
+      const found = await searchEntities(ctx, clients, req, await searcher(ctx, "client"), caller);
       return create(ClientsSchema, { clients: found });
     },
 
     async searchGateways(req, ctx) {
       const caller = await callerOf(ctx);
-      const found = await searchEntities(ctx, gateways, req, searcher(caller), caller);
+      const found = await searchEntities(ctx, gateways, req, await searcher(ctx, "gateway"), caller);
       // The deprecated single frequency plan mirrors the first of the list.
       for (const g of found) if (g.frequencyPlanIds.length > 0) g.frequencyPlanId = g.frequencyPlanIds[0]!;
       return create(GatewaysSchema, { gateways: found });
@@ -208,13 +220,15 @@ export function entityRegistrySearch(): ServiceImpl<typeof EntityRegistrySearch>
 
     async searchOrganizations(req, ctx) {
       const caller = await callerOf(ctx);
-      const found = await searchEntities(ctx, organizations, req, searcher(caller), caller);
+      const found = await searchEntities(ctx, organizations, req, await searcher(ctx, "organization"), caller);
       return create(OrganizationsSchema, { organizations: found });
     },
 
     async searchUsers(req, ctx) {
       const caller = await callerOf(ctx);
       if (!caller.isAdmin) throw errSearchForbidden();
+      // As UserRegistry.List: the admin's credential must carry USER_INFO (universally).
+      await requireAdminRights(scopeOf(ctx), USER_INFO);
       const found = await searchEntities(ctx, users, req, undefined, caller);
       return create(UsersSchema, { users: found });
     },
@@ -224,7 +238,8 @@ export function entityRegistrySearch(): ServiceImpl<typeof EntityRegistrySearch>
       const caller = await callerOf(ctx);
       check("query", req.query, maxLength50);
       const entity = collaboratorOf(req);
-      if (entity && !(await scope.store.exists(entity))) throw errorFor(entity);
+      // An entity's members are shown on the terms of ListCollaborators.
+      if (entity) await requireMembersView(scope, entity);
       // Across all accounts, non-admins get at most 10 matches of a query of at least 2 characters.
       const limited = !entity && !caller.isAdmin;
       if (limited && [...req.query].length < 2) {

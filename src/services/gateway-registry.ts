@@ -24,6 +24,7 @@ import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
+import { registryListing } from "./shared/listing.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
 
@@ -192,19 +193,13 @@ export function gatewayRegistry(deps: { secrets: GatewaySecrets }): ServiceImpl<
       requireAuthenticated(caller);
       const paths = withFrequencyPlans(readPaths(GatewaySchema, req.fieldMask));
       const read = contactInfoRead("gateway", paths);
-      let memberOf = accountRef(req.collaborator);
-      // Other stack components (cluster auth) without a collaborator: every gateway, identifiers only.
-      const idsOnly = !memberOf && caller.method === "cluster";
-      if (memberOf) {
-        await requireAccountRight(scope, memberOf, "RIGHT_USER_GATEWAYS_LIST", "RIGHT_ORGANIZATION_GATEWAYS_LIST");
-      } else if (!caller.isAdmin && !idsOnly) {
-        const holder = caller.entity;
-        if (!holder || (holder.kind !== "user" && holder.kind !== "organization")) {
-          setTotal(ctx, 0);
-          return create(GatewaysSchema);
-        }
-        memberOf = { kind: holder.kind, id: holder.id };
+      const listing = await registryListing(scope, "gateway", accountRef(req.collaborator), { clusterSeesAll: true });
+      if (listing === "nothing") {
+        setTotal(ctx, 0);
+        return create(GatewaysSchema);
       }
+      // Other stack components (cluster auth) without a collaborator: every gateway, identifiers only.
+      const { memberOf, idsOnly } = listing;
       const updatedSince = req.filters.find((f) => f.field.case === "updatedSince")?.field.value;
       if (updatedSince && timestampDate(updatedSince) > scope.now()) throw errValidation({ field: "filters.updated_since", reason: "must lie in the past" });
       const page = await scope.store.gateways.find({

@@ -22,6 +22,7 @@ import { lifecycleHandlers } from "./shared/lifecycle.js";
 import { assertBelowLimit, assertLimitUpdate, initialLimits } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
+import { registryListing } from "./shared/listing.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
 
@@ -95,18 +96,14 @@ export function organizationRegistry(): ServiceImpl<typeof OrganizationRegistry>
       const caller = await scope.caller();
       requireAuthenticated(caller);
       const read = contactInfoRead("organization", readPaths(OrganizationSchema, req.fieldMask));
-      let memberOf = userCollaborator(req.collaborator);
-      if (memberOf) {
-        await requireRights(scope, memberOf, right("RIGHT_USER_ORGANIZATIONS_LIST"));
-      } else if (!caller.isAdmin) {
-        // Without a collaborator: the organizations the calling user is a member of.
-        const holder = caller.entity;
-        if (holder?.kind !== "user") {
-          setTotal(ctx, 0);
-          return create(OrganizationsSchema);
-        }
-        memberOf = { kind: "user", id: holder.id };
+      // Without a collaborator: the organizations the calling user is a member of
+      // (an organization's key: none, as organizations are members of none).
+      const listing = await registryListing(scope, "organization", userCollaborator(req.collaborator));
+      if (listing === "nothing") {
+        setTotal(ctx, 0);
+        return create(OrganizationsSchema);
       }
+      const { memberOf } = listing;
       const page = await scope.store.organizations.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, organizationOrders), deleted: req.deleted, memberOf });
       setTotal(ctx, page.total);
       // Entries the caller may not read in full are reduced to public fields

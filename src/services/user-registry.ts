@@ -17,7 +17,7 @@ import { entityStateChanged, passwordChanged, userRegistered } from "../notifica
 import { savePicture } from "../pictures/index.js";
 import { pictureOwner, removeUserPictures, showUserPicture } from "../pictures/owners.js";
 import { rightByName } from "../rights/algebra.js";
-import { assertRights, requireAdmin, requireRights, rightsOn } from "../rights/gate.js";
+import { assertRights, requireAdminRights, requireRights, rightsOn } from "../rights/gate.js";
 import { assertAllowedID } from "./shared/blocklist.js";
 import { requestEmailValidation } from "../accounts/email-validation.js";
 import { assertInvitationGiven, initialState, registerUser } from "../accounts/registration.js";
@@ -127,7 +127,8 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
 
     async list(req, ctx) {
       const scope = scopeOf(ctx);
-      await requireAdmin(scope);
+      // Admins only, and only with a credential that reads users (an admin's narrow key stays narrow).
+      await requireAdminRights(scope, USER_INFO);
       const read = contactInfoRead("user", readPaths(UserSchema, req.fieldMask, userSecretFields));
       const page = await scope.store.users.find({ ...pageOptions(req, scope.config.is.pagination.defaultLimit, userOrders), deleted: req.deleted });
       setTotal(ctx, page.total);

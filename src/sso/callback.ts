@@ -5,6 +5,7 @@
 // (where most providers put email and profile claims).
 import * as oidc from "openid-client";
 import { errProviderInvalidResponse, errProviderUnreachable } from "../errors/index.js";
+import { withClientAuthFallback } from "./client-auth.js";
 import { isNetworkError, reasonOf } from "./provider-errors.js";
 import type { LoginFlow } from "./flow-cookie.js";
 
@@ -49,12 +50,15 @@ export async function exchangeCode(config: oidc.Configuration, providerId: strin
   };
   let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
-    tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: flow.codeVerifier,
-      expectedState: flow.state,
-      expectedNonce: flow.nonce,
-      idTokenExpected: true,
-    });
+    // A provider that refuses Basic is asked once more with client_secret_post (client-auth.ts).
+    tokens = await withClientAuthFallback(config, () =>
+      oidc.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: flow.codeVerifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      }),
+    );
   } catch (err) {
     throw fail(err);
   }

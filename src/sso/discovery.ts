@@ -9,6 +9,7 @@ import type { AuthenticationProvider, AuthenticationProvider_OIDC } from "../../
 import type { Config } from "../config/index.js";
 import { errProviderUnreachable } from "../errors/index.js";
 import type { SealedStrings } from "../secrets/sealed-string.js";
+import { attachTokenEndpointAuth, TokenEndpointAuth } from "./client-auth.js";
 import { reasonOf } from "./provider-errors.js";
 import { isLoopback } from "./loopback.js";
 
@@ -69,15 +70,11 @@ async function discover(url: URL, clientId: string, secret: string, timeoutMs: n
     timeout: timeoutMs / 1000,
     execute: insecure ? [oidc.allowInsecureRequests] : [],
   });
-  // The client authenticates the way the provider says it supports; Basic is the standard's default.
+  // The client authenticates the way the provider says it supports (client-auth.ts).
   const metadata = discovered.serverMetadata();
-  const methods = metadata.token_endpoint_auth_methods_supported;
-  const auth = !secret
-    ? oidc.None()
-    : !methods || methods.includes("client_secret_basic") || !methods.includes("client_secret_post")
-      ? oidc.ClientSecretBasic(secret)
-      : oidc.ClientSecretPost(secret);
-  const configuration = new oidc.Configuration(metadata, clientId, secret || undefined, auth);
+  const auth = secret ? new TokenEndpointAuth(secret, metadata.token_endpoint_auth_methods_supported) : undefined;
+  const configuration = new oidc.Configuration(metadata, clientId, secret || undefined, auth?.clientAuth ?? oidc.None());
+  if (auth) attachTokenEndpointAuth(configuration, auth);
   configuration.timeout = timeoutMs / 1000;
   if (insecure) oidc.allowInsecureRequests(configuration);
   // Verify the ID token's signature with the provider's published keys

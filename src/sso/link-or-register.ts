@@ -14,12 +14,13 @@ import type { Config } from "../config/index.js";
 import type { Emails } from "../email/api.js";
 import {
   errEmailBelongsToOtherUser, errEmailTaken, errExternalUserNotFound, errExternalUserTaken, errIDTaken, errInvitationTokenRequired,
-  errNoUserIdFromClaims, errRegistrationsNotAllowed, errUserRegistrationDisabled,
+  errNoUserIdFromClaims, errRegistrationsNotAllowed, errUnsupportedEmail, errUserRegistrationDisabled,
 } from "../errors/index.js";
 import type { Logger } from "../log.js";
 import { userRegistered } from "../notifications/hooks.js";
 import { initialLimits } from "../services/shared/limits.js";
 import { checkUser } from "../services/shared/users.js";
+import { checks } from "../services/shared/validate.js";
 import type { Store } from "../store/interfaces.js";
 import type { PersonClaims } from "./callback.js";
 import type { CheckedEmail } from "./email-rule.js";
@@ -96,6 +97,10 @@ export async function linkOrRegister(deps: LinkDeps, provider: AuthenticationPro
     const linked = await linkedUser(store, providerId, claims.sub);
     if (linked) return linked;
     assertMayRegister(deps.config, provider);
+    // The address must be one the API and the registration page accept too
+    // (ASCII only; upstream takes UTF-8 before the `@`, not after it): said in
+    // words here, not as the validation error of a field the person never typed.
+    if (checks.email(email.email) !== undefined) throw errUnsupportedEmail({ email: email.email, provider_id: providerId });
     if (await store.invitations.addressRegistered(email.email)) throw errEmailBelongsToOtherUser({ email: email.email, provider_id: providerId });
     const userId = await chooseUserId(claims, providerId, (id) => isTaken(store, id));
     if (!userId) throw errNoUserIdFromClaims({ provider_id: providerId });

@@ -97,7 +97,7 @@ test("unknown flag / missing value / value on boolean", () => {
   usageError(["users", "get", "u1", "--nope"], /unknown flag --nope/, /--field-mask/);
   usageError(["users", "get", "u1", "-x"], /unknown flag -x/);
   usageError(["users", "create", "u1", "--email"], /flag --email needs a value/);
-  usageError(["users", "get", "u1", "--all=yes"], /flag --all takes no value/);
+  usageError(["users", "get", "u1", "--all=maybe"], /invalid value for --all: "maybe" is not true or false/);
   usageError(["--nope", "users"], /unknown flag --nope/);
 });
 
@@ -301,8 +301,8 @@ test("gateways create: account, EUI, switches, enums, nested version IDs, secret
   assert.equal(req.collaborator?.ids, { case: "organizationIds", value: req.collaborator?.ids.value });
   usageError(["gateways", "create", "gw1"], /one of --user-id or --organization-id is required/);
   usageError(["gateways", "create", "gw1", "--user-id", "u", "--downlink-path-constraint", "sometimes"], /unknown value "sometimes" \(one of none, prefer_other, never\)/);
-  // A switch takes its value with `=` only: a separate word is a positional.
-  usageError(["gateways", "create", "gw1", "--user-id", "u", "--status-public", "false"], /unexpected argument "false"/);
+  // Any other word after a switch stays a positional.
+  usageError(["gateways", "create", "gw1", "--user-id", "u", "--status-public", "maybe"], /unexpected argument "maybe"/);
   usageError(["gateways", "create", "gw1", "--user-id", "u", "--status-public=maybe"], /invalid value for --status-public: "maybe" is not true or false/);
 });
 
@@ -441,6 +441,58 @@ test("help for the new groups", () => {
   assert.match(help(["clients", "update", "--help"]), /--grants authorization_code,password,refresh_token/);
   assert.match(help(["organizations", "--help"]), /members/);
   assert.match(help(["users", "bookmarks", "create", "--help"]), /<entity-kind>/);
+});
+
+// ---- boolean flags take true/false as the next word ---------------------------
+
+test("every boolean flag kind: --x, --x=true|false and --x true|false; other words stay positionals", () => {
+  // switch (authentication-providers create --allow-registrations), as the seed script writes it
+  const ap = (extra: string[]) => run(["ap", "create", "sso", "--name", "SSO", ...extra, "--configuration.provider.oidc.client-id", "c", "--configuration.provider.oidc.provider-url", "https://op.example.com"]).args;
+  assert.is(ap(["--allow-registrations", "true"]).flags["allow-registrations"], true);
+  assert.is(ap(["--allow-registrations", "false"]).flags["allow-registrations"], false);
+  assert.is(ap(["--allow-registrations", "FALSE"]).flags["allow-registrations"], false);
+  assert.is(ap(["--allow-registrations=false"]).flags["allow-registrations"], false);
+  assert.is(ap(["--allow-registrations"]).flags["allow-registrations"], true);
+  // presence (users get --all): true is the flag, false means not given
+  assert.ok(run(["users", "get", "u1", "--all", "true"]).args.has("all"));
+  assert.ok(run(["users", "get", "u1", "--all=true"]).args.has("all"));
+  assert.not.ok(run(["users", "get", "u1", "--all", "false"]).args.has("all"));
+  assert.not.ok(run(["users", "get", "u1", "--all=false"]).args.has("all"));
+  assert.is(run(["users", "get", "--all", "u1"]).args.arg("user-id"), "u1", "a positional after a presence flag stays a positional");
+  // explicit bool (users update --admin): bare means true
+  assert.is(run(["users", "update", "u1", "--admin"]).args.flags.admin, true);
+  assert.is(run(["users", "update", "u1", "--admin", "--name", "N"]).args.flags.admin, true);
+  assert.is(run(["users", "update", "u1", "--admin", "false", "--name", "N"]).args.flags.admin, false);
+  // a bool word after `--` is a positional
+  assert.is(run(["users", "get", "--all", "--", "true"]).args.arg("user-id"), "true");
+  // every boolean flag of every command accepts `true`/`false` as the next word
+  const walk = (node: typeof commands, path: string[]): void => {
+    for (const child of node.children) {
+      if (child.kind === "group") walk(child as typeof commands, [...path, child.name]);
+      else {
+        for (const [name, spec] of Object.entries(child.flags ?? {})) {
+          if (!["boolean", "switch", "bool"].includes(spec.type.kind)) continue;
+          for (const word of ["true", "false"]) {
+            try {
+              parse(commands, [...path, child.name, `--${name}`, word, "--help"], {});
+            } catch (err) {
+              assert.unreachable(`${[...path, child.name].join(" ")} --${name} ${word}: ${(err as Error).message}`);
+            }
+            // --help short-circuits before flag checks, so also read the tokens: the word must not be a positional.
+            const positionals = (child.positionals ?? []).map((_, i) => `p${i}`);
+            let message = "";
+            try {
+              parse(commands, [...path, child.name, ...positionals, `--${name}`, word], {});
+            } catch (err) {
+              message = (err as Error).message;
+            }
+            assert.not.match(message, /unexpected argument/, `${[...path, child.name].join(" ")} --${name} ${word}`);
+          }
+        }
+      }
+    }
+  };
+  walk(commands, []);
 });
 
 test.run();

@@ -10,6 +10,7 @@ import * as assert from "uvu/assert";
 import {
   ConfigError,
   defaultConfig,
+  describeOption,
   envName,
   formatConfig,
   formatDuration,
@@ -19,6 +20,7 @@ import {
   optionPath,
   options,
   parseDuration,
+  validateConfig,
   type Config,
   type OptionValue,
 } from "../../src/config/index.js";
@@ -123,7 +125,7 @@ test("option table is well-formed", () => {
 
 test("defaultConfig has every option at its path with the table default", () => {
   const config = defaultConfig();
-  const expectedType = { string: "string", int: "number", bool: "boolean", duration: "number", enum: "string" } as const;
+  const expectedType = { string: "string", url: "string", address: "string", hex: "string", int: "number", bool: "boolean", duration: "number", enum: "string" } as const;
   for (const o of options) {
     const v = get(config, o.name);
     if (o.type === "string-list") assert.ok(Array.isArray(v), o.name);
@@ -208,8 +210,8 @@ test("enum parser: listed values only", () => {
 });
 
 test("string parser keeps values verbatim, including empty", () => {
-  const { config } = load(["--http.listen", " 0.0.0.0:8080", "--grpc.listen="]);
-  assert.is(config.http.listen, " 0.0.0.0:8080");
+  const { config } = load(["--is.email.sender-name", " The Things ", "--grpc.listen="]);
+  assert.is(config.is.email.senderName, " The Things ");
   assert.is(config.grpc.listen, "");
 });
 
@@ -301,10 +303,18 @@ test("bool flag forms", () => {
   assert.is(all(["--is.admin-rights.all", "true"]), true);
   assert.is(all(["--is.admin-rights.all", "false"]), false);
   assert.is(all(["--is.admin-rights.all", "--is.admin-rights.all=false"]), false);
-  // A bare bool never swallows the next positional argument.
-  const r = load(["--is.admin-rights.all", "serve"]);
-  assert.is(r.config.is.adminRights.all, true);
-  assert.equal(r.rest, ["serve"]);
+  assert.is(all(["--is.admin-rights.all", "--log.level", "debug"]), true);
+  assert.is(all(["--is.admin-rights.all", "-h"]), true);
+  // A word after a bool flag is its value: a non-bool word is refused, never silently dropped.
+  throwsConfigError(() => load(["--is.admin-rights.all", "maybe"]), 'invalid value "maybe"', "is.admin-rights.all", "flag --is.admin-rights.all", "true or false");
+  // Every bool option takes `true`/`false` as the next word.
+  for (const o of options.filter((o) => o.type === "bool")) {
+    for (const [word, value] of [["true", true], ["false", false]] as const) {
+      const r = load([`--${o.name}`, word, "--is.dev-eui-block.prefix=70B3D57ED0000000/36"]);
+      assert.is(get(r.config, o.name), value, `--${o.name} ${word}`);
+      assert.equal(r.rest, []);
+    }
+  }
   // Env true, flag false: the flag wins.
   assert.is(load(["--is.user-registration.enabled=false"], { TTN_LW_IS_USER_REGISTRATION_ENABLED: "true" }).config.is.userRegistration.enabled, false);
 });
@@ -392,7 +402,7 @@ test("bad value in each source names option, source and expectation", () => {
     { yaml: "is:\n  delete:\n    restore: 3 days\n", option: "is.delete.restore", source: "file", expect: "duration" },
     { yaml: "is:\n  admin-rights:\n    all: 1.5\n", option: "is.admin-rights.all", source: "file", expect: "true or false" },
     { yaml: "log:\n  level: 3\n", option: "log.level", source: "file", expect: "one of" },
-    { yaml: "http:\n  listen: 1885\n", option: "http.listen", source: "file", expect: "a string" },
+    { yaml: "http:\n  listen: 1885\n", option: "http.listen", source: "file", expect: "[host]:port" },
   ];
   for (const c of cases) {
     const argv = c.argv ?? [];
@@ -441,8 +451,11 @@ test("formatHelp lists every option with type, default and description, grouped"
     const line = lines.find((l) => l.trimStart().startsWith(`--${o.name} `));
     assert.ok(line, `help lacks --${o.name}`);
     assert.ok(line.includes(o.description), `help lacks description of ${o.name}`);
-    assert.ok(line.includes(o.type === "enum" ? o.values.join("|") : o.type), `help lacks type of ${o.name}`);
+    const named = o.type === "enum" ? o.values.filter((v) => v !== "").join("|") : o.type;
+    assert.ok(line.includes(named), `help lacks type of ${o.name}`);
   }
+  // An empty enum value is named, not a leading blank item.
+  assert.match(help, /--is\.email\.provider\s+smtp\|sendgrid\|dir\|""\s/);
   assert.match(help, /--is\.delete\.restore\s+duration\s+24h\s/);
   assert.match(help, /--http\.max-body-size\s+int\s+16777216\s/);
   assert.match(help, /--tls\.key\s+string\s+""\s/);
@@ -505,6 +518,106 @@ test("a malformed key vault entry or an unknown encryption key id stops the star
   assert.not.match(short, "deadbeef");
   assert.match(msg(["--is.gateways.encryption-key-id", "k2", "--key-vault.static", `k1=${key}`]), "no key `k2`");
   assert.is(msg(["--is.gateways.encryption-key-id", "k1", "--key-vault.static", `k1=${key}`]), "");
+});
+
+// ---- typed strings: URLs, listen addresses, hex keys, enums ---------------------
+
+test("URL, listen address, hex key and enum values are checked in every source; the message names option, value, source and expectation", () => {
+  const cases: { argv?: string[]; env?: Record<string, string>; yaml?: string; option: string; value: string; expect: string }[] = [
+    { argv: ["--http.listen", "notaport"], option: "http.listen", value: '"notaport"', expect: "[host]:port with a port from 0 to 65535" },
+    { argv: ["--http.listen=:70000"], option: "http.listen", value: '":70000"', expect: "port from 0 to 65535" },
+    { env: { TTN_LW_GRPC_LISTEN: "localhost" }, option: "grpc.listen", value: '"localhost"', expect: "[host]:port" },
+    { yaml: "http:\n  listen-tls: 'example.com:https'\n", option: "http.listen-tls", value: '"example.com:https"', expect: "[host]:port" },
+    { argv: ["--is.oauth.ui.canonical-url", "notaurl"], option: "is.oauth.ui.canonical-url", value: '"notaurl"', expect: "absolute http(s) URL" },
+    { env: { TTN_LW_IS_EMAIL_NETWORK_CONSOLE_URL: "ftp://x/console" }, option: "is.email.network.console-url", value: '"ftp://x/console"', expect: "absolute http(s) URL" },
+    { yaml: "is:\n  oauth:\n    ui:\n      is:\n        base-url: /api/v3\n", option: "is.oauth.ui.is.base-url", value: '"/api/v3"', expect: "absolute http(s) URL" },
+    { argv: ["--is.oauth.ui.assets-base-url", "assets"], option: "is.oauth.ui.assets-base-url", value: '"assets"', expect: "a path on this server such as /assets" },
+    { argv: ["--http.cookie.hash-key", "not-hex"], option: "http.cookie.hash-key", value: "(7 characters, not shown)", expect: "32 or 64 bytes" },
+    { env: { TTN_LW_HTTP_COOKIE_BLOCK_KEY: "00".repeat(20) }, option: "http.cookie.block-key", value: "(40 characters, not shown)", expect: "16 or 24 or 32 bytes" },
+    { argv: ["--is.email.provider", "carrier-pigeon"], option: "is.email.provider", value: '"carrier-pigeon"', expect: "one of smtp, sendgrid, dir, or empty" },
+  ];
+  for (const c of cases) {
+    const argv = c.argv ?? [];
+    if (c.yaml !== undefined) argv.push("--config", yamlFile(c.yaml));
+    const err = throwsConfigError(() => load(argv, c.env ?? {}), `invalid value ${c.value} for ${c.option} (from `, c.expect);
+    assert.is(err.option, c.option);
+    assert.not.match(err.message, /one of ,/, "no blank first enum value");
+  }
+  // Accepted forms.
+  const ok = load([
+    "--http.listen=[::1]:0", "--grpc.listen=", "--is.oauth.ui.canonical-url=https://id.example.com/oauth", "--is.oauth.ui.assets-base-url=/static",
+    "--is.profile-picture.bucket-url=https://cdn.example.com/pp", "--http.cookie.hash-key", "ab".repeat(64), "--http.cookie.block-key", "AB".repeat(16), "--is.email.provider=",
+  ]).config;
+  assert.is(ok.http.listen, "[::1]:0");
+  assert.is(ok.is.oauth.ui.canonicalUrl, "https://id.example.com/oauth");
+  assert.is(ok.is.email.provider, "");
+  // Configs built in code are checked by validateConfig as well.
+  const built = defaultConfig();
+  built.is.oauth.ui.canonicalUrl = "notaurl";
+  throwsConfigError(() => validateConfig(built), "is.oauth.ui.canonical-url", "notaurl");
+});
+
+// ---- sharing one configuration with the other components of the stack --------
+
+test("other components' options in YAML, env and flags are ignored with one warning that lists them", () => {
+  const file = yamlFile(
+    "ns:\n  net-id: '000013'\ngs:\n  mqtt:\n    listen: ':1882'\nconsole:\n  ui:\n    canonical-url: https://x/console\nredis:\n  address: localhost:6379\n" +
+      "http:\n  listen: ':1885'\n  metrics:\n    password: m\ncluster:\n  address: localhost\nis:\n  delete:\n    restore: 48h\n",
+  );
+  const r = load(["--config", file, "--ns.net-id", "000013", "--as.webhooks.downlink.public-address=http://x", "--log.level", "debug"], {
+    TTN_LW_NS_NET_ID: "000013",
+    TTN_LW_JS_JOIN_EUI_PREFIX: "0000000000000000/0",
+    TTN_LW_OAUTH_SERVER_ADDRESS: "https://cli.example.com/oauth",
+    TTN_LW_IS_DELETE_RESTORE: "72h",
+  });
+  assert.is(r.config.is.delete.restore, 72 * 3600_000, "our options still apply");
+  assert.is(r.config.log.level, "debug", "a flag after an ignored flag's value still applies");
+  assert.equal(r.rest, []);
+  assert.is(r.warnings.length, 1, "one warning");
+  for (const name of ["ns (file", "gs (file", "console (file", "redis (file", "http.metrics (file", "cluster.address (file", "ns.net-id (flag)", "as.webhooks.downlink.public-address (flag)", "TTN_LW_NS_NET_ID (env)", "TTN_LW_JS_JOIN_EUI_PREFIX (env)", "TTN_LW_OAUTH_SERVER_ADDRESS (env)"]) {
+    assert.ok(r.warnings[0]!.includes(name), `warning lists ${name}: ${r.warnings[0]}`);
+  }
+  assert.not.match(r.warnings[0]!, /\n/);
+  assert.equal(load().warnings, [], "no warning when there is nothing to ignore");
+});
+
+test("unknown options of our own sections are refused, all of them at once", () => {
+  const file = yamlFile("is:\n  databse-uri: x\nhttp:\n  lissen: ':1'\niss:\n  x: 1\nns:\n  net-id: '000013'\n");
+  const err = throwsConfigError(
+    () => load(["--config", file, "--is.nope", "1", "--grpc.listn=:1", "--ns.net-id", "1"], { TTN_LW_IS_DATABSE_URI: "x", TTN_LW_NS_NET_ID: "1" }),
+    "unknown options",
+    `is.databse-uri (from file ${file}; did you mean is.database-uri?)`,
+    `http.lissen (from file ${file}`,
+    `iss (from file ${file}`,
+    "is.nope (from flag --is.nope)",
+    "grpc.listn (from flag --grpc.listn; did you mean grpc.listen?)",
+    "TTN_LW_IS_DATABSE_URI (no option maps to it; did you mean TTN_LW_IS_DATABASE_URI?)",
+  );
+  assert.not.match(err.message, /ns\.net-id|TTN_LW_NS/, "other components' options are not errors");
+  assert.not.match(err.message, /\n/);
+});
+
+test("-c is --config; TTN_LW_CONFIG applies without flags", () => {
+  const file = yamlFile("is:\n  delete:\n    restore: 48h\n");
+  assert.is(load(["-c", file]).config.is.delete.restore, 48 * 3600_000);
+  assert.is(load([`-c=${file}`]).config.is.delete.restore, 48 * 3600_000);
+  assert.equal(load(["-c", file]).configFiles, [file]);
+});
+
+test("is.dev-eui-block.prefix: the documented default 0000000000000000/0 is the default and accepted; issuing needs a real block", () => {
+  assert.is(defaultConfig().is.devEuiBlock.prefix, "0000000000000000/0");
+  assert.is(load(["--is.dev-eui-block.prefix", "0000000000000000/0"]).config.is.devEuiBlock.prefix, "0000000000000000/0");
+  assert.is(load(["--config", yamlFile("is:\n  dev-eui-block:\n    prefix: 0000000000000000/0\n")]).config.is.devEuiBlock.prefix, "0000000000000000/0");
+  assert.is(load([], { TTN_LW_IS_DEV_EUI_BLOCK_PREFIX: "0000000000000000/0" }).config.is.devEuiBlock.enabled, false);
+  throwsConfigError(() => load(["--is.dev-eui-block.enabled"]), "is.dev-eui-block.prefix", "whole EUI space");
+  assert.is(load(["--is.dev-eui-block.enabled", "--is.dev-eui-block.prefix=70B3D57ED0000000/36"]).config.is.devEuiBlock.enabled, true);
+});
+
+test("describeOption names an option's value and where it was set, hiding secrets", () => {
+  const { config } = load(["--http.listen", "127.0.0.1:1"], { TTN_LW_HTTP_COOKIE_HASH_KEY: "ab".repeat(32) });
+  assert.is(describeOption(config, "http.listen"), 'http.listen "127.0.0.1:1" (from flag --http.listen)');
+  assert.is(describeOption(config, "grpc.listen"), 'grpc.listen ":1884" (from default)');
+  assert.is(describeOption(config, "http.cookie.hash-key"), "http.cookie.hash-key (not shown) (from env TTN_LW_HTTP_COOKIE_HASH_KEY)");
 });
 
 test.run();

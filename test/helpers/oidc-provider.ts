@@ -8,6 +8,8 @@
 //   `/interaction/<uid>` (any password; the login is the account's subject).
 // Scope claims (email, email_verified, profile) reach the relying party through
 // userinfo, as with most providers; the ID token carries sub, nonce and the rest.
+// Variants: the client authentication methods it supports, and a strict check
+// of HTTP Basic credentials as sent (see OpOptions).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
@@ -27,6 +29,41 @@ export interface OpClient {
   client_id: string;
   client_secret: string;
   redirect_uris: string[];
+  /** How the client must authenticate at the token endpoint; default client_secret_basic. */
+  token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post";
+}
+
+export interface OpOptions {
+  accounts?: Record<string, AccountClaims>;
+  clients?: OpClient[];
+  /** What the provider supports and advertises (token_endpoint_auth_methods_supported); default oidc-provider's. */
+  clientAuthMethods?: string[];
+  /**
+   * HTTP Basic credentials at the token endpoint: `decoded` (oidc-provider
+   * alone: any percent-encoding is decoded, the default), `as-sent` (compared
+   * as sent, as some providers do: only the exact RFC 6749 §2.3.1 encoding of
+   * a client's ID and secret passes) or `refused` (a provider that lists Basic
+   * yet accepts only client_secret_post from this client).
+   */
+  basic?: "decoded" | "as-sent" | "refused";
+}
+
+/** What reached the token endpoint. */
+export interface TokenRequest {
+  authorization: string | undefined;
+  /** Whether `authorization` was refused by the `basic` check before oidc-provider saw it. */
+  refusedAsSent: boolean;
+}
+
+/** RFC 6749 §2.3.1 (application/x-www-form-urlencoded), written out byte by byte for the strict check. */
+export function rfc6749Encode(value: string): string {
+  return [...Buffer.from(value, "utf8")]
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      if (/^[A-Za-z0-9*\-._]$/.test(c)) return c;
+      return b === 0x20 ? "+" : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+    })
+    .join("");
 }
 
 export interface TestOidcProvider {
@@ -34,6 +71,8 @@ export interface TestOidcProvider {
   issuer: string;
   setAccount(sub: string, claims: AccountClaims): void;
   addClient(client: OpClient): void;
+  /** Every request to the token endpoint so far, oldest first. */
+  tokenRequests: TokenRequest[];
   /**
    * Follows an authorization request URL at this provider as the account `sub`
    * (with `web` as the browser's cookie jar for the provider) and returns where
@@ -104,7 +143,7 @@ function adapterFactory(clients: Map<string, OpClient>) {
   };
 }
 
-export async function startOidcProvider(opts: { accounts?: Record<string, AccountClaims>; clients?: OpClient[] } = {}): Promise<TestOidcProvider> {
+export async function startOidcProvider(opts: OpOptions = {}): Promise<TestOidcProvider> {
   const accounts = new Map(Object.entries(opts.accounts ?? {}));
   const clients = new Map((opts.clients ?? []).map((c) => [c.client_id, c]));
   const server = http.createServer();
@@ -127,6 +166,7 @@ export async function startOidcProvider(opts: { accounts?: Record<string, Accoun
     },
     cookies: { keys: ["test-op-cookie-key-0123456789abcdef"] },
     features: { devInteractions: { enabled: true } },
+    ...(opts.clientAuthMethods ? { clientAuthMethods: opts.clientAuthMethods } : {}),
     async findAccount(_ctx: unknown, sub: string) {
       const claims = accounts.get(sub);
       if (!claims) return undefined;
@@ -149,7 +189,27 @@ export async function startOidcProvider(opts: { accounts?: Record<string, Accoun
     },
   });
   const handle = provider.callback();
+  const tokenRequests: TokenRequest[] = [];
+  /** The `basic` check of a token request: true when it was refused here. */
+  const refusedBasic = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    const authorization = req.headers.authorization;
+    const seen: TokenRequest = { authorization, refusedAsSent: false };
+    tokenRequests.push(seen);
+    const basic = /^Basic (.+)$/i.exec(authorization ?? "");
+    if (!basic || (opts.basic ?? "decoded") === "decoded") return false;
+    if (opts.basic === "as-sent") {
+      const raw = Buffer.from(basic[1]!, "base64").toString("utf8");
+      const colon = raw.indexOf(":");
+      const client = [...clients.values()].find((c) => rfc6749Encode(c.client_id) === raw.slice(0, colon));
+      if (colon >= 0 && client && raw.slice(colon + 1) === rfc6749Encode(client.client_secret)) return false;
+    }
+    seen.refusedAsSent = true;
+    res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Basic realm="${issuer}", error="invalid_client"` });
+    res.end(JSON.stringify({ error: "invalid_client", error_description: opts.basic === "as-sent" ? "client credentials not encoded as RFC 6749 section 2.3.1 says" : "use client_secret_post" }));
+    return true;
+  };
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method === "POST" && new URL(req.url ?? "/", issuer).pathname === "/token" && refusedBasic(req, res)) return;
     const m = /^\/interaction\/([^/?]+)\/login-as\?account=([^&]+)$/.exec(req.url ?? "");
     if (!m) return handle(req, res);
     const sub = decodeURIComponent(m[2]!);
@@ -184,6 +244,7 @@ export async function startOidcProvider(opts: { accounts?: Record<string, Accoun
     issuer,
     setAccount: (sub, claims) => void accounts.set(sub, claims),
     addClient: (client) => void clients.set(client.client_id, client),
+    tokenRequests,
     loginAs: follow,
     close: () =>
       new Promise<void>((resolve) => {

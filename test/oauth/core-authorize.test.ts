@@ -9,7 +9,7 @@ import { oauthCore } from "../../src/oauth/core/index.js";
 import { startTestServer } from "../helpers/harness.js";
 import { R } from "../helpers/population.js";
 import { rejects } from "../helpers/expect.js";
-import { checked, codeFor, coreDeps, defaultRedirect, oauthClient, pkce } from "./core-helpers.js";
+import { checked, codeFor, coreDeps, defaultRedirect, oauthClient, pkce, requestAt } from "./core-helpers.js";
 
 const ts = await startTestServer({ "is.oauth.ui.canonical-url": "https://id.example.com/oauth" });
 const deps = coreDeps(ts);
@@ -24,7 +24,7 @@ await oauthClient(ts, { id: "password-only", rights, grants: [GrantType.GRANT_PA
 await oauthClient(ts, { id: "trusted-app", rights, skipAuthorization: true });
 await oauthClient(ts, { id: "endorsed-app", rights, endorsed: true });
 
-const authorize = (params: Record<string, string>) => oauthCore.checkAuthorize(deps, { response_type: "code", client_id: "web-app", ...params });
+const authorize = (params: Record<string, string>) => oauthCore.checkAuthorize(deps, { response_type: "code", client_id: "web-app", ...params }, requestAt());
 
 test("client problems are thrown, never redirected", async () => {
   await rejects(authorize({ client_id: "no-such-app" }), Code.NotFound, "client_not_found");

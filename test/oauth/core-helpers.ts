@@ -10,7 +10,7 @@ import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { accountIdentifiers } from "../../src/auth/identifiers.js";
 import { makePBKDF2 } from "../../src/auth/secrets.js";
 import { silentLogger } from "../../src/log.js";
-import type { AuthorizeParams, AuthorizeRequest, OAuthDeps } from "../../src/oauth/api.js";
+import type { AuthorizeParams, AuthorizeRequest, OAuthDeps, Request } from "../../src/oauth/api.js";
 import { oauthCore } from "../../src/oauth/core/index.js";
 import { allRightOf } from "../../src/rights/algebra.js";
 import type { TestServer } from "../helpers/harness.js";
@@ -63,8 +63,20 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
 }
 
+/**
+ * What the core reads of the request an authorization arrives with (the
+ * issuer's scheme and host when no canonical URL is configured), for calls
+ * of the core's contract without HTTP.
+ */
+export function requestAt(origin = "http://localhost:1885"): Request {
+  const url = new URL(origin);
+  const headers: Record<string, string> = { host: url.host };
+  if (url.protocol === "https:") headers[":scheme"] = "https";
+  return { headers, socket: {} } as unknown as Request;
+}
+
 export async function checked(deps: OAuthDeps, params: Partial<AuthorizeParams> & { client_id: string }): Promise<AuthorizeRequest> {
-  const result = await oauthCore.checkAuthorize(deps, { response_type: "code", ...params });
+  const result = await oauthCore.checkAuthorize(deps, { response_type: "code", ...params }, requestAt());
   if ("redirectTo" in result) throw new Error(`authorization refused: ${result.redirectTo}`);
   return result;
 }

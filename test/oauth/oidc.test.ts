@@ -15,7 +15,7 @@ import { startTestServer } from "../helpers/harness.js";
 import { R } from "../helpers/population.js";
 import { connectClient } from "../helpers/clients.js";
 import { rejects } from "../helpers/expect.js";
-import { coreDeps, freePort, oauthClient } from "./core-helpers.js";
+import { coreDeps, freePort, oauthClient, requestAt } from "./core-helpers.js";
 
 let clock = Date.now();
 const port = await freePort();
@@ -47,7 +47,7 @@ async function fails(call: Promise<unknown>, what = "the call"): Promise<unknown
 /** What the pages do: the authorization URL's parameters through the core, as alice, straight to the redirect. */
 async function authorizeAs(userId: string, url: URL): Promise<URL> {
   const params = Object.fromEntries(url.searchParams) as unknown as AuthorizeParams;
-  const checked = await oauthCore.checkAuthorize(deps, params);
+  const checked = await oauthCore.checkAuthorize(deps, params, requestAt(issuer));
   if ("redirectTo" in checked) return new URL(checked.redirectTo);
   return new URL(await oauthCore.approve(deps, checked, { userId, sessionId: "" }));
 }

@@ -134,13 +134,13 @@ it("SearchApplications: results the caller may not read in full are reduced to p
   const daves = await search(dave.apiKey).searchApplications({ fieldMask: mask });
   assert.equal(ids(daves.applications, "applicationId"), ["alpha-tracker"]);
   assert.is(daves.applications[0]!.description, "");
-  // alice's key without APPLICATION_INFO: her own applications, reduced.
-  const narrow = await p.apiKey(userRef("alice"), R("RIGHT_USER_INFO"));
+  // alice's key that may list her applications but lacks APPLICATION_INFO: her own applications, reduced.
+  const narrow = await p.apiKey(userRef("alice"), R("RIGHT_USER_APPLICATIONS_LIST"));
   const narrowed = await search(narrow).searchApplications({ fieldMask: mask });
   assert.is(narrowed.applications.length, 4);
   assert.ok(narrowed.applications.every((a) => a.name === "" && a.description === ""));
   // The same key with APPLICATION_INFO reads them in full.
-  const full = await search(await p.apiKey(userRef("alice"), R("RIGHT_APPLICATION_INFO"))).searchApplications({ fieldMask: mask });
+  const full = await search(await p.apiKey(userRef("alice"), R("RIGHT_USER_APPLICATIONS_LIST"), R("RIGHT_APPLICATION_INFO"))).searchApplications({ fieldMask: mask });
   assert.is(full.applications.find((a) => a.ids?.applicationId === "alpha-tracker")?.name, "Alpha Tracker");
 });
 
@@ -366,13 +366,18 @@ it("SearchAccounts with collaborator_of: members of the entity, or with compleme
   const others = await c.searchAccounts({ query: "member", complementCollaborators: true, collaboratorOf: { case: "applicationIds", value: { applicationId: "alpha-tracker" } } });
   assert.is(others.accountIds.length, 11);
   assert.ok(!accountIds(others).includes("user:member-01") && !accountIds(others).includes("org:member-org"));
-  await rejects(c.searchAccounts({ collaboratorOf: { case: "applicationIds", value: { applicationId: "no-such-app" } } }), Code.NotFound, "application_not_found");
+  // Members are shown on ListCollaborators' terms: a missing entity gives no rights, as the gate answers.
+  await rejects(c.searchAccounts({ collaboratorOf: { case: "applicationIds", value: { applicationId: "no-such-app" } } }), Code.PermissionDenied, "no_application_rights");
+  await rejects(search(admin.apiKey).searchAccounts({ collaboratorOf: { case: "applicationIds", value: { applicationId: "no-such-app" } } }), Code.NotFound, "application_not_found");
 
-  const http = await api(server, "GET", "/organizations/acme/collaborators/search?query=ca", { key: dave.apiKey });
+  // carol holds some right on acme and on roof-gateway; dave on neither.
+  const http = await api(server, "GET", "/organizations/acme/collaborators/search?query=ca", { key: carol.apiKey });
   assert.is(http.status, 200);
   assert.equal(http.body.account_ids, [{ user_ids: { user_id: "carol" } }]);
-  const byGateway = await api(server, "GET", "/gateways/roof-gateway/collaborators/search", { key: dave.apiKey });
+  const byGateway = await api(server, "GET", "/gateways/roof-gateway/collaborators/search", { key: carol.apiKey });
   assert.equal(byGateway.body.account_ids, [{ user_ids: { user_id: "alice" } }, { user_ids: { user_id: "carol" } }]);
+  httpError(await api(server, "GET", "/organizations/acme/collaborators/search?query=ca", { key: dave.apiKey }), 403, "no_organization_rights");
+  httpError(await api(server, "GET", "/gateways/roof-gateway/collaborators/search", { key: dave.apiKey }), 403, "no_gateway_rights");
 });
 
 test.after(async () => {

@@ -11,9 +11,9 @@ import {
 } from "../../errors/index.js";
 import { implied } from "../../rights/algebra.js";
 import { check, checks } from "../../services/shared/validate.js";
-import type { AuthorizeParams, AuthorizeRequest, OAuthDeps } from "../api.js";
+import type { AuthorizeParams, AuthorizeRequest, OAuthDeps, Request } from "../api.js";
 import { challengePattern } from "./pkce.js";
-import { codeTtl, configuredIssuer } from "./settings.js";
+import { codeTtl, issuerOf } from "./settings.js";
 
 /** OpenID Connect scopes we act on; others are ignored, as the stack ignores `scope`. */
 const knownScopes = new Set(["openid", "profile", "email", "offline_access"]);
@@ -67,14 +67,15 @@ function requestProblem(params: AuthorizeParams, publicClient: boolean): { error
   return undefined;
 }
 
-export async function checkAuthorize(deps: OAuthDeps, params: AuthorizeParams): Promise<AuthorizeRequest | { redirectTo: string }> {
+export async function checkAuthorize(deps: OAuthDeps, params: AuthorizeParams, req: Request): Promise<AuthorizeRequest | { redirectTo: string }> {
   if (!params.client_id) throw errMissingClientID();
   check("client_id", params.client_id, checks.id3);
   const client = await deps.store.clients.get(params.client_id);
   const redirectUri = redirectUriOf(client, params.redirect_uri);
   assertClientMayAuthorize(client);
   // RFC 9207: `iss` on every answer lets a client that talks to several servers tell them apart.
-  const issuer = configuredIssuer(deps.config);
+  // The same value as discovery's `issuer`, also when it follows the request's host.
+  const issuer = issuerOf(deps.config, req);
   const problem = requestProblem(params, client.secret === "");
   if (problem) return { redirectTo: redirectWith(redirectUri, { error: problem.error, error_description: problem.description, state: params.state, iss: issuer }) };
   // The stored secret is a hash: it goes no further than here.

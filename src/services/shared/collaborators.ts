@@ -6,11 +6,11 @@ import type { HandlerContext } from "@connectrpc/connect";
 import type { OrganizationOrUserIdentifiers } from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   CollaboratorSchema, CollaboratorsSchema, GetCollaboratorResponseSchema,
-  type Collaborator, type Collaborators, type GetCollaboratorResponse,
+  type Collaborator, type Collaborators, type GetCollaboratorResponse, type Right,
 } from "../../../gen/ttn/lorawan/v3/rights_pb.js";
 import { requireAuthenticated } from "../../auth/caller.js";
 import { accountIdentifiers, accountRef } from "../../auth/identifiers.js";
-import { scopeOf } from "../../auth/scope.js";
+import { scopeOf, type RequestScope } from "../../auth/scope.js";
 import { errAccountNotFound, errCollaboratorIsContact, errNeedsCollaborator, errValidation } from "../../errors/index.js";
 import { collaboratorChanged } from "../../notifications/hooks.js";
 import { allRightOf, implied, sorted } from "../../rights/algebra.js";
@@ -77,11 +77,22 @@ export async function setCollaborator(ctx: HandlerContext, entity: EntityRef, co
   if (rights.length > 0) await collaboratorChanged(scope, entity, create(CollaboratorSchema, { ids: accountIdentifiers(account), rights }));
 }
 
+/**
+ * Who may learn an entity's members (ListCollaborators, SearchAccounts with
+ * `collaborator_of`): callers holding some right on it of their own (upstream:
+ * any authenticated caller). Rights a gateway's public flags lend to everyone
+ * do not count. Otherwise the gate's error for the collaborators right.
+ */
+export async function requireMembersView(scope: RequestScope, entity: EntityRef): Promise<Set<Right>> {
+  requireAuthenticated(await scope.caller());
+  const have = await rightsOn(scope, entity, { ownOnly: true });
+  if (have.size === 0) await requireRights(scope, entity, guard(entity));
+  return have;
+}
+
 export async function listCollaborators(ctx: HandlerContext, entity: EntityRef, req: { limit: number; page: number; order: string }): Promise<Collaborators> {
   const scope = scopeOf(ctx);
-  requireAuthenticated(await scope.caller());
-  const have = await rightsOn(scope, entity);
-  if (have.size === 0) await requireRights(scope, entity, guard(entity));
+  const have = await requireMembersView(scope, entity);
   const page = await scope.store.memberships.find(entity, pageOptions(req, scope.config.is.pagination.defaultLimit, ["id", "rights"]));
   setTotal(ctx, page.total);
   const showRights = have.has(guard(entity));

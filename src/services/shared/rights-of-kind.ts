@@ -29,3 +29,25 @@ export function checkRights(field: string, rights: readonly Right[], { min = 1 }
     seen.add(right);
   }
 }
+
+/** Kinds an account lists (List without or with a collaborator, Search). */
+export type ListedKind = "application" | "client" | "gateway" | "organization";
+
+/**
+ * The right an account's credential needs to list its entities of a kind:
+ * `RIGHT_USER_<KIND>S_LIST` or `RIGHT_ORGANIZATION_<KIND>S_LIST`. Organizations
+ * have no organizations, so they have no right to list them.
+ */
+export const listRights: Record<"user" | "organization", Partial<Record<ListedKind, Right>>> = {
+  user: {
+    application: r("RIGHT_USER_APPLICATIONS_LIST"),
+    client: r("RIGHT_USER_CLIENTS_LIST"),
+    gateway: r("RIGHT_USER_GATEWAYS_LIST"),
+    organization: r("RIGHT_USER_ORGANIZATIONS_LIST"),
+  },
+  organization: {
+    application: r("RIGHT_ORGANIZATION_APPLICATIONS_LIST"),
+    client: r("RIGHT_ORGANIZATION_CLIENTS_LIST"),
+    gateway: r("RIGHT_ORGANIZATION_GATEWAYS_LIST"),
+  },
+};

@@ -4,13 +4,17 @@
 // row out of other workers' hands while it is being sent, also after the
 // statement's lock is gone. A row given up on is never due again
 // (next_attempt_at = 'infinity') but stays, with its last error, for operators.
-import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+// Subject and bodies arrive sealed (or `:`-prefixed open) from the e-mail
+// module and hold live tokens: marking a row sent or given up sets them to
+// NULL in the same UPDATE, so only the metadata outlives delivery.
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { ClaimedOutboxMessage, EmailOutboxStore } from "../interfaces.js";
 import type { Handles } from "./handle.js";
 import { emailOutbox as o } from "./schema/index.js";
 
 export function emailOutboxStore(h: Handles, tenantId: string): EmailOutboxStore {
   const one = (id: string) => and(eq(o.tenant_id, tenantId), eq(o.id, id));
+  const scrubbed = { subject: null, text_body: null, html_body: null };
   return {
     async add(m) {
       await h.primary.insert(o).values({
@@ -30,7 +34,7 @@ export function emailOutboxStore(h: Handles, tenantId: string): EmailOutboxStore
       const due = h.primary
         .select({ id: o.id })
         .from(o)
-        .where(and(eq(o.tenant_id, tenantId), isNull(o.sent_at), lte(o.next_attempt_at, now)))
+        .where(and(eq(o.tenant_id, tenantId), isNull(o.sent_at), lte(o.next_attempt_at, now), isNotNull(o.text_body)))
         .orderBy(asc(o.next_attempt_at), asc(o.created_at), asc(o.id))
         .limit(limit)
         .for("update", { skipLocked: true });
@@ -44,9 +48,9 @@ export function emailOutboxStore(h: Handles, tenantId: string): EmailOutboxStore
           id: r.id,
           template: r.template,
           to: r.recipient as { name: string; address: string },
-          subject: r.subject,
-          text: r.text_body,
-          html: r.html_body,
+          subject: r.subject ?? "",
+          text: r.text_body ?? "",
+          html: r.html_body ?? "",
           createdAt: r.created_at,
           attempts: r.attempts,
         }))
@@ -54,13 +58,14 @@ export function emailOutboxStore(h: Handles, tenantId: string): EmailOutboxStore
     },
 
     async markSent(id, at) {
-      await h.primary.update(o).set({ sent_at: at, last_error: null }).where(one(id));
+      await h.primary.update(o).set({ sent_at: at, last_error: null, ...scrubbed }).where(one(id));
     },
 
     async markFailed(id, error, nextAttemptAt) {
+      const last_error = error.slice(0, 2000);
       await h.primary
         .update(o)
-        .set({ last_error: error.slice(0, 2000), next_attempt_at: nextAttemptAt ?? sql`'infinity'::timestamptz` })
+        .set(nextAttemptAt ? { last_error, next_attempt_at: nextAttemptAt } : { last_error, next_attempt_at: sql`'infinity'::timestamptz`, ...scrubbed })
         .where(one(id));
     },
   };

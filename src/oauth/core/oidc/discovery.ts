@@ -2,7 +2,7 @@
 // the endpoints are and what they support, all under the issuer.
 import type { Config } from "../../../config/index.js";
 import type { Request } from "../../api.js";
-import { configuredIssuer, issuerOf } from "../settings.js";
+import { issuerOf } from "../settings.js";
 import { signingAlg } from "./keys.js";
 
 export function discoveryDocument(config: Config, req: Request): Record<string, unknown> {
@@ -22,7 +22,7 @@ export function discoveryDocument(config: Config, req: Request): Record<string, 
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
     code_challenge_methods_supported: ["S256"],
     claims_supported: ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name", "preferred_username", "email", "email_verified"],
-    // The authorization response carries `iss` only when the issuer is configured (it is built without a request).
-    authorization_response_iss_parameter_supported: configuredIssuer(config) !== undefined,
+    // Every answer of the authorization endpoint carries `iss`, this document's `issuer` (RFC 9207).
+    authorization_response_iss_parameter_supported: true,
   };
 }

@@ -65,7 +65,7 @@ async function decide(ctx: UiContext, params: AuthorizeParams, decision: "ask" |
   // A session of a user who is no longer approved gets the reason, not a code.
   if (current.user.state !== State.APPROVED && current.user.state !== State.FLAGGED) assertMayLogIn(current.user);
   const { core } = ctx.deps;
-  const checked = await core.checkAuthorize(ctx.deps, params);
+  const checked = await core.checkAuthorize(ctx.deps, params, ctx.req);
   if ("redirectTo" in checked) return redirect(ctx.res, checked.redirectTo, decision === "ask" ? 302 : 303);
   const who = { userId: current.userId, sessionId: current.sessionId };
   if (decision === "deny") return redirect(ctx.res, core.deny(checked), 303);

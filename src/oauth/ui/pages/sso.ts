@@ -7,6 +7,7 @@
 import * as oidc from "openid-client";
 import type { AuthenticationProvider } from "../../../../gen/ttn/lorawan/v3/authentication_provider_pb.js";
 import { errAuthenticationProviderNotFound, errInvalidLoginState, errLoginNotStarted, errLoginProviderMismatch, errProviderRefused } from "../../../errors/index.js";
+import { issuerOf } from "../../core/settings.js";
 import { exchangeCode } from "../../../sso/callback.js";
 import { providerConfiguration } from "../../../sso/discovery.js";
 import { checkEmail } from "../../../sso/email-rule.js";
@@ -23,9 +24,13 @@ type Handler = (ctx: UiContext) => Promise<void>;
 const providerIdPattern = /^[a-z0-9](?:-?[a-z0-9]){1,35}$/;
 const scope = "openid profile email";
 
-/** The provider's callback URL, which its operator registers at the provider. */
-export function callbackUrl(canonicalUrl: string, providerId: string): string {
-  return `${canonicalUrl.replace(/\/+$/, "")}/login/${providerId}/callback`;
+/**
+ * The provider's callback URL, which its operator registers at the provider:
+ * below the issuer (`is.oauth.ui.canonical-url`, or the request's own host and
+ * scheme when that is empty, as discovery and RFC 9207's `iss` do).
+ */
+export function callbackUrl(issuer: string, providerId: string): string {
+  return `${issuer.replace(/\/+$/, "")}/login/${providerId}/callback`;
 }
 
 function wantsJson(ctx: UiContext): boolean {
@@ -63,7 +68,7 @@ async function start(ctx: UiContext, providerId: string): Promise<void> {
     expiresAt: ctx.deps.now().getTime() + ctx.deps.config.is.authenticationProviders.loginTtl,
   };
   const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: callbackUrl(ctx.deps.config.is.oauth.ui.canonicalUrl, providerId),
+    redirect_uri: callbackUrl(issuerOf(ctx.deps.config, ctx.req), providerId),
     response_type: "code",
     scope,
     state: flow.state,
@@ -88,7 +93,7 @@ async function callback(ctx: UiContext, providerId: string): Promise<void> {
   if (error) throw errProviderRefused({ provider_id: providerId, error, error_description: ctx.query.get("error_description") || "no reason given" });
 
   const config = await providerConfiguration(deps, deps, provider);
-  const answer = new URL(callbackUrl(deps.config.is.oauth.ui.canonicalUrl, providerId));
+  const answer = new URL(callbackUrl(issuerOf(deps.config, ctx.req), providerId));
   answer.search = ctx.query.toString();
   const claims = await exchangeCode(config, providerId, answer, flow);
   const email = checkEmail(provider, claims);

@@ -2,6 +2,9 @@
 // due rows (FOR UPDATE SKIP LOCKED, so replicas share the work), tries the
 // provider and either marks the row sent or pushes `next_attempt_at` back.
 // Nothing is lost across a mail server outage or a restart.
+// Subject and bodies hold live tokens: sealed with is.email.encryption-key-id
+// while queued (`<key_id>:<hex>`, or `:<text>` open), NULL once the row is
+// sent or given up.
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { tenantId, ts } from "./columns.js";
@@ -14,9 +17,9 @@ export const emailOutbox = pgTable(
     template: text("template").notNull(),
     /** { name, address } of the recipient. */
     recipient: jsonb("recipient").notNull(),
-    subject: text("subject").notNull(),
-    text_body: text("text_body").notNull(),
-    html_body: text("html_body").notNull(),
+    subject: text("subject"),
+    text_body: text("text_body"),
+    html_body: text("html_body"),
     attempts: integer("attempts").notNull().default(0),
     last_error: text("last_error"),
     created_at: ts("created_at").notNull().defaultNow(),

@@ -1,0 +1,99 @@
+// The RPC side of the port: Connect, gRPC and gRPC-Web through the Connect
+// router (connect-node's universal request/response), and everything else to
+// the fallback (/api/v3, OAuth, health, blobs). connectNodeAdapter does the
+// same in fewer lines; this one also
+// - answers a method it does not know in the caller's protocol (gRPC status
+//   12 UNIMPLEMENTED, Connect's 404 `unimplemented`), not an HTTP 404 page;
+// - applies the HTTP API's CORS policy to RPC paths, preflights included;
+// - serves application/grpc-web-text (grpc-web-text.ts);
+// - gives every error the stack's details (rpc-errors.ts), and answers even
+//   when the runtime fails to (it never leaves a request hanging).
+import { Code, ConnectError, createConnectRouter, type ConnectRouter } from "@connectrpc/connect";
+import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
+import { answerPreflight, rpcCors, setCorsHeaders } from "../gateway/cors.js";
+import type { Logger } from "../log.js";
+import { binaryContentType, decodeBase64Body, encodeBase64Body, isGrpcWebText, textContentType } from "./grpc-web-text.js";
+import type { RequestHandler } from "./listener.js";
+import { protocolOf, rpcErrorResponse, stackErrorConverter, withStackErrors } from "./rpc-errors.js";
+
+type RouterOptions = NonNullable<Parameters<typeof createConnectRouter>[0]>;
+
+export interface RpcAdapterOptions {
+  routes: (router: ConnectRouter) => void;
+  interceptors: RouterOptions["interceptors"];
+  jsonOptions?: RouterOptions["jsonOptions"];
+  readMaxBytes: number;
+  /** Whatever is not an RPC. */
+  fallback: RequestHandler;
+  log: Logger;
+}
+
+/** `/package.Service/Method`: a path only RPCs take (API and page paths have no dotted first segment). */
+const rpcPath = /^\/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\/[A-Za-z_]\w*$/;
+
+function textResponse(res: UniversalServerResponse): UniversalServerResponse {
+  const header = new Headers(res.header);
+  const type = header.get("content-type");
+  if (type) header.set("content-type", textContentType(type));
+  return { ...res, header, body: res.body ? encodeBase64Body(res.body as AsyncIterable<Uint8Array>) : undefined };
+}
+
+export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
+  const router = createConnectRouter({
+    interceptors: opts.interceptors,
+    jsonOptions: opts.jsonOptions,
+    readMaxBytes: opts.readMaxBytes,
+    acceptCompression: [compressionGzip, compressionBrotli],
+  });
+  opts.routes(router);
+  const handlers = new Map<string, UniversalHandler>(router.handlers.map((h) => [h.requestPath, h]));
+  const convert = stackErrorConverter((err, converted) => {
+    const correlationId = converted.findDetails(ErrorDetailsSchema)[0]?.correlationId;
+    opts.log.error({ err, correlation_id: correlationId }, "request failed outside the handlers");
+  });
+
+  return (req, res) => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const handler = handlers.get(path);
+    if (!handler && !rpcPath.test(path)) return opts.fallback(req, res);
+    const method = req.method ?? "GET";
+    if (method === "OPTIONS") return answerPreflight(res as never, rpcCors);
+    setCorsHeaders(res as never, rpcCors);
+
+    let contentType = String(req.headers["content-type"] ?? "");
+    const text = isGrpcWebText(contentType);
+    if (text) req.headers["content-type"] = contentType = binaryContentType(contentType);
+    const protocol = protocolOf(method, contentType, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    if (!handler && !protocol) return opts.fallback(req, res);
+
+    let answer: Promise<UniversalServerResponse>;
+    if (!handler) {
+      const unknown = rpcErrorResponse(protocol!, contentType, convert(new ConnectError(`unknown method ${path}`, Code.Unimplemented)));
+      // Connect says 404 for a procedure it does not serve (its code: unimplemented).
+      answer = Promise.resolve(protocol === "connect" ? { ...unknown, status: 404 } : unknown);
+    } else {
+      const uReq = universalRequestFromNodeRequest(req as never, res as never, undefined, undefined);
+      const body = text ? decodeBase64Body(uReq.body as AsyncIterable<Uint8Array>) : uReq.body;
+      answer = handler({ ...uReq, body }).then(
+        (uRes) => (protocol ? withStackErrors(protocol, uRes, convert) : uRes),
+        (reason: unknown) => {
+          if (!protocol) throw reason;
+          return rpcErrorResponse(protocol, contentType, convert(reason));
+        },
+      );
+    }
+    answer
+      .then((uRes) => universalResponseToNodeResponse(text ? textResponse(uRes) : uRes, res as never))
+      .catch((reason: unknown) => {
+        if (ConnectError.from(reason).code !== Code.Aborted) opts.log.error({ err: reason, path }, "RPC answer failed");
+        if (!res.headersSent) {
+          res.writeHead(500);
+          res.end();
+        } else res.destroy(); // cut: a half-written RPC answer must not look complete
+      });
+  };
+}
