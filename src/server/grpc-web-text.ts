@@ -37,14 +37,14 @@ export async function* decodeBase64Body(body: AsyncIterable<Uint8Array>): AsyncI
   if (carry) throw new ConnectError("grpc-web-text: the body is not base64 (truncated)", Code.InvalidArgument);
 }
 
-/** Encodes a body as one base64 string: whole 3-byte groups as they come, the padded rest at the end. */
+/**
+ * Encodes each chunk of the body as its own padded base64 string, as gRPC-Web
+ * proxies do: a streamed message must be decodable as soon as it is sent, so
+ * no byte may wait in a 3-byte group for the next message (which may come much
+ * later, or never). Clients decode padded runs back to back.
+ */
 export async function* encodeBase64Body(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  let carry = Buffer.alloc(0);
   for await (const chunk of body) {
-    const bytes = Buffer.concat([carry, chunk]);
-    const whole = bytes.length - (bytes.length % 3);
-    carry = bytes.subarray(whole);
-    if (whole > 0) yield Buffer.from(bytes.subarray(0, whole).toString("base64"), "latin1");
+    if (chunk.length > 0) yield Buffer.from(Buffer.from(chunk).toString("base64"), "latin1");
   }
-  if (carry.length > 0) yield Buffer.from(carry.toString("base64"), "latin1");
 }

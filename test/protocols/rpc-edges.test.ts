@@ -35,6 +35,11 @@ test("grpc-js: an unknown method or service is UNIMPLEMENTED with the stack's de
   }
 });
 
+/** Decodes a grpc-web-text body: padded base64 runs back to back (one per chunk the server sent). */
+function fromBase64Runs(text: string): Buffer {
+  return Buffer.concat((text.match(/[^=]+={0,2}/g) ?? []).map((run) => Buffer.from(run, "base64")));
+}
+
 /** Splits a gRPC-Web body into its frames. */
 function frames(body: Uint8Array): { flags: number; data: Uint8Array }[] {
   const out = [];
@@ -103,7 +108,7 @@ test("application/grpc-web-text: base64 framed request and answer", async () => 
   });
   assert.is(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /^application\/grpc-web-text/);
-  const decoded = Buffer.from(await res.text(), "base64");
+  const decoded = fromBase64Runs(await res.text());
   const [data, trailer] = frames(decoded);
   assert.is(data?.flags, 0);
   const config = fromBinary(GetIsConfigurationResponseSchema, data!.data);
@@ -117,11 +122,36 @@ test("application/grpc-web-text: messages sent as separately padded base64 strin
   const body = bytes.subarray(0, 1).toString("base64") + bytes.subarray(1).toString("base64");
   const res = await fetch(`${url}/ttn.lorawan.v3.EntityAccess/AuthInfo`, { method: "POST", headers: { "content-type": "application/grpc-web-text+proto", authorization: "Bearer nope" }, body });
   assert.is(res.status, 200);
-  const trailer = trailerParse(frames(Buffer.from(await res.text(), "base64")).at(-1)!.data);
+  const trailer = trailerParse(frames(fromBase64Runs(await res.text())).at(-1)!.data);
   assert.match(decodeURIComponent(trailer.get("grpc-message") ?? ""), /invalid token/, "the call ran: the token was refused");
   const bad = await fetch(`${url}/ttn.lorawan.v3.Is/GetConfiguration`, { method: "POST", headers: { "content-type": "application/grpc-web-text" }, body: "not base64!" });
-  const badTrailer = trailerParse(frames(Buffer.from(await bad.text(), "base64")).at(-1)!.data);
+  const badTrailer = trailerParse(frames(fromBase64Runs(await bad.text())).at(-1)!.data);
   assert.is(badTrailer.get("grpc-status"), "3");
+});
+
+test("application/grpc-web-text: a streamed message is decodable as soon as it is sent (Health/Watch)", async () => {
+  const res = await fetch(`${url}/grpc.health.v1.Health/Watch`, {
+    method: "POST",
+    headers: { "content-type": "application/grpc-web-text", "x-grpc-web": "1" },
+    body: frame(new Uint8Array()).toString("base64"),
+  });
+  assert.is(res.status, 200);
+  // Watch sends SERVING and then waits for changes: the first message must arrive whole without the stream ending.
+  const reader = res.body!.getReader();
+  let text = "";
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const next = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, 500))]);
+    if (next?.value) text += Buffer.from(next.value).toString("latin1");
+    if (text.length % 4 === 0 && text.length > 0) {
+      const [first] = frames(fromBase64Runs(text));
+      if (first && first.data.length === 2) break;
+    }
+  }
+  await reader.cancel();
+  const [first] = frames(fromBase64Runs(text));
+  assert.is(first?.flags, 0, `first frame received: ${text}`);
+  assert.equal([...first!.data], [0x08, 0x01], "status SERVING");
 });
 
 test("undecodable protobuf: Connect 400 invalid_argument, gRPC-Web status 3, both with ErrorDetails", async () => {
