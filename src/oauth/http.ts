@@ -6,6 +6,7 @@
 // gateway; answers false for anything it does not serve.
 import type { Transport } from "@connectrpc/connect";
 import type { PasswordHasher } from "../auth/passwords.js";
+import { strictQuery } from "../messages/query.js";
 import { checkParams } from "../messages/text.js";
 import type { SealedStrings } from "../secrets/sealed-string.js";
 import type { OAuthCore, OAuthDeps, Request, Response } from "./api.js";
@@ -84,15 +85,18 @@ export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
     setBaseHeaders(res);
     if (await deps.core.handle(oauthDeps, sub, req, res)) return true;
     if (mount === "" && !uiPaths.has(sub) && !ssoPage(sub)) return false;
-    const ctx = new UiContext(uiDeps, req, res, sub, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    let query: URLSearchParams;
     try {
-      // NUL or a lone surrogate in the query: refused before any page or API reads it.
-      checkParams(ctx.query);
+      // Malformed escapes, NUL or a lone surrogate in the query: refused before any page or API reads it.
+      query = strictQuery(q < 0 ? "" : url.slice(q + 1));
+      checkParams(query);
     } catch (err) {
+      const ctx = new UiContext(uiDeps, req, res, sub, new URLSearchParams());
       if (accountApiPaths.includes(sub)) sendJsonError(res, err);
       else errorPage(ctx, err);
       return true;
     }
+    const ctx = new UiContext(uiDeps, req, res, sub, query);
     // Scripts and API clients read the CSRF token from here; the cookie itself stays HttpOnly.
     res.setHeader("x-csrf-token", ctx.csrfToken());
     if (await serveAccountApi(ctx)) return true;

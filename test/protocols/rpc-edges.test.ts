@@ -141,7 +141,7 @@ test("application/grpc-web-text: a streamed message is decodable as soon as it i
   let text = "";
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
-    const next = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, 500))]);
+    const next = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]);
     if (next?.value) text += Buffer.from(next.value).toString("latin1");
     if (text.length % 4 === 0 && text.length > 0) {
       const [first] = frames(fromBase64Runs(text));
