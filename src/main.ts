@@ -1,7 +1,7 @@
 // `identity-server`: parses the configuration, then starts the server, runs a
 // database command or prints the effective configuration. SIGTERM and SIGINT
 // drain the server before the process exits. A failure is one line on stderr.
-import { ConfigError, formatConfig, formatHelp, loadConfig } from "./config/index.js";
+import { ConfigError, explainConfigError, formatConfig, formatHelp, loadConfig, type Config } from "./config/index.js";
 import { isDb, isDbUsage } from "./commands/is-db.js";
 import { UsageError } from "./commands/usage.js";
 import { IsError } from "./errors/index.js";
@@ -18,13 +18,26 @@ Commands:
 Options are the documented dotted names as flags (--is.database-uri postgres://...),
 TTN_LW_* environment variables or YAML files given with --config. See --help for all options.`;
 
+const commands = new Set(["start", "is-db", "config"]);
+
+/**
+ * The command and the rest: options may also come before the command, as the
+ * stack's binaries take them (`identity-server -c config.yml start`).
+ */
+function splitCommand(argv: string[]): [string | undefined, string[]] {
+  if (argv[0] === undefined || !argv[0].startsWith("-") || ["--help", "-h"].includes(argv[0])) return [argv[0], argv.slice(1)];
+  const at = argv.findIndex((arg, i) => commands.has(arg) && !/^-c$|^--config$/.test(argv[i - 1] ?? ""));
+  return at < 0 ? [argv[0], argv.slice(1)] : [argv[at], [...argv.slice(0, at), ...argv.slice(at + 1)]];
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, rest] = splitCommand(argv);
   if (!command || command === "--help" || command === "-h" || command === "help") {
     process.stdout.write(`${usage}\n\nOptions:\n${formatHelp()}\n`);
     return command ? 0 : 2;
   }
   const { config, rest: args, warnings } = loadConfig({ argv: rest, env: process.env });
+  loaded = config;
   debug = config.log.level === "debug";
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(command === "is-db" ? `${isDbUsage}\n` : `${usage}\n\nOptions:\n${formatHelp()}\n`);
@@ -62,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
 
 // Set once the configuration is loaded: only `--log.level debug` shows stack traces.
 let debug = false;
+let loaded: Config | undefined;
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
@@ -69,7 +83,7 @@ main(process.argv.slice(2)).then(
     // One line for the operator; the stack trace only on request.
     const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
     if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${err.usage}\n`);
-    else if (err instanceof ConfigError) process.stderr.write(`configuration error: ${oneLine(err.message)}\n`);
+    else if (err instanceof ConfigError) process.stderr.write(`configuration error: ${explainConfigError(loaded, err)}\n`);
     else if (err instanceof IsError) process.stderr.write(`${oneLine(err.message)}\n`);
     else if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     else process.stderr.write(`error: ${oneLine(err instanceof Error ? err.message : String(err))} (--log.level debug shows where)\n`);

@@ -2,6 +2,7 @@
 // wires the services, interceptors, /api/v3 gateway and listeners together.
 // Nothing here is global, so tests start as many servers as they like.
 import { readFileSync } from "node:fs";
+import net from "node:net";
 import type http from "node:http";
 import type http2 from "node:http2";
 import { createRouterTransport } from "@connectrpc/connect";
@@ -9,6 +10,7 @@ import { scopeInterceptor } from "./auth/interceptor.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
 import { ConfigError, describeOption, type Config, type OptionName } from "./config/index.js";
+import { checkEmailConfig } from "./email/config.js";
 import { createEmails, type EmailService } from "./email/index.js";
 import { errorInterceptor } from "./errors/interceptor.js";
 import { createGateway } from "./gateway/index.js";
@@ -18,7 +20,7 @@ import { policyInterceptor } from "./rights/policy.js";
 import { createOAuthHttp } from "./oauth/http.js";
 import { oauthCore } from "./oauth/core/index.js";
 import { withSpecGrpcMessage } from "./server/grpc-message.js";
-import { listen, type Listener } from "./server/listener.js";
+import { listen, parseAddress, type Listener } from "./server/listener.js";
 import { rpcAdapter } from "./server/rpc-adapter.js";
 import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js";
 import { endDeviceSecrets as endDeviceSecretsOf } from "./secrets/end-device-secrets.js";
@@ -73,6 +75,28 @@ export async function openStore(config: Config, tenantId = defaultTenant): Promi
 }
 
 /** A system error at start (a port in use, a missing file) as a ConfigError naming the option, its value and origin. */
+/**
+ * Binds and releases each configured listen address, so that one in use stops
+ * the start at once with its option (the real bind later reports it too, should
+ * another process take the address in between).
+ */
+async function probeListeners(config: Config): Promise<void> {
+  const addresses: Array<[OptionName, string]> = [
+    ["http.listen", config.http.listen], ["grpc.listen", config.grpc.listen],
+    ["http.listen-tls", config.http.listenTls], ["grpc.listen-tls", config.grpc.listenTls],
+  ];
+  for (const [option, address] of addresses) {
+    if (!address) continue;
+    const { host, port } = parseAddress(address);
+    if (port === 0) continue;
+    await new Promise<void>((resolve, reject) => {
+      const probe = net.createServer();
+      probe.once("error", (err) => reject(startError(config, option, "cannot listen on", err)));
+      probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+    });
+  }
+}
+
 function startError(config: Config, option: OptionName, what: string, err: unknown): unknown {
   const reasons: Record<string, string> = {
     EADDRINUSE: "address already in use (stop the other process or choose another address)",
@@ -99,11 +123,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const now = opts.now ?? (() => new Date());
   // Before the database too: an end device key ID that the key vault lacks fails the start (key_vault).
   const endDeviceSecrets = endDeviceSecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.endDevices.encryptionKeyId);
-  if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
   // Client secrets of authentication providers; may hold `:`, so open ones are stored as `:<secret>`.
   const providerSecrets = sealedStrings(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.authenticationProviders.encryptionKeyId, { plainPrefix: ":" });
-  if (!providerSecrets.keyId) log.warn({}, "is.authentication-providers.encryption-key-id is not set: client secrets of authentication providers are stored in plaintext");
   // Before the database: a bad e-mail option or template override fails the start with nothing to clean up.
+  checkEmailConfig(config);
+  // And a listen address in use: found in a moment, not after the database is open and migrated.
+  if (!opts.database) await probeListeners(config);
+  if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
+  if (!providerSecrets.keyId) log.warn({}, "is.authentication-providers.encryption-key-id is not set: client secrets of authentication providers are stored in plaintext");
   const emails = await createEmails({ config, log, now });
   const { store, databases } = opts.database
     ? { store: createPgStore({ primary: opts.database.db, tenantId: opts.tenantId ?? defaultTenant }), databases: [] }

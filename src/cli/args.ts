@@ -7,6 +7,7 @@ import type { DescEnum } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { RightSchema, type Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import { boolExpected, parseBoolText } from "../config/bool.js";
 
 export const PROGRAM = "is-cli";
 export const DEFAULT_GRPC_ADDRESS = "localhost:1884";
@@ -419,9 +420,9 @@ function convert(type: FlagType, values: (string | true)[]): FlagValue {
 }
 
 function parseBool(s: string): boolean {
-  if (/^(true|yes|1)$/i.test(s)) return true;
-  if (/^(false|no|0)$/i.test(s)) return false;
-  throw new Error(`"${s}" is not true or false`);
+  const b = parseBoolText(s);
+  if (b === undefined) throw new Error(`"${s}" is not ${boolExpected}`);
+  return b;
 }
 
 function splitList(values: readonly string[]): string[] {

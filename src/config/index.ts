@@ -7,6 +7,7 @@ export {
   ConfigError,
   defaultConfig,
   describeOption,
+  explainConfigError,
   envName,
   formatConfig,
   formatDuration,
@@ -19,3 +20,4 @@ export {
   type LoadInput,
   type LoadResult,
 } from "./load.js";
+export { boolExpected, parseBoolText } from "./bool.js";

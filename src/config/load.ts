@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { parseEUIPrefix, prefixEndCounter } from "../messages/eui.js";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { options, type Config, type OptionDef, type OptionName } from "./options.js";
+import { boolExpected, parseBoolText } from "./bool.js";
 import { isOtherComponentEnv, isOtherComponentOption } from "./stack.js";
 
 /** Any problem with the configuration; the message is meant for the operator. */
@@ -100,7 +101,7 @@ function expected(o: OptionDef): string {
     case "address": return "[host]:port with a port from 0 to 65535 (such as :1885 or 127.0.0.1:1885), or empty for off";
     case "hex": return `hex digits encoding ${o.bytes.join(" or ")} bytes, or empty`;
     case "int": return "a non-negative integer";
-    case "bool": return "true or false";
+    case "bool": return boolExpected;
     case "duration": return "a non-negative duration such as 24h, 10m, 1h30m or 500ms";
     case "string-list": return "a list of strings (comma-separated in env and flags)";
     case "enum": return `one of ${enumChoices(o, ", ", ", or empty")}`;
@@ -120,7 +121,6 @@ function invalid(o: OptionDef, raw: unknown, source: string): ConfigError {
   return new ConfigError(`invalid value ${shown} for ${o.name} (from ${source}): expected ${expected(o)}`, o.name, source);
 }
 
-const BOOLS: Readonly<Record<string, boolean>> = { true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false };
 
 /** Parse the textual form used by env vars, flags, defaults and YAML strings. */
 function parseText(o: OptionDef, text: string, source: string): Value {
@@ -145,7 +145,7 @@ function parseText(o: OptionDef, text: string, source: string): Value {
       break;
     }
     case "bool": {
-      const b = BOOLS[t.toLowerCase()];
+      const b = parseBoolText(t);
       if (b !== undefined) return b;
       break;
     }
@@ -187,6 +187,8 @@ function parseYamlValue(o: OptionDef, raw: unknown, source: string): Value {
       break;
     case "bool":
       if (typeof raw === "boolean") return raw;
+      // YAML 1 and 0, as the stack's configuration reader takes them.
+      if (raw === 1 || raw === 0) return raw === 1;
       break;
     case "duration":
       if (raw === 0) return 0;
@@ -343,7 +345,12 @@ function scanArgv(argv: readonly string[], found: Findings): ArgvScan {
       i++;
     }
     if (option) scan.flags.push({ option, raw: text, source, yaml: false });
-    else scan.configFiles.push(text);
+    else {
+      // Like TTN_LW_CONFIG, --config takes a comma-separated list of files.
+      const files = splitList(text);
+      if (files.length === 0) throw new ConfigError(`missing value for config (from ${source}): expected a YAML file path`, "config", source);
+      scan.configFiles.push(...files);
+    }
   }
   return scan;
 }
@@ -448,9 +455,25 @@ const sourcesOf = new WeakMap<object, ReadonlyMap<string, string>>();
  * in use, a file that cannot be read).
  */
 export function describeOption(config: Config, name: OptionName): string {
-  const value = getPath(config, name);
-  const shown = isSecret(name) ? "(not shown)" : JSON.stringify(value);
-  return `${name} ${shown} (from ${sourcesOf.get(config)?.get(name) ?? "default"})`;
+  return `${name} ${shownValue(name, getPath(config, name))} (from ${sourcesOf.get(config)?.get(name) ?? "default"})`;
+}
+
+/** A value for an error message: JSON, URIs without passwords, secrets not at all. */
+function shownValue(name: string, value: unknown): string {
+  if (isSecret(name)) return "(not shown)";
+  return JSON.stringify(typeof value === "string" && name.endsWith("database-uri") ? maskUri(value) : value);
+}
+
+/**
+ * The one-line form of a ConfigError found after loading (by a module's own
+ * checks, such as the e-mail settings): the option's value and where it came
+ * from are added when the message lacks them.
+ */
+export function explainConfigError(config: Config | undefined, err: ConfigError): string {
+  const message = err.message.replace(/\s*\n\s*/g, " ").trim();
+  if (!config || !err.option || message.includes("(from ") || !byName.has(err.option)) return message;
+  const reason = message.startsWith(`${err.option}: `) ? message.slice(err.option.length + 2) : message;
+  return `invalid value ${shownValue(err.option, getPath(config, err.option))} for ${err.option} (from ${sourcesOf.get(config)?.get(err.option) ?? "default"}): ${reason}`;
 }
 
 /**
@@ -496,9 +519,8 @@ export function loadConfig(input: LoadInput): LoadResult {
  * option names to where they were set, to point the operator at the culprit.
  */
 export function validateConfig(config: Config, sources: ReadonlyMap<string, string> = new Map()): void {
-  const from = (name: string) => ` (set by ${sources.get(name) ?? "default"})`;
   const fail = (name: string, msg: string): never => {
-    throw new ConfigError(`${name}${from(name)}: ${msg}`, name, sources.get(name) ?? "default");
+    throw new ConfigError(`invalid value ${shownValue(name, getPath(config, name))} for ${name} (from ${sources.get(name) ?? "default"}): ${msg}`, name, sources.get(name) ?? "default");
   };
 
   // Values built in code (tests, embedding) skip the text parsers: check the typed strings here too.
@@ -510,6 +532,9 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
   if (config.tls.key && !config.tls.certificate) fail("tls.key", "tls.certificate must be set as well");
   if (config.http.listenTls && !config.tls.certificate) fail("http.listen-tls", "TLS listener needs tls.certificate and tls.key");
   if (config.grpc.listenTls && !config.tls.certificate) fail("grpc.listen-tls", "TLS listener needs tls.certificate and tls.key");
+
+  const mount = config.is.oauth.mount;
+  if (!mount.startsWith("/") || /[?#\s]/.test(mount)) fail("is.oauth.mount", 'expected a path starting with "/"');
 
   if (!/^(postgres|postgresql|pglite):\/\//.test(config.is.databaseUri)) {
     fail("is.database-uri", `expected postgres://..., postgresql://... or pglite://<folder|memory>, got ${JSON.stringify(maskUri(config.is.databaseUri))}`);

@@ -50,6 +50,42 @@ test("bad listen addresses, bool words, URLs, hex keys and enum values: one line
   await refused(["start", "-c", file], ["is.oauth.ui.canonical-url", '"notaurl"', `file ${file}`]);
 });
 
+test("values refused by later checks name the value and its source too: one line, before any warning", async () => {
+  await refused(["config", "--is.dev-eui-block.prefix", "zz/3"], ["is.dev-eui-block.prefix", '"zz/3"', "flag --is.dev-eui-block.prefix", "16 hex digits"]);
+  await refused(["config", "--is.oauth.mount", "noslash"], ["is.oauth.mount", '"noslash"', "flag --is.oauth.mount", 'starting with "/"']);
+  // The e-mail settings are checked by the e-mail module: still one line, with value and source, before the start's warnings.
+  await refused(["start", "--is.database-uri", "pglite://memory", "--is.email.provider", "smtp", "--is.email.smtp.address", "notahost:xx"], ["is.email.smtp.address", '"notahost:xx"', "flag --is.email.smtp.address"]);
+  await refused(["start", "--is.database-uri", "pglite://memory"], ["is.email.sender-address", '"nobody"', "env TTN_LW_IS_EMAIL_SENDER_ADDRESS"], { TTN_LW_IS_EMAIL_PROVIDER: "dir", TTN_LW_IS_EMAIL_DIR: dir, TTN_LW_IS_EMAIL_SENDER_ADDRESS: "nobody" });
+});
+
+test("booleans as the stack takes them: true/false, 1/0, t/f (flags, env, YAML); other words refused", async () => {
+  const file = join(dir, "bool.yml");
+  writeFileSync(file, "is:\n  admin-rights:\n    all: 1\n");
+  for (const [args, env] of [[["config", "--is.admin-rights.all", "t"], {}], [["config", "-c", file], {}], [["config"], { TTN_LW_IS_ADMIN_RIGHTS_ALL: "TRUE" }]] as const) {
+    const { code, stdout, stderr } = await run([...args], env);
+    assert.is(code, 0, stderr);
+    assert.match(stdout, /admin-rights:\n\s+all: true/, args.join(" "));
+  }
+  for (const word of ["yes", "on", "tRuE"]) {
+    await refused(["config", `--is.admin-rights.all=${word}`], ["is.admin-rights.all", `"${word}"`, "true or false (also 1/0, t/f)"]);
+  }
+});
+
+test("options before the command, and --config with a list of files", async () => {
+  const a = join(dir, "a.yml");
+  const b = join(dir, "b.yml");
+  writeFileSync(a, "is:\n  delete:\n    restore: 48h\n");
+  writeFileSync(b, "log:\n  level: warn\n");
+  for (const args of [["-c", a, "config"], ["--config", a, "config"], ["config", "--config", `${a},${b}`], ["--log.level", "warn", "config", "-c", a]]) {
+    const { code, stdout, stderr } = await run(args);
+    assert.is(code, 0, `${args.join(" ")}: ${stderr}`);
+    assert.match(stdout, /restore: 48h/, args.join(" "));
+  }
+  const both = await run(["config", "--config", `${a},${b}`]);
+  assert.match(both.stdout, /level: warn/, "the second file is read too");
+  await refused(["config", "--config="], ["missing value for config", "flag --config", "YAML file path"]);
+});
+
 test("unknown options of our sections: all listed in one line", async () => {
   await refused(["start", "--is.nope=1", "--http.lissen", ":1"], ["unknown options", "is.nope (from flag --is.nope)", "http.lissen (from flag --http.lissen; did you mean http.listen?)"]);
 });
