@@ -111,7 +111,7 @@ function expected(o: OptionDef): string {
 /** Names whose values are credentials themselves, not paths to them. */
 // `tls.key` is deliberately not matched: it is a file path, useful when debugging.
 function isSecret(name: string): boolean {
-  return /(^keys$|-keys?$|password|secret|token)/.test(name.split(".").pop()!);
+  return name.startsWith("key-vault.") || /(^keys$|-keys?$|password|secret|token)/.test(name.split(".").pop()!);
 }
 
 function invalid(o: OptionDef, raw: unknown, source: string): ConfigError {

@@ -58,7 +58,7 @@ test("values refused by later checks name the value and its source too: one line
   await refused(["start", "--is.database-uri", "pglite://memory"], ["is.email.sender-address", '"nobody"', "env TTN_LW_IS_EMAIL_SENDER_ADDRESS"], { TTN_LW_IS_EMAIL_PROVIDER: "dir", TTN_LW_IS_EMAIL_DIR: dir, TTN_LW_IS_EMAIL_SENDER_ADDRESS: "nobody" });
 });
 
-test("booleans as the stack takes them: true/false, 1/0, t/f (flags, env, YAML); other words refused", async () => {
+test("booleans as the stack takes them: true/false, 1/0, t/f, yes/no, on/off (flags, env, YAML); other words refused", async () => {
   const file = join(dir, "bool.yml");
   writeFileSync(file, "is:\n  admin-rights:\n    all: 1\n");
   for (const [args, env] of [[["config", "--is.admin-rights.all", "t"], {}], [["config", "-c", file], {}], [["config"], { TTN_LW_IS_ADMIN_RIGHTS_ALL: "TRUE" }]] as const) {
@@ -66,8 +66,8 @@ test("booleans as the stack takes them: true/false, 1/0, t/f (flags, env, YAML);
     assert.is(code, 0, stderr);
     assert.match(stdout, /admin-rights:\n\s+all: true/, args.join(" "));
   }
-  for (const word of ["yes", "on", "tRuE"]) {
-    await refused(["config", `--is.admin-rights.all=${word}`], ["is.admin-rights.all", `"${word}"`, "true or false (also 1/0, t/f)"]);
+  for (const word of ["maybe", "y", "2", "enabled"]) {
+    await refused(["config", `--is.admin-rights.all=${word}`], ["is.admin-rights.all", `"${word}"`, "true or false (also 1/0, t/f, yes/no, on/off)"]);
   }
 });
 
