@@ -52,7 +52,9 @@ test("while a server holds the folder, other processes refuse at once and write 
       assert.ok(lines[0]!.includes(folder), r.stderr);
       assert.ok(lines[0]!.includes(`process ${server.pid}`), r.stderr);
       assert.match(lines[0]!, /stop that server first, or, while it runs, use is-cli/);
-      assert.ok(r.ms < 30_000, `refused after ${r.ms} ms`);
+      // They were answered while the server still held the folder (it is stopped only below), so
+      // none waited for the lock; the bound only catches a hang (starting node is slow on a busy machine).
+      assert.ok(r.ms < 120_000, `refused after ${r.ms} ms`);
       assert.not.match(r.stdout, /created|NNSXS/);
     }
   } finally {
