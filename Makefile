@@ -54,6 +54,7 @@ migrations: $(NPM_STAMP)
 bench: $(NPM_STAMP)
 	node --import tsx bench/application-get.ts
 	node --import tsx bench/end-device-list.ts
+	node --import tsx bench/json-get.ts
 	node --import tsx bench/oauth.ts
 
 ci: check-gen typecheck test test-postgres

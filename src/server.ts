@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import type http from "node:http";
 import type http2 from "node:http2";
-import { createRouterTransport } from "@connectrpc/connect";
 import { scopeInterceptor } from "./auth/interceptor.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
@@ -21,6 +20,7 @@ import { createOAuthHttp } from "./oauth/http.js";
 import { oauthCore } from "./oauth/core/index.js";
 import { withSpecGrpcMessage } from "./server/grpc-message.js";
 import { listen, parseAddress, type Listener } from "./server/listener.js";
+import { createInProcessTransport } from "./server/in-process-transport.js";
 import { rpcAdapter } from "./server/rpc-adapter.js";
 import { gatewaySecrets as gatewaySecretsOf } from "./secrets/gateway-secrets.js";
 import { endDeviceSecrets as endDeviceSecretsOf } from "./secrets/end-device-secrets.js";
@@ -150,7 +150,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
   const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
-  const transport = createRouterTransport(routes, { router: { interceptors } });
+  const transport = createInProcessTransport(routes, { interceptors });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
   // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API.
   const oauth = createOAuthHttp({ config, store, now, log, emails, core: oauthCore, hasher, transport, tenantId: store.tenantId, providerSecrets });

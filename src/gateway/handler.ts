@@ -211,7 +211,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     };
     // Stop the call when the client goes away.
     const abort = new AbortController();
-    res.once("close", () => abort.abort());
+    // (Once answered there is nothing to stop: aborting then only costs a DOMException.)
+    res.once("close", () => res.writableEnded || abort.abort());
 
     const call = clientOf(route.service)[route.method.localName] as (
       input: unknown,

@@ -235,7 +235,7 @@ export function matchPathTemplate(template: PathTemplate, path: string): Record<
     const part = parts[i];
     if (part === undefined || part === "") return null;
     if (m.kind === "literal") {
-      if (decodeSegment(part, false) !== m.value && part !== m.value) return null;
+      if (part !== m.value && decodeSegment(part, false) !== m.value) return null;
     }
   }
 

@@ -135,10 +135,35 @@ export function buildRoutes(services: readonly DescService[]): Route[] {
   return routes.sort((a, b) => compareSpecificity(a.template, b.template));
 }
 
+/**
+ * The literal a path's first segment must equal for the template to match, when
+ * that segment is neither a wildcard nor the last one (which may carry a verb).
+ */
+function firstLiteral(route: Route): string | undefined {
+  const [first, second] = route.template.matchers;
+  return first?.kind === "literal" && second !== undefined ? first.value : undefined;
+}
+
+/** The first segment of a path, raw and percent-decoded (undefined when undecodable). */
+function firstSegmentOf(path: string): { raw: string; decoded: string | undefined } {
+  const end = path.indexOf("/", 1);
+  const raw = path.slice(1, end === -1 ? path.length : end);
+  if (!raw.includes("%")) return { raw, decoded: raw };
+  try {
+    return { raw, decoded: decodeURIComponent(raw) };
+  } catch {
+    return { raw, decoded: undefined };
+  }
+}
+
 /** Finds the route for a request path relative to the prefix (raw, no query string). */
 export function matchRoute(routes: readonly Route[], httpMethod: string, path: string): RouteMatch {
   const allow = new Set<string>();
+  // A cheap first look: most routes differ from the path in their first literal.
+  const first = firstSegmentOf(path);
   for (const route of routes) {
+    const literal = firstLiteral(route);
+    if (literal !== undefined && literal !== first.raw && literal !== first.decoded) continue;
     const params = matchPathTemplate(route.template, path);
     if (!params) continue;
     if (route.httpMethod === httpMethod) return { kind: "found", route, params };
