@@ -66,7 +66,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
     const lock = dataDir ? lockFolder(dataDir) : undefined;
     let client: PGlite;
     try {
-      client = new PGlite(dataDir, { extensions: { pg_trgm } });
+      client = new PGlite({ dataDir, extensions: { pg_trgm } });
       await client.waitReady;
     } catch (err) {
       lock?.release();
