@@ -56,6 +56,7 @@ bench: $(NPM_STAMP)
 	node --import tsx bench/end-device-list.ts
 	node --import tsx bench/json-get.ts
 	node --import tsx bench/oauth.ts
+	node --import tsx bench/search-and-list.ts
 
 ci: check-gen typecheck test test-postgres
 

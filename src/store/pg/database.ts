@@ -3,6 +3,7 @@
 // the server with nothing installed. Migrations from drizzle/ are applied here.
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -11,6 +12,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { lockFolder } from "./folder-lock.js";
 import { migrationError } from "./migration-error.js";
 import { openPostgres, typesFetched } from "./postgres-client.js";
+import { analyzeStale, keepStatisticsCurrent } from "./statistics.js";
 import { asUnavailable } from "./unavailable.js";
 import * as schema from "./schema/index.js";
 
@@ -30,6 +32,8 @@ export interface Database {
 export interface DatabaseOptions {
   maxOpenConns: number;
   idleTimeoutSeconds?: number;
+  /** PGlite: how often stale table statistics are looked for (it has no autovacuum). */
+  analyzeIntervalMs?: number;
 }
 
 const migrationsFolder = fileURLToPath(new URL("../../../drizzle", import.meta.url));
@@ -45,6 +49,9 @@ async function migrated(run: () => Promise<void>): Promise<void> {
   }
 }
 
+// New tables and indexes get statistics at once; a failure to analyze fails no start.
+const analyzedAfter = (db: Db) => analyzeStale(db).then(() => {}, () => {});
+
 function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
@@ -59,20 +66,22 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
     const lock = dataDir ? lockFolder(dataDir) : undefined;
     let client: PGlite;
     try {
-      client = new PGlite(dataDir);
+      client = new PGlite({ dataDir, extensions: { pg_trgm } });
       await client.waitReady;
     } catch (err) {
       lock?.release();
       throw err;
     }
     const db = drizzlePglite(client, { schema }) as unknown as Db;
+    const statistics = keepStatisticsCurrent(db, opts.analyzeIntervalMs);
     return {
       db,
       kind: "pglite",
-      migrate: () => migrated(() => migratePglite(db as never, { migrationsFolder })),
+      migrate: () => migrated(() => migratePglite(db as never, { migrationsFolder })).then(() => analyzedAfter(db)),
       ping: (timeoutMs) => withTimeout(client.query("SELECT 1"), timeoutMs),
       async close() {
         try {
+          await statistics.stop();
           await client.close();
         } finally {
           lock?.release();
@@ -108,6 +117,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
         } finally {
           await lockConnection.end({ timeout: 5 });
         }
+        await analyzedAfter(db);
       },
       ping: (timeoutMs) => withTimeout(client`SELECT 1`.execute(), timeoutMs),
       close: () => client.end({ timeout: 5 }),

@@ -3,7 +3,7 @@
 // delete, no memberships of its own. Message fields map to columns through the
 // shared row codec; the identifiers are columns of their own.
 import { create } from "@bufbuild/protobuf";
-import { and, asc, count, desc as descOrder, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc as descOrder, eq, getTableColumns, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { EndDeviceIdentifiersSchema } from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { EndDeviceSchema, type EndDevice } from "../../../gen/ttn/lorawan/v3/end_device_pb.js";
@@ -46,11 +46,10 @@ function decode(row: Row): EndDevice {
   return device;
 }
 
-function filterCondition(tenantId: string, f: EndDeviceFilter): SQL | undefined {
+/** The search conditions of the filter (text matches), AND-ed by the caller. */
+function searchConditions(f: EndDeviceFilter): (SQL | undefined)[] {
   const t = endDevices;
-  const conditions: (SQL | undefined)[] = [eq(t.tenant_id, tenantId)];
-  if (f.applicationId !== undefined) conditions.push(eq(t.application_id, f.applicationId));
-  if (f.updatedSince) conditions.push(gt(t.updated_at, f.updatedSince));
+  const conditions: (SQL | undefined)[] = [];
   if (f.query) {
     conditions.push(or(ilike(t.device_id, f.query), ilike(hexOf(t.dev_eui), f.query), ilike(hexOf(t.join_eui), f.query), ilike(t.name, f.query), words(t.description, f.query)));
   }
@@ -60,7 +59,7 @@ function filterCondition(tenantId: string, f: EndDeviceFilter): SQL | undefined 
   for (const [key, value] of Object.entries(f.attributesContain ?? {})) conditions.push(ilike(sql`(${t.attributes} ->> ${key})`, value));
   if (f.devEuiContains) conditions.push(ilike(hexOf(t.dev_eui), f.devEuiContains));
   if (f.joinEuiContains) conditions.push(ilike(hexOf(t.join_eui), f.joinEuiContains));
-  return and(...conditions);
+  return conditions;
 }
 
 export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (h: Handles) => Promise<R>) => Promise<R>): EndDeviceStore {
@@ -133,17 +132,31 @@ export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (
     findByEUIs,
 
     async find(filter, page: PageOptions) {
-      const where = filterCondition(tenantId, filter);
+      const searched = searchConditions(filter);
+      const where = and(
+        eq(t.tenant_id, tenantId),
+        filter.applicationId !== undefined ? eq(t.application_id, filter.applicationId) : undefined,
+        filter.updatedSince ? gt(t.updated_at, filter.updatedSince) : undefined,
+        ...searched,
+      );
       const descending = page.order?.startsWith("-") ?? false;
       const dir = descending ? descOrder : asc;
       const column = orderColumns[page.order?.replace(/^-/, "") ?? ""] ?? t.device_id;
       // Across applications (cluster peers), devices are ordered within their application.
       const order = [...(filter.applicationId === undefined ? [dir(t.application_id)] : []), dir(column), ...(column === t.device_id ? [] : [dir(t.device_id)])];
-      const [rowsOfPage, [total]] = await Promise.all([
-        h.read.select().from(t).where(where).orderBy(...order).limit(page.limit).offset((page.page - 1) * page.limit),
-        h.read.select({ n: count() }).from(t).where(where),
-      ]);
-      return { items: rowsOfPage.map(decode), total: Number(total?.n ?? 0) } satisfies Page<EndDevice>;
+      const offset = (page.page - 1) * page.limit;
+      const countAll = () => h.read.select({ n: count() }).from(t).where(where).then(([r]) => Number(r?.n ?? 0));
+      if (searched.length === 0) {
+        // A listing: the page comes in key order from the primary key and the count from it alone,
+        // cheaper than carrying every row of the application through a window.
+        const [rowsOfPage, total] = await Promise.all([h.read.select().from(t).where(where).orderBy(...order).limit(page.limit).offset(offset), countAll()]);
+        return { items: rowsOfPage.map(decode), total } satisfies Page<EndDevice>;
+      }
+      // A search reads the matching rows once: the page and the count of all matches in one statement.
+      const found = await h.read.select({ ...getTableColumns(t), search_total: sql<string>`count(*) OVER ()` }).from(t).where(where).orderBy(...order).limit(page.limit).offset(offset);
+      // Past the last page the window count has no row to ride on.
+      const total = found.length === 0 && page.page > 1 ? await countAll() : Number(found[0]?.search_total ?? 0);
+      return { items: found.map((row) => decode(row as Row)), total } satisfies Page<EndDevice>;
     },
 
     async count(applicationId) {

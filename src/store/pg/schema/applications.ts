@@ -1,6 +1,6 @@
 // The application aggregate (the Identity Server's part of it).
 import { integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { describedEntity, tenantId } from "./columns.js";
+import { describedEntity, tenantId, trigramIndex } from "./columns.js";
 
 export const applications = pgTable(
   "applications",
@@ -17,5 +17,5 @@ export const applications = pgTable(
     // Entity limit (google.protobuf.UInt64Value in proto JSON); null = unlimited.
     end_device_limit: jsonb("end_device_limit"),
   },
-  (t) => [primaryKey({ name: "applications_pkey", columns: [t.tenant_id, t.application_id] })],
+  (t) => [primaryKey({ name: "applications_pkey", columns: [t.tenant_id, t.application_id] }), trigramIndex("applications_application_id_trgm_index", t.application_id)],
 );

@@ -1,6 +1,6 @@
 // OAuth clients. The secret is stored only as a hash.
 import { boolean, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { describedEntity, tenantId } from "./columns.js";
+import { describedEntity, tenantId, trigramIndex } from "./columns.js";
 
 export const clients = pgTable(
   "clients",
@@ -20,5 +20,5 @@ export const clients = pgTable(
     grants: jsonb("grants"),
     rights: jsonb("rights"),
   },
-  (t) => [primaryKey({ name: "clients_pkey", columns: [t.tenant_id, t.client_id] })],
+  (t) => [primaryKey({ name: "clients_pkey", columns: [t.tenant_id, t.client_id] }), trigramIndex("clients_client_id_trgm_index", t.client_id)],
 );

@@ -1,7 +1,7 @@
 // Column shapes every table shares: the tenant that owns the row and the
 // lifecycle timestamps. Column keys are the proto field names (snake_case) so the
 // generic codec maps message fields to columns by name.
-import { jsonb, text, timestamp } from "drizzle-orm/pg-core";
+import { index, jsonb, text, timestamp, type ExtraConfigColumn } from "drizzle-orm/pg-core";
 
 export const tenantId = () => text("tenant_id").notNull();
 export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -19,3 +19,11 @@ export const describedEntity = () => ({
   attributes: jsonb("attributes"),
   contact_info: jsonb("contact_info"),
 });
+
+/**
+ * A trigram (pg_trgm) GIN index on a text column: `ILIKE '%text%'` searches read the
+ * index instead of every row. The migration creates it only where pg_trgm is available.
+ * No pending list (fastupdate off): only VACUUM empties it, and PGlite never vacuums, so
+ * searches would read an ever longer unindexed list and the planner would avoid the index.
+ */
+export const trigramIndex = (name: string, column: ExtraConfigColumn) => index(name).using("gin", column.op("gin_trgm_ops")).with({ fastupdate: false });

@@ -3,7 +3,7 @@
 // DevEUI pair belongs to one device.
 import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { lifecycle, tenantId, ts } from "./columns.js";
+import { lifecycle, tenantId, trigramIndex, ts } from "./columns.js";
 import { bytea } from "./gateways.js";
 
 export const endDevices = pgTable(
@@ -35,5 +35,6 @@ export const endDevices = pgTable(
     primaryKey({ name: "end_devices_pkey", columns: [t.tenant_id, t.application_id, t.device_id] }),
     uniqueIndex("end_devices_eui_index").on(t.tenant_id, t.join_eui, t.dev_eui).where(sql`${t.join_eui} IS NOT NULL AND ${t.dev_eui} IS NOT NULL`),
     index("end_devices_dev_eui_index").on(t.tenant_id, t.dev_eui),
+    trigramIndex("end_devices_device_id_trgm_index", t.device_id),
   ],
 );

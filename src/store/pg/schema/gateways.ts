@@ -3,7 +3,7 @@
 // is unique among live gateways.
 import { sql } from "drizzle-orm";
 import { boolean, customType, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { describedEntity, tenantId } from "./columns.js";
+import { describedEntity, tenantId, trigramIndex } from "./columns.js";
 
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 
@@ -39,6 +39,7 @@ export const gateways = pgTable(
   },
   (t) => [
     primaryKey({ name: "gateways_pkey", columns: [t.tenant_id, t.gateway_id] }),
+    trigramIndex("gateways_gateway_id_trgm_index", t.gateway_id),
     uniqueIndex("gateways_eui_index").on(t.tenant_id, t.gateway_eui).where(sql`${t.deleted_at} IS NULL AND ${t.gateway_eui} IS NOT NULL`),
   ],
 );

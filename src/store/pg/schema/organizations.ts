@@ -2,7 +2,7 @@
 // namespace of user IDs.
 import { boolean, foreignKey, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.js";
-import { describedEntity, tenantId } from "./columns.js";
+import { describedEntity, tenantId, trigramIndex } from "./columns.js";
 
 export const organizations = pgTable(
   "organizations",
@@ -20,6 +20,7 @@ export const organizations = pgTable(
   },
   (t) => [
     primaryKey({ name: "organizations_pkey", columns: [t.tenant_id, t.organization_id] }),
+    trigramIndex("organizations_organization_id_trgm_index", t.organization_id),
     foreignKey({ name: "organizations_account_fkey", columns: [t.tenant_id, t.organization_id], foreignColumns: [accounts.tenant_id, accounts.uid] }).onDelete("cascade"),
   ],
 );

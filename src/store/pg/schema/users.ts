@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.js";
-import { describedEntity, tenantId, ts } from "./columns.js";
+import { describedEntity, tenantId, trigramIndex, ts } from "./columns.js";
 
 export const users = pgTable(
   "users",
@@ -37,5 +37,6 @@ export const users = pgTable(
       .on(t.tenant_id, sql`lower(${t.primary_email_address})`)
       .where(sql`${t.deleted_at} IS NULL AND ${t.primary_email_address} <> ''`),
     index("users_admin_index").on(t.tenant_id).where(sql`${t.admin} AND ${t.deleted_at} IS NULL`),
+    trigramIndex("users_user_id_trgm_index", t.user_id),
   ],
 );
