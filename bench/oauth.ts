@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import { create } from "@bufbuild/protobuf";
 import { UserSchema } from "../gen/ttn/lorawan/v3/user_pb.js";
+import { createHashPool } from "../src/auth/hash-pool.js";
 import { createPasswordHasher } from "../src/auth/passwords.js";
 import { defaultConfig } from "../src/config/index.js";
 import { api } from "../test/helpers/clients.js";
@@ -46,7 +47,7 @@ const fmt = (r: { rps: number; p50: number; p99: number }) => `${r.rps.toFixed(0
 const cost = defaultConfig().is.passwordHashing;
 const server = await startTestServer({ "is.password-hashing.memory-cost": cost.memoryCost, "is.password-hashing.time-cost": cost.timeCost });
 const mount = server.config.is.oauth.mount;
-const hasher = createPasswordHasher(cost);
+const hasher = createPasswordHasher(cost, createHashPool());
 
 // What one hash costs here, alone, for reading the figures below.
 const hashTimes: number[] = [];
