@@ -80,6 +80,8 @@ test("is-db create-oauth-client: an approved, endorsed client with a hashed secr
     const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
     assert.ok(await verifyClientSecret(hasher, "console-secret", c.secret));
     assert.ok(await verifyClientSecret(hasher, printedSecret, (await store.clients.get("other-app")).secret));
+    // Generated, so as strong as an API key: stored with the keyed hash, not argon2id.
+    assert.match((await store.clients.get("other-app")).secret, /^HS256\$/);
     const pub = await store.clients.get("cli");
     assert.is(pub.secret, "");
     assert.equal(pub.grants, [GrantType.GRANT_AUTHORIZATION_CODE]);
