@@ -89,7 +89,7 @@ test("when the pool is full, every path that hashes answers 429 / RESOURCE_EXHAU
     const token = await refresh();
     assert.is(token.status, 429);
     assertRetryAfter(token.headers, "/oauth/token");
-    const body = await token.json();
+    const body = (await token.json()) as { error: string; details: { name: string }[] };
     assert.is(body.error, "temporarily_unavailable");
     assert.is(body.details[0].name, "hashing_busy");
 
@@ -108,7 +108,7 @@ test("when the pool is full, every path that hashes answers 429 / RESOURCE_EXHAU
   // A slot free again: the same requests go through.
   assert.is((await api(ts, "POST", "/users/admin/clients", { key: admin.apiKey, body: newClient("calm-json") })).status, 200);
   // The client is authenticated now; it lacks the refresh_token grant.
-  assert.is((await (await refresh()).json()).error, "unauthorized_client");
+  assert.is(((await (await refresh()).json()) as { error: string }).error, "unauthorized_client");
   await new WebClient(ts.httpURL).login(alice.id, alice.password);
 });
 
