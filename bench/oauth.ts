@@ -1,7 +1,9 @@
 // make bench: the OAuth server against the real server started in-process
 // (PGlite, or PostgreSQL with DATABASE_URL) with the default argon2id cost:
 // login throughput through the pages' JSON API, token issuance (the
-// authorization_code grant end to end, the refresh_token grant alone), and
+// authorization_code grant end to end, the refresh_token grant alone, for a
+// client whose secret a person chose (argon2id) and one whose secret the server
+// generated (keyed hash), with the server's CPU per request), and
 // ApplicationRegistry.Get over gRPC alone and while logins run at full tilt,
 // to show that password hashing does not stall other calls. Load comes from
 // separate processes (bench/lib/oauth-load.ts, bench/load.ts); several rounds
@@ -9,6 +11,7 @@
 import { spawn } from "node:child_process";
 import { create } from "@bufbuild/protobuf";
 import { UserSchema } from "../gen/ttn/lorawan/v3/user_pb.js";
+import { createHashPool } from "../src/auth/hash-pool.js";
 import { createPasswordHasher } from "../src/auth/passwords.js";
 import { defaultConfig } from "../src/config/index.js";
 import { api } from "../test/helpers/clients.js";
@@ -23,8 +26,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Result { rps: number; p50: number; p99: number; count: number }
 
-/** Runs a load generator; `onWarm` is called when it says (on stderr) that its warm-up starts. */
-function child(script: string, args: string[], onWarm?: () => void): Promise<Result> {
+/** Runs a load generator; `onWarm` / `onMeasure` are called when it says (on stderr) that its warm-up / measurement starts. */
+function child(script: string, args: string[], onWarm?: () => void, onMeasure?: () => void): Promise<Result> {
   const proc = spawn(process.execPath, ["--import", "tsx", new URL(script, import.meta.url).pathname, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -32,6 +35,10 @@ function child(script: string, args: string[], onWarm?: () => void): Promise<Res
   proc.stderr.on("data", (d: Buffer) => {
     stderr += d;
     if (stderr.includes("warming up\n")) onWarm?.();
+    if (onMeasure && stderr.includes("measuring\n")) {
+      onMeasure();
+      onMeasure = undefined;
+    }
   });
   return new Promise((resolve, reject) =>
     proc.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout) as Result) : reject(new Error(`${script} exited with ${code}: ${stderr}`)))),
@@ -46,7 +53,7 @@ const fmt = (r: { rps: number; p50: number; p99: number }) => `${r.rps.toFixed(0
 const cost = defaultConfig().is.passwordHashing;
 const server = await startTestServer({ "is.password-hashing.memory-cost": cost.memoryCost, "is.password-hashing.time-cost": cost.timeCost });
 const mount = server.config.is.oauth.mount;
-const hasher = createPasswordHasher(cost);
+const hasher = createPasswordHasher(cost, createHashPool());
 
 // What one hash costs here, alone, for reading the figures below.
 const hashTimes: number[] = [];
@@ -77,21 +84,47 @@ const created = await api(server, "POST", "/users/admin/clients", {
   },
 });
 if (created.status !== 200) throw new Error(`client: ${created.status} ${JSON.stringify(created.body)}`);
+// The same client with a secret the server generated (stored with the keyed hash, not argon2id).
+const generatedClient = { id: "bench-generated", secret: "", redirectUri: client.redirectUri };
+const generated = await api(server, "POST", "/users/admin/clients", {
+  key: server.adminAPIKey,
+  body: {
+    client: {
+      ids: { client_id: generatedClient.id }, name: "Bench client, generated secret", redirect_uris: [client.redirectUri], state: "STATE_APPROVED",
+      grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"], rights: ["RIGHT_USER_INFO", "RIGHT_APPLICATION_INFO"],
+    },
+  },
+});
+if (generated.status !== 200) throw new Error(`client: ${generated.status} ${JSON.stringify(generated.body)}`);
+generatedClient.secret = generated.body.secret;
 
 // ApplicationRegistry.Get target: an application and an API key with APPLICATION_INFO.
 const owner = await server.population.user({ id: "bench-owner" });
 const appId = await server.population.application({ kind: "user", id: owner.id }, { id: "bench-app", name: "Bench" });
 const key = await server.population.apiKey({ kind: "user", id: owner.id }, 15 /* RIGHT_APPLICATION_INFO */);
 
-const oauthLoad = (mode: OAuthLoadSpec["mode"], secs = seconds, onWarm?: () => void) =>
-  child("./lib/oauth-load.ts", [JSON.stringify({ baseURL: server.httpURL, mount, mode, users, client, seconds: secs } satisfies OAuthLoadSpec)], onWarm);
+const oauthLoad = (mode: OAuthLoadSpec["mode"], secs = seconds, onWarm?: () => void, as = client, onMeasure?: () => void) =>
+  child("./lib/oauth-load.ts", [JSON.stringify({ baseURL: server.httpURL, mount, mode, users, client: as, seconds: secs } satisfies OAuthLoadSpec)], onWarm, onMeasure);
+/** A load run with the server's CPU (this process: event loop and hashing threads) per request, from the measurement's start. */
+async function withCpu(run: (onMeasure: () => void) => Promise<Result>): Promise<Result & { cpuMs: number }> {
+  let start = process.cpuUsage();
+  const r = await run(() => (start = process.cpuUsage()));
+  const used = process.cpuUsage(start);
+  return { ...r, cpuMs: (used.user + used.system) / 1000 / Math.max(1, r.count) };
+}
 const getLoad = () => child("./load.ts", [server.grpcAddress, key, appId, String(getConcurrency), String(seconds), "get"]);
 
-const results: Record<string, Result[]> = { login: [], code: [], refresh: [], get: [], getDuring: [], loginDuring: [] };
+const results: Record<string, Result[]> = { login: [], code: [], refresh: [], refreshGenerated: [], get: [], getDuring: [], loginDuring: [] };
+const cpu: Record<"refresh" | "refreshGenerated", number[]> = { refresh: [], refreshGenerated: [] };
 for (let i = 0; i < rounds; i++) {
   results.login!.push(await oauthLoad("login"));
   results.code!.push(await oauthLoad("authorization-code"));
-  results.refresh!.push(await oauthLoad("refresh-token"));
+  // Interleaved: the two kinds of client secret in the same round.
+  for (const [name, as] of [["refresh", client], ["refreshGenerated", generatedClient]] as const) {
+    const r = await withCpu((onMeasure) => oauthLoad("refresh-token", seconds, undefined, as, onMeasure));
+    results[name]!.push(r);
+    cpu[name].push(r.cpuMs);
+  }
   results.get!.push(await getLoad());
   // The Get callers start once the logins are at full tilt; the logins run on well past the
   // Get measurement (its process start and warm-up included), so they cover all of it.
@@ -108,13 +141,15 @@ for (let i = 0; i < rounds; i++) {
 const s = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, summary(v)]));
 console.log(`OAuth server, ${rounds} rounds x ${seconds}s, medians; database: ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite (embedded)"}`);
 console.log(`password hashing: argon2id m=${cost.memoryCost} KiB t=${cost.timeCost} p=1 (the default), one hash alone ${median(hashTimes).toFixed(1)} ms`);
-console.log(`${concurrency} concurrent browsers (one user each); client secret checked against its argon2id hash on every token request`);
+console.log(`${concurrency} concurrent browsers (one user each); the client secret is checked on every token request`);
 console.log(`\nlogin          POST ${mount}/api/auth/login (JSON, X-CSRF-Token + _csrf cookie)`);
 console.log(`               ${fmt(s.login!)}`);
 console.log(`token          GET ${mount}/authorize (session, consent given) + POST ${mount}/token authorization_code (PKCE S256)`);
 console.log(`               ${fmt(s.code!)}`);
-console.log(`token          POST ${mount}/token refresh_token (rotating)`);
-console.log(`               ${fmt(s.refresh!)}`);
+console.log(`token          POST ${mount}/token refresh_token (rotating), confidential client, server CPU per request`);
+console.log(`  chosen secret (argon2id)      ${fmt(s.refresh!)}   CPU ${median(cpu.refresh).toFixed(2)} ms/req`);
+console.log(`  generated secret (keyed hash) ${fmt(s.refreshGenerated!)}   CPU ${median(cpu.refreshGenerated).toFixed(2)} ms/req`);
+console.log(`  ratio (generated / chosen)    throughput ${(s.refreshGenerated!.rps / s.refresh!.rps).toFixed(2)}x   CPU ${(median(cpu.refreshGenerated) / median(cpu.refresh)).toFixed(2)}x`);
 console.log(`\nApplicationRegistry.Get over gRPC (API key), ${getConcurrency} concurrent callers`);
 console.log(`  alone                     ${fmt(s.get!)}`);
 console.log(`  while ${concurrency} browsers log in   ${fmt(s.getDuring!)}`);

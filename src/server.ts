@@ -6,6 +6,7 @@ import net from "node:net";
 import type http from "node:http";
 import type http2 from "node:http2";
 import { scopeInterceptor } from "./auth/interceptor.js";
+import { createHashPool, type HashPool } from "./auth/hash-pool.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
 import { ConfigError, describeOption, type Config, type OptionName } from "./config/index.js";
@@ -43,6 +44,8 @@ export interface ServerOptions {
   database?: Database;
   /** The tenant this server serves; "default" until tenant administration arrives. */
   tenantId?: string;
+  /** The hash pool (default: cores - 1 slots); tests pass a small one to fill it. */
+  hashPool?: HashPool;
 }
 
 export interface RunningServer {
@@ -137,7 +140,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     : await openStore(config, opts.tenantId);
   // Single sign-on only, but no provider to sign on with: say so now, not when people fail to log in.
   await warnIfNobodyCanLogIn(config, store, log).catch((err: unknown) => log.warn({ err }, "could not check for authentication providers"));
-  const hasher = createPasswordHasher(config.is.passwordHashing);
+  // Every password and client secret hash of this server runs in this one bounded pool.
+  const hasher = createPasswordHasher(config.is.passwordHashing, opts.hashPool ?? createHashPool());
   let drain!: () => void;
   const primary = opts.database ?? databases[0]!;
   const health: HealthState = {

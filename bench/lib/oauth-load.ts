@@ -95,6 +95,7 @@ async function run(until: number, latencies?: number[]): Promise<void> {
 process.stderr.write("warming up\n"); // the benchmark starts concurrent load on this signal
 await run(performance.now() + 1000); // warm-up: connections, JIT, caches
 const latencies: number[] = [];
+process.stderr.write("measuring\n"); // the benchmark counts the server's CPU from here
 const start = performance.now();
 await run(start + spec.seconds * 1000, latencies);
 const duration = (performance.now() - start) / 1000;

@@ -2,7 +2,8 @@
 // straight to the database, as operators bootstrap the Console's client. By
 // default it is approved, endorsed, skips the consent page, holds every right
 // and has the authorization_code and refresh_token grants; --no-secret makes a
-// public client (PKCE required). The secret is stored as an argon2id hash.
+// public client (PKCE required). A generated secret is stored with the fast
+// keyed hash, one given with --secret as argon2id (see auth/client-secrets.ts).
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { create } from "@bufbuild/protobuf";
@@ -10,6 +11,8 @@ import { ClientSchema, GrantType } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { accountIdentifiers } from "../auth/identifiers.js";
+import { hashClientSecret } from "../auth/client-secrets.js";
+import { createHashPool } from "../auth/hash-pool.js";
 import { createPasswordHasher } from "../auth/passwords.js";
 import { base32 } from "../auth/tokens.js";
 import type { Config } from "../config/index.js";
@@ -108,7 +111,8 @@ export async function createOAuthClient(config: Config, args: string[], out: (li
 
   const { store, databases } = await openStore(config);
   try {
-    const hashed = secret ? await createPasswordHasher(config.is.passwordHashing).hash(secret) : "";
+    const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
+    const hashed = secret ? await hashClientSecret(hasher, secret, generated ? "generated" : "chosen") : "";
     await store.transact(async (tx) => {
       // Fails with the store's not-found error when the owner does not exist.
       if (owner.kind === "user") await tx.users.get(owner.id);

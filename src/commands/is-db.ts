@@ -8,6 +8,7 @@ import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { APIKeySchema } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { UserSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { assertPasswordStrength } from "../auth/password-rules.js";
+import { createHashPool } from "../auth/hash-pool.js";
 import { createPasswordHasher } from "../auth/passwords.js";
 import { hashSecret } from "../auth/secrets.js";
 import { generateToken, TokenType } from "../auth/tokens.js";
@@ -81,7 +82,7 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
 
   const { store, databases } = await openStore(config);
   try {
-    const hasher = createPasswordHasher(config.is.passwordHashing);
+    const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
     const now = timestampFromDate(new Date());
     const admin = create(UserSchema, {
       ids: { userId: values.id },

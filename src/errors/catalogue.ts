@@ -205,4 +205,6 @@ export const errNotAuthenticated = defineError("pkg/account", "not_authenticated
 export const errPasswordConfirmation = defineError("pkg/account", "password_confirmation", "the two passwords differ", Code.InvalidArgument);
 export const errInvalidCSRFToken = defineError("pkg/webmiddleware", "invalid_csrf_token", "invalid CSRF token", Code.PermissionDenied);
 export const errLoginRateLimited = defineError("pkg/ratelimit", "rate_limited", "too many failed logins; retry in {retry_after} seconds", Code.ResourceExhausted);
+// The hash pool (src/auth/hash-pool.ts) is full: retrying later helps, so 429 / RESOURCE_EXHAUSTED with Retry-After.
+export const errHashingBusy = defineError("pkg/auth", "hashing_busy", "the server is busy checking passwords; retry in {retry_after} seconds", Code.ResourceExhausted);
 export const errPageNotFound = defineError("pkg/account", "page_not_found", "page `{path}` not found", Code.NotFound);

@@ -1,6 +1,8 @@
 // The two converters of the catalogue: any thrown value -> Connect/gRPC status
 // with a ttn.lorawan.v3.ErrorDetails detail, and such a status -> HTTP status + JSON
-// body in the shape of The Things Stack's HTTP API.
+// body in the shape of The Things Stack's HTTP API. A RESOURCE_EXHAUSTED error
+// with a `retry_after` (seconds) carries it as metadata both ways: `retry-after`
+// (HTTP's header) and `x-rate-limit-retry` (what the stack's rate limiter sends).
 import { create, toJson, type JsonObject } from "@bufbuild/protobuf";
 import { ConnectError } from "@connectrpc/connect";
 import { ErrorDetailsSchema, type ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
@@ -59,12 +61,20 @@ export function asIsError(err: unknown): IsError {
   return errInternal({}, { cause: err });
 }
 
+/** Seconds to wait before retrying, for errors that say so. */
+function retryAfterOf(err: IsError): number | undefined {
+  const seconds = err.attributes.retry_after;
+  return err.code === Code.ResourceExhausted && typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError && err.findDetails(ErrorDetailsSchema).length > 0) return err;
   const isErr = asIsError(err);
   // A lone surrogate from a request would make the grpc-message header unencodable (URIError, no answer).
   const message = (isErr.message as string & { toWellFormed(): string }).toWellFormed();
-  return new ConnectError(message, isErr.code, undefined, [
+  const retryAfter = retryAfterOf(isErr);
+  const metadata = retryAfter === undefined ? undefined : { "retry-after": String(retryAfter), "x-rate-limit-retry": String(retryAfter) };
+  return new ConnectError(message, isErr.code, metadata, [
     { desc: ErrorDetailsSchema, value: errorDetailsOf(isErr) },
   ], isErr);
 }
@@ -95,6 +105,8 @@ export function httpStatusOf(code: Code): number {
 export interface HttpError {
   status: number;
   body: { code: number; message: string; details: JsonObject[] };
+  /** Response headers the error asks for (`retry-after`). */
+  headers: Record<string, string>;
 }
 
 /** The HTTP rendering of any error: status from the gRPC code, body as the stack's gateway writes it. */
@@ -103,7 +115,9 @@ export function toHttpError(err: unknown): HttpError {
   const details = connectErr.findDetails(ErrorDetailsSchema);
   // HTTP has its own status for this one (gRPC calls it unimplemented, which is 501: a server fault).
   const methodNotAllowed = details.some((d) => d.namespace === errMethodNotAllowed.definition.namespace && d.name === errMethodNotAllowed.definition.name);
+  const retryAfter = connectErr.metadata.get("retry-after");
   return {
+    headers: retryAfter === null ? {} : { "retry-after": retryAfter, "x-rate-limit-retry": retryAfter },
     status: methodNotAllowed ? 405 : httpStatusOf(connectErr.code),
     body: {
       code: connectErr.code,

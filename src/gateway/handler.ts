@@ -145,7 +145,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   }
 
   function writeError(res: Response, req: GatewayRequest, err: unknown, extra: { status?: number; headers?: Record<string, string | string[]> } = {}) {
-    const { status, body } = toHttpError(err);
+    const { status, body, headers: errorHeaders } = toHttpError(err);
     // Errors carrying ErrorDetails were rendered, and logged, by the services'
     // error interceptor; anything else failing with 5xx is news to the log.
     const reported = err instanceof ConnectError && err.findDetails(ErrorDetailsSchema).length > 0;
@@ -157,7 +157,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       return;
     }
     // Metadata of a failed call (e.g. `warning`) reaches HTTP clients as on success.
-    const headers: Record<string, string | string[]> = { ...extra.headers };
+    const headers: Record<string, string | string[]> = { ...errorHeaders, ...extra.headers };
     if (err instanceof ConnectError) {
       for (const [from, to] of forwardedResponseHeaders) {
         const v = err.metadata.get(from);

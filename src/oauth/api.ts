@@ -6,6 +6,7 @@ import type http from "node:http";
 import type http2 from "node:http2";
 import type { Client } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import type { PasswordHasher } from "../auth/passwords.js";
 import type { Config } from "../config/index.js";
 import type { Emails } from "../email/api.js";
 import type { Logger } from "../log.js";
@@ -21,6 +22,8 @@ export interface OAuthDeps {
   now: () => Date;
   log: Logger;
   emails: Emails;
+  /** Password and client secret hashing, in the server's one bounded pool. */
+  hasher: PasswordHasher;
   /** Failed-login throttling shared by the login page and the token endpoint's password grant. */
   throttle?: LoginAttempts;
 }

@@ -23,7 +23,6 @@ import { loginThrottle } from "./ui/throttle.js";
 
 export interface OAuthHttpDeps extends OAuthDeps {
   core: OAuthCore;
-  hasher: PasswordHasher;
   transport: Transport;
   tenantId: string;
   /** Opens the stored client secrets of authentication providers (single sign-on). */
@@ -71,7 +70,7 @@ export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
   // The login throttle also counts the token endpoint's password grant.
   // At the root mount only our own paths are ours: the rest belongs to /api/v3 and friends.
   const uiPaths = new Set([...Object.keys(pages), ...accountApiPaths]);
-  const oauthDeps: OAuthDeps = { config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, throttle: uiDeps.throttle };
+  const oauthDeps: OAuthDeps = { config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, hasher: deps.hasher, throttle: uiDeps.throttle };
 
   const serve = async (req: Request, res: Response): Promise<boolean> => {
     const url = req.url ?? "/";

@@ -9,6 +9,7 @@ import { ClientSchema, ClientsSchema, GrantType, type Client } from "../../gen/t
 import { ClientRegistry } from "../../gen/ttn/lorawan/v3/client_services_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { requireAuthenticated } from "../auth/caller.js";
+import { hashClientSecret } from "../auth/client-secrets.js";
 import { accountRef } from "../auth/identifiers.js";
 import { scopeOf, type RequestScope } from "../auth/scope.js";
 import type { PasswordHasher } from "../auth/passwords.js";
@@ -110,9 +111,11 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       dropContactInfo(ctx, client);
       checkClient(client);
       defaultContacts(client, collaborator);
-      // A client without a secret gets a generated one (as the stack does).
+      // A client without a secret gets a generated one (as the stack does). A
+      // generated secret gets the fast keyed hash, a chosen one argon2id (auth/client-secrets.ts).
+      const origin = client.secret ? "chosen" : "generated";
       const secret = client.secret || base32(randomBytes(32));
-      client.secret = await deps.hasher.hash(secret);
+      client.secret = await hashClientSecret(deps.hasher, secret, origin);
       if (!caller.isAdmin) {
         // Clients of non-admins wait for an admin's approval and get no privileges.
         Object.assign(client, { state: State.REQUESTED, stateDescription: "admin approval required", skipAuthorization: false, endorsed: false });
@@ -182,7 +185,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
         extra.push("state_description");
       }
       // A new secret is stored hashed like the first one (the stack stores it in plain text here).
-      if (top.has("secret")) client.secret = await deps.hasher.hash(client.secret);
+      if (top.has("secret")) client.secret = await hashClientSecret(deps.hasher, client.secret, "chosen");
       const updated = await scope.store.clients.update(ref.id, client, [...paths, ...extra]);
       if (top.has("state")) await entityStateChanged(scope, ref, updated.state, updated.stateDescription);
       return applyReadMask(ClientSchema, withoutSecret(updated), paths.filter((p) => !secretFields.includes(p)));

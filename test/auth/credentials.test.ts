@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { passwordViolations } from "../../src/auth/password-rules.js";
+import { createHashPool } from "../../src/auth/hash-pool.js";
 import { createPasswordHasher } from "../../src/auth/passwords.js";
 import { hashSecret, makePBKDF2, verifySecret } from "../../src/auth/secrets.js";
 import { base32, generateToken, parseToken, TokenType } from "../../src/auth/tokens.js";
@@ -41,7 +42,7 @@ test("secret hashes: HMAC with salt, and the stack's PBKDF2 format", () => {
 });
 
 test("password hashing: argon2id, PBKDF2 imports verify, old parameters need a rehash", async () => {
-  const hasher = createPasswordHasher({ memoryCost: 64, timeCost: 1 });
+  const hasher = createPasswordHasher({ memoryCost: 64, timeCost: 1 }, createHashPool());
   const h = await hasher.hash("Pa55word");
   assert.match(h, /^\$argon2id\$v=19\$m=64,t=1,p=1\$/);
   assert.ok(await hasher.verify("Pa55word", h));
@@ -50,7 +51,7 @@ test("password hashing: argon2id, PBKDF2 imports verify, old parameters need a r
   const imported = makePBKDF2("Pa55word", 20000);
   assert.ok(await hasher.verify("Pa55word", imported));
   assert.ok(hasher.needsRehash(imported));
-  assert.ok(createPasswordHasher({ memoryCost: 128, timeCost: 1 }).needsRehash(h));
+  assert.ok(createPasswordHasher({ memoryCost: 128, timeCost: 1 }, createHashPool()).needsRehash(h));
 });
 
 const rules = { minLength: 8, maxLength: 20, minUppercase: 1, minDigits: 1, minSpecial: 1, rejectUserId: true, rejectCommon: true };

@@ -10,6 +10,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { GrantType } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { verifyClientSecret } from "../../src/auth/client-secrets.js";
+import { createHashPool } from "../../src/auth/hash-pool.js";
 import { createPasswordHasher } from "../../src/auth/passwords.js";
 import { defaultConfig } from "../../src/config/index.js";
 import { RIGHT_ALL } from "../../src/rights/algebra.js";
@@ -75,8 +77,11 @@ test("is-db create-oauth-client: an approved, endorsed client with a hashed secr
     assert.equal(c.rights, [RIGHT_ALL]);
     assert.equal(c.logoutRedirectUris, ["https://console.example.com/"]);
     assert.match(c.secret, /^\$argon2id\$/);
-    assert.ok(await createPasswordHasher(config.is.passwordHashing).verify("console-secret", c.secret));
-    assert.ok(await createPasswordHasher(config.is.passwordHashing).verify(printedSecret, (await store.clients.get("other-app")).secret));
+    const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
+    assert.ok(await verifyClientSecret(hasher, "console-secret", c.secret));
+    assert.ok(await verifyClientSecret(hasher, printedSecret, (await store.clients.get("other-app")).secret));
+    // Generated, so as strong as an API key: stored with the keyed hash, not argon2id.
+    assert.match((await store.clients.get("other-app")).secret, /^HS256\$/);
     const pub = await store.clients.get("cli");
     assert.is(pub.secret, "");
     assert.equal(pub.grants, [GrantType.GRANT_AUTHORIZATION_CODE]);

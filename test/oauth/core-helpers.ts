@@ -8,6 +8,8 @@ import { ClientSchema, GrantType } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { accountIdentifiers } from "../../src/auth/identifiers.js";
+import { createHashPool } from "../../src/auth/hash-pool.js";
+import { createPasswordHasher } from "../../src/auth/passwords.js";
 import { makePBKDF2 } from "../../src/auth/secrets.js";
 import { silentLogger } from "../../src/log.js";
 import type { AuthorizeParams, AuthorizeRequest, OAuthDeps, Request } from "../../src/oauth/api.js";
@@ -55,7 +57,7 @@ export async function oauthClient(ts: TestServer, opts: ClientOptions): Promise<
 }
 
 export function coreDeps(ts: TestServer, now: () => Date = () => new Date()): OAuthDeps {
-  return { config: ts.config, store: ts.server.store, now, log: silentLogger, emails: ts.server.emails };
+  return { config: ts.config, store: ts.server.store, now, log: silentLogger, emails: ts.server.emails, hasher: createPasswordHasher(ts.config.is.passwordHashing, createHashPool()) };
 }
 
 export function pkce(): { verifier: string; challenge: string } {

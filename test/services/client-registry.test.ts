@@ -10,6 +10,8 @@ import { ClientAccess, ClientRegistry } from "../../gen/ttn/lorawan/v3/client_se
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { OrganizationSchema } from "../../gen/ttn/lorawan/v3/organization_pb.js";
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import { verifyClientSecret } from "../../src/auth/client-secrets.js";
+import { createHashPool } from "../../src/auth/hash-pool.js";
 import { createPasswordHasher } from "../../src/auth/passwords.js";
 import { rightName } from "../../src/rights/algebra.js";
 import type { Store } from "../../src/store/interfaces.js";
@@ -20,8 +22,8 @@ import { it, rejects, httpError, user, org, userRef, orgRef } from "../helpers/e
 
 // ---- local helpers -------------------------------------------------------
 
-// Client secrets are password-hashed (argon2id, or PBKDF2 for fixtures).
-const verifySecret = (secret: string, stored: string) => createPasswordHasher({ memoryCost: 64, timeCost: 1 }).verify(secret, stored);
+// Client secrets: a keyed hash when generated, argon2id when chosen, PBKDF2 for fixtures.
+const verifySecret = (secret: string, stored: string) => verifyClientSecret(createPasswordHasher({ memoryCost: 64, timeCost: 1 }, createHashPool()), secret, stored);
 const cliIds = (id: string) => ({ clientId: id });
 const cliRef = (id: string) => ({ kind: "client" as const, id });
 const names = (rights: readonly Right[]) => [...rights].sort((a, b) => a - b).map(rightName);

@@ -1,10 +1,10 @@
 // Who is asking at the token endpoint: the client's ID and secret from HTTP
 // Basic authentication (which wins) or the body, checked against the stored
-// argon2id (or imported PBKDF2) hash. A client without a secret is public: it
+// hash (see auth/client-secrets.ts) through the server's one hash pool. A client without a secret is public: it
 // proves nothing here, which is why it must use PKCE.
 import type { Client } from "../../../gen/ttn/lorawan/v3/client_pb.js";
 import { State } from "../../../gen/ttn/lorawan/v3/enums_pb.js";
-import { createPasswordHasher } from "../../auth/passwords.js";
+import { verifyClientSecret } from "../../auth/client-secrets.js";
 import {
   errClientRejected, errClientNotFound, errClientSuspended, errInvalidClient, errMissingClientID, errMissingClientSecret,
 } from "../../errors/index.js";
@@ -47,8 +47,7 @@ export async function authenticateClient(deps: OAuthDeps, creds: ClientCredentia
     if (creds.clientSecret) throw rfc("invalid_client", errInvalidClient());
   } else {
     if (!creds.clientSecret) throw rfc("invalid_request", errMissingClientSecret());
-    // The hash carries its own parameters: verifying needs none of the configured ones.
-    const ok = await createPasswordHasher(deps.config.is.passwordHashing).verify(creds.clientSecret, client.secret);
+    const ok = await verifyClientSecret(deps.hasher, creds.clientSecret, client.secret);
     if (!ok) throw rfc("invalid_client", errInvalidClient());
   }
   const client_id = creds.clientId;

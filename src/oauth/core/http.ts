@@ -48,11 +48,12 @@ export function sendJson(res: Response, status: number, body: unknown, headers: 
  * logged with their correlation ID; their text never leaves the server.
  */
 export function sendError(res: Response, log: Logger, err: unknown, rfcCode?: string, headers: Record<string, string> = {}): void {
-  const { status, body } = toHttpError(err);
+  const { status, body, headers: errorHeaders } = toHttpError(err);
   const details = body.details[0] as { correlation_id?: string } | undefined;
   if (status >= 500) log.error({ err, correlation_id: details?.correlation_id }, "OAuth endpoint failed");
-  const error = rfcCode ?? (status >= 500 ? "server_error" : "invalid_request");
-  sendJson(res, status, { ...body, error, error_description: body.message }, { "cache-control": "no-store", ...headers });
+  // 429 (a full hash pool): the RFC 6749 code that tells a client to come back later, with Retry-After.
+  const error = rfcCode ?? (status >= 500 ? "server_error" : status === 429 ? "temporarily_unavailable" : "invalid_request");
+  sendJson(res, status, { ...body, error, error_description: body.message }, { "cache-control": "no-store", ...errorHeaders, ...headers });
 }
 
 /** An error carrying the RFC 6749 error code it answers with. */

@@ -54,7 +54,8 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 
 /** An error in the project's JSON shape (status from its gRPC code). */
 export function sendJsonError(res: Response, err: unknown): void {
-  const { status, body } = toHttpError(err);
+  const { status, body, headers } = toHttpError(err);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   sendJson(res, status, body);
 }
 

@@ -7,8 +7,7 @@
 import { GrantType } from "../../../../gen/ttn/lorawan/v3/client_pb.js";
 import { State } from "../../../../gen/ttn/lorawan/v3/enums_pb.js";
 import { assertCredentialsLoginAllowed } from "../../../accounts/credentials-login.js";
-import { createPasswordHasher } from "../../../auth/passwords.js";
-import type { Config } from "../../../config/index.js";
+import type { PasswordHasher } from "../../../auth/passwords.js";
 import { errClientNotApproved, errLoginRateLimited, type IsError, errNoUserIDPasswordMatch, errOAuthInvalidRequest, errUserNotFound } from "../../../errors/index.js";
 import { scopesOf } from "../authorize.js";
 import { rfc } from "../http.js";
@@ -17,10 +16,14 @@ import { signIdToken } from "../oidc/id-token.js";
 import { requireGrant, type Grant } from "./grant.js";
 
 // A hash to check unknown user IDs against, made with the configured cost.
-const dummyHashes = new WeakMap<Config, Promise<string>>();
-function dummyHash(config: Config): Promise<string> {
-  let hash = dummyHashes.get(config);
-  if (!hash) dummyHashes.set(config, (hash = createPasswordHasher(config.is.passwordHashing).hash("not a password of anyone")));
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
+function dummyHash(hasher: PasswordHasher): Promise<string> {
+  let hash = dummyHashes.get(hasher);
+  if (!hash) {
+    dummyHashes.set(hasher, (hash = hasher.hash("not a password of anyone")));
+    // A full pool refuses this one too: try again next time rather than keep the refusal.
+    hash.catch(() => dummyHashes.delete(hasher));
+  }
   return hash;
 }
 
@@ -40,12 +43,12 @@ export const passwordGrant: Grant = async (ctx) => {
   const address = req.socket?.remoteAddress ?? "unknown";
   const wait = deps.throttle?.retryAfter(userId, address, deps.now().getTime()) ?? 0;
   if (wait > 0) throw rfc("invalid_grant", errLoginRateLimited({ retry_after: Math.ceil(wait / 1000) }));
-  const hasher = createPasswordHasher(deps.config.is.passwordHashing);
+  const { hasher } = deps;
   const user = await deps.store.users.get(userId).catch((err: unknown) => {
     if (errUserNotFound.is(err)) return undefined;
     throw err;
   });
-  const ok = user ? await hasher.verify(password, user.password) : (await hasher.verify(password, await dummyHash(deps.config)), false);
+  const ok = user ? await hasher.verify(password, user.password) : (await hasher.verify(password, await dummyHash(hasher)), false);
   if (!ok) {
     deps.throttle?.fail(userId, address, deps.now().getTime());
     throw rfc("invalid_grant", errNoUserIDPasswordMatch());

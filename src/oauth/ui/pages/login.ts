@@ -2,6 +2,7 @@
 // provider (single sign-on). Works without JavaScript; after logging in the
 // browser goes to `n` (a path on this origin) or the account page.
 import type { AuthenticationProvider } from "../../../../gen/ttn/lorawan/v3/authentication_provider_pb.js";
+import { toHttpError } from "../../../errors/index.js";
 import type { UiContext } from "../context.js";
 import { describeError, settleError, type ShownError } from "../errors.js";
 import { html, type Html } from "../html.js";
@@ -57,7 +58,10 @@ export const loginPage = {
       await passwordLogin(ctx, params);
       redirect(ctx.res, safeNext(params.n, "") || ctx.url("/"), 303);
     } catch (err) {
-      await form(ctx, { userId: params.user_id, next: safeNext(params.n, "") }, describeError(settleError(ctx.deps.log, err)));
+      const settled = settleError(ctx.deps.log, err);
+      // A full hash pool or the login throttle: the page says when to retry, and so does the header.
+      for (const [name, value] of Object.entries(toHttpError(settled).headers)) ctx.res.setHeader(name, value);
+      await form(ctx, { userId: params.user_id, next: safeNext(params.n, "") }, describeError(settled));
     }
   },
 };
