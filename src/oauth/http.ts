@@ -5,7 +5,6 @@
 // on this server. Called from the server's fallback before the /api/v3
 // gateway; answers false for anything it does not serve.
 import type { Transport } from "@connectrpc/connect";
-import type { PasswordHasher } from "../auth/passwords.js";
 import { strictQuery } from "../messages/query.js";
 import { checkParams } from "../messages/text.js";
 import type { SealedStrings } from "../secrets/sealed-string.js";
