@@ -87,8 +87,15 @@ async function readBody(req: GatewayRequest, limit: number): Promise<string> {
     if (size > limit) throw errBodyTooLarge({ limit });
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  try {
+    // Invalid UTF-8 is refused, as Go's protojson does, not stored as U+FFFD the client never sent.
+    return strictUtf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw errMalformedRequest({ reason: "the body is not valid UTF-8" });
+  }
 }
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 function parseJson(text: string): JsonValue {
   if (text.trim() === "") return {};
