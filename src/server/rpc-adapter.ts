@@ -59,7 +59,10 @@ export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     const handler = handlers.get(path);
-    if (!handler && !rpcPath.test(path)) return opts.fallback(req, res);
+    // gRPC and gRPC-Web clients only ever call methods: a path of another shape is a malformed
+    // method name, answered in their protocol (as grpc-go does) rather than by the HTTP fallback.
+    const grpcType = /^application\/grpc/i.test(String(req.headers["content-type"] ?? ""));
+    if (!handler && !rpcPath.test(path) && !grpcType) return opts.fallback(req, res);
     const method = req.method ?? "GET";
     if (method === "OPTIONS") return answerPreflight(res as never, rpcCors);
     setCorsHeaders(res as never, rpcCors);

@@ -3,6 +3,7 @@
 // origin may call Connect and gRPC-Web (preflight and CORS headers as on
 // /api/v3), application/grpc-web-text is served, and errors the Connect
 // runtime raises (undecodable bodies) carry the stack's ErrorDetails.
+import http2 from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import { fromBinary } from "@bufbuild/protobuf";
 import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
@@ -57,6 +58,29 @@ function frame(data: Uint8Array): Buffer {
   head.writeUInt32BE(data.length, 1);
   return Buffer.concat([head, data]);
 }
+
+test("gRPC over h2: a malformed method path is UNIMPLEMENTED in gRPC's terms, not an HTTP 404 page", async () => {
+  const session = http2.connect(`http://${server.grpcAddress}`);
+  try {
+    for (const path of ["/a/b/c", "/ttn.lorawan.v3.ApplicationRegistry/Get/", "/ttn.lorawan.v3.Nope/", "/nodots/Get"]) {
+      const answer = await new Promise<{ status: number; type: string; grpcStatus: string }>((resolve, reject) => {
+        const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+        let head: http2.IncomingHttpHeaders = {};
+        stream.on("response", (h) => (head = h));
+        stream.on("trailers", (t) => resolve({ status: Number(head[":status"]), type: String(head["content-type"]), grpcStatus: String(t["grpc-status"] ?? head["grpc-status"]) }));
+        stream.on("end", () => resolve({ status: Number(head[":status"]), type: String(head["content-type"]), grpcStatus: String(head["grpc-status"]) }));
+        stream.on("error", reject);
+        stream.resume();
+        stream.end(frame(new Uint8Array()));
+      });
+      assert.is(answer.status, 200, path);
+      assert.match(answer.type, /^application\/grpc/, path);
+      assert.is(answer.grpcStatus, "12", path);
+    }
+  } finally {
+    session.close();
+  }
+});
 
 test("gRPC-Web (+proto, +json) and Connect: unknown methods in their protocol, not an HTTP 404 page", async () => {
   for (const type of ["application/grpc-web+proto", "application/grpc-web", "application/grpc-web+json"]) {
