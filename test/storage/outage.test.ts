@@ -25,6 +25,10 @@ test("connection errors map to database_unavailable, anything else stays", () =>
     assert.ok(errDatabaseUnavailable.is(mapped), code);
     assert.is((mapped as IsError).code, 14);
   }
+  // The server's own words when it answered; the socket's code when it did not.
+  const gone = asUnavailable(wrapped({ code: "3D000", message: 'database "dropped" does not exist' })) as IsError;
+  assert.match(gone.message, /database "dropped" does not exist \(SQLSTATE 3D000\)/);
+  assert.match((asUnavailable(wrapped({ code: "ECONNREFUSED", message: "connect ECONNREFUSED" })) as IsError).message, /cannot reach the database \(ECONNREFUSED\)/);
   const unique = wrapped({ code: "23505", message: "duplicate" });
   assert.is(asUnavailable(unique), unique);
   const plain = new Error("boom");

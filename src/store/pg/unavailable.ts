@@ -15,20 +15,30 @@ const connectionCodes = new Set([
 // cannot connect now), 3D000 (the database does not exist: dropped), 53300 (too many connections).
 const connectionSqlStates = /^(08...|57P0[123]|3D000|53300)$/;
 
-/** The code of the first error in the cause chain that means the database is unreachable. */
-export function connectionErrorCode(err: unknown): string | undefined {
+/** The first error in the cause chain that means the database is unreachable. */
+function connectionError(err: unknown): { code: string; message: string } | undefined {
   for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (connectionCodes.has(code) || connectionSqlStates.test(code))) return code;
+    if (typeof code === "string" && (connectionCodes.has(code) || connectionSqlStates.test(code))) return { code, message: String((e as { message?: unknown }).message ?? "") };
   }
   return undefined;
+}
+
+/** The code of the first error in the cause chain that means the database is unreachable. */
+export function connectionErrorCode(err: unknown): string | undefined {
+  return connectionError(err)?.code;
 }
 
 /** `database_unavailable` for a connection error; anything else unchanged. */
 export function asUnavailable(err: unknown): unknown {
   if (err instanceof IsError) return err;
-  const code = connectionErrorCode(err);
-  return code ? errDatabaseUnavailable({ reason: `cannot reach the database (${code})` }, { cause: err }) : err;
+  const found = connectionError(err);
+  if (!found) return err;
+  // When the server answered (a SQLSTATE), its words say more than "cannot reach": e.g. that the database does not exist.
+  const reason = connectionSqlStates.test(found.code) && found.message
+    ? `${found.message} (SQLSTATE ${found.code})`
+    : `cannot reach the database (${found.code})`;
+  return errDatabaseUnavailable({ reason }, { cause: err });
 }
 
 /**
