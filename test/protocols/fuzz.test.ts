@@ -158,7 +158,8 @@ test("the issue's cases: 400 naming the field, over HTTP, Connect, gRPC-Web and 
     const res = await fetch(`${url}${page}`, { redirect: "manual" });
     assert.is(res.status, 400, page);
     assert.match(res.headers.get("content-type") ?? "", /text\/html/);
-    assert.match(await res.text(), /must not contain the NUL/);
+    // `%ff` is refused as a malformed escape before the NUL is looked at.
+    assert.match(await res.text(), /must not contain the NUL|malformed percent-encoding/);
   }
 });
 
