@@ -78,17 +78,21 @@ export async function openStore(config: Config, tenantId = defaultTenant): Promi
 }
 
 /** A system error at start (a port in use, a missing file) as a ConfigError naming the option, its value and origin. */
+/** The four listen options, their addresses and whether they serve TLS. */
+function listenAddresses(config: Config): Array<[OptionName, string, boolean]> {
+  return [
+    ["http.listen", config.http.listen, false], ["grpc.listen", config.grpc.listen, false],
+    ["http.listen-tls", config.http.listenTls, true], ["grpc.listen-tls", config.grpc.listenTls, true],
+  ];
+}
+
 /**
  * Binds and releases each configured listen address, so that one in use stops
  * the start at once with its option (the real bind later reports it too, should
  * another process take the address in between).
  */
 async function probeListeners(config: Config): Promise<void> {
-  const addresses: Array<[OptionName, string]> = [
-    ["http.listen", config.http.listen], ["grpc.listen", config.grpc.listen],
-    ["http.listen-tls", config.http.listenTls], ["grpc.listen-tls", config.grpc.listenTls],
-  ];
-  for (const [option, address] of addresses) {
+  for (const [option, address] of listenAddresses(config)) {
     if (!address) continue;
     const { host, port } = parseAddress(address);
     if (port === 0) continue;
@@ -209,10 +213,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let tls: { cert: Buffer; key: Buffer } | undefined;
   try {
     tls = config.tls.certificate ? { cert: readOptionFile(config, "tls.certificate"), key: readOptionFile(config, "tls.key") } : undefined;
-    const httpAddress = await bind("http.listen", config.http.listen, false);
-    const grpcAddress = await bind("grpc.listen", config.grpc.listen, false);
-    const httpsAddress = await bind("http.listen-tls", config.http.listenTls, true);
-    const grpcsAddress = await bind("grpc.listen-tls", config.grpc.listenTls, true);
+    const bound: Array<string | undefined> = [];
+    for (const [option, address, secure] of listenAddresses(config)) bound.push(await bind(option, address, secure));
+    const [httpAddress, grpcAddress, httpsAddress, grpcsAddress] = bound;
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
     emails.start(store);
     return {
