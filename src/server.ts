@@ -31,6 +31,7 @@ import { warnIfNobodyCanLogIn } from "./sso/start-check.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
 import { cachedProbe, healthHttp, probeTimeoutMs, type HealthState } from "./services/health.js";
 import { openDatabase, type Database } from "./store/pg/database.js";
+import { authCache } from "./cache/index.js";
 import { createPgStore } from "./store/pg/store.js";
 import type { Store } from "./store/interfaces.js";
 
@@ -139,15 +140,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
   if (!providerSecrets.keyId) log.warn({}, "is.authentication-providers.encryption-key-id is not set: client secrets of authentication providers are stored in plaintext");
   const emails = await createEmails({ config, log, now });
-  const { store, databases } = opts.database
+  const opened = opts.database
     ? { store: createPgStore({ primary: opts.database.db, tenantId: opts.tenantId ?? defaultTenant }), databases: [] }
     : await openStore(config, opts.tenantId);
+  const { databases } = opened;
+  const primary = opts.database ?? databases[0]!;
+  // Requests read credentials and memberships through the auth cache (src/cache/).
+  const cache = authCache(primary, opened.store, createPgStore({ primary: primary.db, tenantId: opened.store.tenantId }), config.is.authCache.membershipTtl);
+  const store = cache.store;
   // Single sign-on only, but no provider to sign on with: say so now, not when people fail to log in.
   await warnIfNobodyCanLogIn(config, store, log).catch((err: unknown) => log.warn({ err }, "could not check for authentication providers"));
   // Every password and client secret hash of this server runs in this one bounded pool.
   const hasher = createPasswordHasher(config.is.passwordHashing, opts.hashPool ?? createHashPool());
   let drain!: () => void;
-  const primary = opts.database ?? databases[0]!;
   const health: HealthState = {
     serving: true,
     draining: new Promise<void>((resolve) => (drain = resolve)),
@@ -230,12 +235,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         drain();
         await Promise.all(listeners.map((l) => l.close(config.http.shutdownTimeout)));
         await emails.close(); // the send under way finishes; the rest stays queued for the next start
+        await cache.release();
         await Promise.all(databases.map((d) => d.close()));
       },
     };
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close(0)));
     await emails.close();
+    await cache.release();
     await Promise.all(databases.map((d) => d.close()));
     throw err;
   }

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from "../../src/log.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { Population } from "./population.js";
 import { testDatabase } from "./database.js";
+import type { Database } from "../../src/store/pg/database.js";
 
 export interface TestServer {
   /** http://127.0.0.1:port — HTTP/1.1 and h2c: /api/v3, Connect, gRPC-Web, gRPC. */
@@ -50,10 +51,10 @@ export function testConfig(options: Record<string, unknown> = {}): Config {
  * `extra.tenantId` starts the server on an existing tenant (a restart with a
  * new configuration); the admin is then not created again and `adminAPIKey` is "".
  */
-export async function startTestServer(options: Record<string, unknown> = {}, extra: { log?: Logger; now?: () => Date; tenantId?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: Record<string, unknown> = {}, extra: { log?: Logger; now?: () => Date; tenantId?: string; database?: Database } = {}): Promise<TestServer> {
   const config = testConfig(options);
   const tenantId = extra.tenantId ?? `t${randomBytes(6).toString("hex")}`;
-  const server = await startServer({ config, log: extra.log ?? silentLogger, now: extra.now, database: await testDatabase(), tenantId });
+  const server = await startServer({ config, log: extra.log ?? silentLogger, now: extra.now, database: extra.database ?? (await testDatabase()), tenantId });
   const population = new Population(server.store);
   const admin = extra.tenantId ? { apiKey: "" } : await population.user({ id: "admin", admin: true });
   return {

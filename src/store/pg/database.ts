@@ -9,6 +9,8 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import type { ChangeFeed } from "../../cache/change-clock.js";
+import { pgliteChangeFeed, postgresChangeFeed } from "./change-feed.js";
 import { lockFolder } from "./folder-lock.js";
 import { migrationError } from "./migration-error.js";
 import { openPostgres, typesFetched } from "./postgres-client.js";
@@ -24,6 +26,8 @@ export interface Database {
   kind: "postgres" | "pglite";
   /** Applies every pending migration of drizzle/ (one process at a time on PostgreSQL). */
   migrate(): Promise<void>;
+  /** Changes to the tables that decide rights, by anyone (the triggers' notifications), for caches. */
+  changeFeed?: ChangeFeed;
   /** Readiness: true when the database answers `SELECT 1` within `timeoutMs`. */
   ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -78,6 +82,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
       db,
       kind: "pglite",
       migrate: () => migrated(() => migratePglite(db as never, { migrationsFolder })).then(() => analyzedAfter(db)),
+      changeFeed: pgliteChangeFeed(client),
       ping: (timeoutMs) => withTimeout(client.query("SELECT 1"), timeoutMs),
       async close() {
         try {
@@ -119,6 +124,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
         }
         await analyzedAfter(db);
       },
+      changeFeed: postgresChangeFeed(uri),
       ping: (timeoutMs) => withTimeout(client`SELECT 1`.execute(), timeoutMs),
       close: () => client.end({ timeout: 5 }),
     };

@@ -1,0 +1,45 @@
+// A bounded map of answers with an expiry and the change-clock generation
+// they were read in. Oldest entries go first when it is full, so a flood of
+// distinct keys (random API key IDs) costs memory up to the bound, no more.
+import type { ChangeClock } from "./change-clock.js";
+
+interface Entry<V> {
+  value: V;
+  expiresAt: number;
+}
+
+export class BoundedCache<V> {
+  private entries = new Map<string, Entry<V>>();
+  private generation = -1;
+
+  constructor(
+    private readonly clock: ChangeClock,
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The cached answer, or `read()`'s. An answer is kept only when the clock
+   * stood still while it was read: a write that overlapped the read (or
+   * committed during it) may have changed it.
+   */
+  async get(key: string, read: () => Promise<V>): Promise<V> {
+    const clock = this.clock;
+    if (!clock.trusted || this.ttlMs <= 0) return read();
+    if (this.generation !== clock.generation) {
+      this.entries = new Map(); // everything cached before a change is stale
+      this.generation = clock.generation;
+    }
+    const hit = this.entries.get(key);
+    if (hit && hit.expiresAt > this.now()) return hit.value;
+    if (hit) this.entries.delete(key);
+    const generation = clock.generation;
+    const value = await read();
+    if (clock.trusted && clock.generation === generation && this.generation === generation) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    }
+    return value;
+  }
+}

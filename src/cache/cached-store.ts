@@ -1,0 +1,96 @@
+// The Store with the auth cache in front: the lookups every authenticated
+// request makes (API key, OAuth access token, membership chains, existence)
+// are answered from memory while nothing they depend on has changed, and
+// every write made through this store moves the change clock, so the next
+// request after a write (a revoked key, a removed collaborator, a suspended
+// user, a deleted organization) reads the database again.
+//
+// Which methods only read is listed explicitly; every other method of the
+// sub-stores that can affect rights counts as a write, so a new store method
+// invalidates by default and a mistake costs speed, never a stale right.
+import type { Store } from "../store/interfaces.js";
+import { BoundedCache } from "./bounded-cache.js";
+import type { ChangeClock } from "./change-clock.js";
+
+/** Methods that only read, on any sub-store. */
+const reads = new Set([
+  "get", "getMany", "getByEUI", "find", "search", "count", "countAdmins", "all", "chains", "chainsMany", "lookup", "lookupToken",
+  "getToken", "getCode", "getAuthorization", "findAuthorizations", "findTokens", "findByEUIs", "getByExternalId", "getByUserId",
+  "byLookup", "addressRegistered", "pending", "recipients", "adminIds", "signingKeys", "holdings", "verify",
+]);
+
+/**
+ * Sub-stores whose writes change nothing a cached answer depends on (and run
+ * often: the e-mail worker, device last-seen updates), so they do not tick.
+ */
+const unrelated = new Set(["endDevices", "euiBlocks", "emailOutbox", "notifications", "bookmarks", "limits"]);
+
+export interface AuthCacheOptions {
+  clock: ChangeClock;
+  /** `is.auth-cache.membership-ttl`; 0 turns the cache off. */
+  ttlMs: number;
+  maxEntries?: number;
+  /**
+   * Where misses are read: the primary, even when `store` reads from a replica,
+   * so a replica's lag never lands in the cache for a whole TTL.
+   */
+  source?: Store;
+}
+
+/** Runs `write`, moving the clock before it (reads overlapping it are not kept) and after it (reads made before it are dropped). */
+async function ticking<T>(clock: ChangeClock, write: () => Promise<T>): Promise<T> {
+  clock.tick();
+  try {
+    return await write();
+  } finally {
+    clock.tick();
+  }
+}
+
+/** Wraps every write method of a sub-store so it moves the clock. */
+function tickOnWrites<S extends object>(clock: ChangeClock, sub: S): S {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(sub)) {
+    out[name] = typeof value === "function" && !reads.has(name) ? (...args: unknown[]) => ticking(clock, () => (value as (...a: unknown[]) => Promise<unknown>).apply(sub, args)) : value;
+  }
+  return out as S;
+}
+
+/** Every sub-store with its writes ticking the clock; reads untouched. */
+function tickingStore(store: Store, clock: ChangeClock): Store {
+  const out = { ...store } as Record<string, unknown>;
+  for (const [name, value] of Object.entries(store)) {
+    if (value && typeof value === "object" && !unrelated.has(name)) out[name] = tickOnWrites(clock, value);
+  }
+  const wrapped = out as unknown as Store;
+  // Reads inside a transaction may see its uncommitted writes: never cached.
+  // Its writes tick as they run, and once more when it has committed or rolled back.
+  wrapped.transact = (fn) => ticking(clock, () => store.transact((tx) => fn(tickingStore(tx, clock))));
+  return wrapped;
+}
+
+export function withAuthCache(store: Store, opts: AuthCacheOptions): Store {
+  const { clock } = opts;
+  if (opts.ttlMs <= 0) return store;
+  const source = opts.source ?? store;
+  const max = opts.maxEntries ?? 10_000;
+  const cache = <V>() => new BoundedCache<V>(clock, opts.ttlMs, max);
+  const apiKeys = cache<Awaited<ReturnType<Store["apiKeys"]["lookup"]>>>();
+  const tokens = cache<Awaited<ReturnType<Store["oauth"]["lookupToken"]>>>();
+  const chains = cache<Awaited<ReturnType<Store["memberships"]["chains"]>>>();
+  const exists = cache<boolean>();
+  const key = (...parts: unknown[]) => JSON.stringify(parts);
+
+  const cached = tickingStore(store, clock);
+  return {
+    ...cached,
+    apiKeys: { ...cached.apiKeys, lookup: (id) => apiKeys.get(id, () => source.apiKeys.lookup(id)) },
+    oauth: { ...cached.oauth, lookupToken: (id) => tokens.get(id, () => source.oauth.lookupToken(id)) },
+    memberships: {
+      ...cached.memberships,
+      chains: (account, entity, o) =>
+        chains.get(key(account.kind, account.id, entity.kind, entity.id, !!o?.includeDeleted), () => source.memberships.chains(account, entity, o)),
+    },
+    exists: (entity, o) => exists.get(key(entity.kind, entity.id, !!o?.includeDeleted), () => source.exists(entity, o)),
+  };
+}

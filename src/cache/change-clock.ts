@@ -1,0 +1,87 @@
+// The change clock of one database: a generation that moves on every write
+// that could change what a credential may do, and whether this process can
+// trust that it hears of every such write. Cached answers are valid only for
+// the generation they were read in; a process that may have missed a change
+// (its PostgreSQL listener is down) caches nothing until it listens again.
+//
+// Writes of this process tick the clock themselves (before and after they
+// run, and after their transaction commits: see cached-store.ts); writes of
+// other processes on the same PostgreSQL database arrive as notifications
+// (migration 0007's triggers), so several replicas, the CLI and
+// `is-db` all invalidate every replica's cache.
+
+export interface ChangeClock {
+  /** Moves on every change; an answer read while it stood still is current. */
+  readonly generation: number;
+  /** False while changes could go unnoticed: nothing may be cached then. */
+  readonly trusted: boolean;
+  tick(): void;
+}
+
+export interface ChangeFeed {
+  /**
+   * Calls `changed` on every change made by any process, `trusted(true)` once
+   * it listens (and again after a reconnection), `trusted(false)` when it may miss some.
+   * Returns a function that stops listening.
+   */
+  subscribe(changed: () => void, trusted: (listening: boolean) => void): Promise<() => Promise<void>>;
+}
+
+class Clock implements ChangeClock {
+  generation = 0;
+  trusted = false;
+  tick(): void {
+    this.generation++;
+  }
+}
+
+/**
+ * The clock of a database, shared by every store of this process on it (all
+ * tenants, every server started in-process) and keyed by its handle; released
+ * by each holder, the feed stops with the last. Untrusted until the feed listens.
+ */
+interface Shared {
+  clock: Clock;
+  holders: number;
+  stop?: Promise<() => Promise<void>>;
+}
+
+const clocks = new WeakMap<object, Shared>();
+
+export interface HeldClock {
+  clock: ChangeClock;
+  /** Resolves once the feed has tried to listen for the first time. */
+  ready: Promise<void>;
+  release(): Promise<void>;
+}
+
+export function acquireChangeClock(database: object, feed: ChangeFeed): HeldClock {
+  let shared = clocks.get(database);
+  if (!shared) {
+    const clock = new Clock();
+    shared = { clock, holders: 0 };
+    shared.stop = feed.subscribe(
+      () => clock.tick(),
+      (listening) => {
+        clock.tick(); // whatever was cached across a gap may be stale
+        clock.trusted = listening;
+      },
+    );
+    clocks.set(database, shared);
+  }
+  const held = shared;
+  held.holders++;
+  let released = false;
+  return {
+    clock: held.clock,
+    ready: held.stop!.then(() => {}, () => {}),
+    async release() {
+      if (released) return;
+      released = true;
+      if (--held.holders > 0) return;
+      if (clocks.get(database) === held) clocks.delete(database);
+      const stop = await held.stop!.catch(() => undefined);
+      await stop?.();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// The change feed of a PostgreSQL database for the auth cache (src/cache/):
+// one dedicated connection that LISTENs on the channel the triggers of
+// migration 0007 notify when a table that decides rights changes, in any
+// process (another replica, `is-db`, the CLI through another server).
+//
+// The cache may trust it only while it surely hears every change: from the
+// moment LISTEN succeeded until the connection closes or stops answering the
+// heartbeat (a silent network partition closes nothing). Then it says so, and
+// keeps reconnecting in the background.
+import type { PGlite } from "@electric-sql/pglite";
+import postgres from "postgres";
+import type { ChangeFeed } from "../../cache/change-clock.js";
+
+export const changeChannel = "is_rights_changed";
+
+const heartbeatMs = 2_000;
+const heartbeatTimeoutMs = 1_500;
+const retryMs = 250;
+
+export function postgresChangeFeed(uri: string): ChangeFeed {
+  return {
+    async subscribe(changed, trusted) {
+      let stopped = false;
+      let listening = false;
+      let timer: NodeJS.Timeout | undefined;
+      let sql: postgres.Sql | undefined;
+      const schedule = (ms: number) => {
+        clearTimeout(timer);
+        if (!stopped) timer = setTimeout(step, ms).unref();
+      };
+      // Forgets the connection (a fresh one listens on the next step).
+      const lost = () => {
+        const old = sql;
+        sql = undefined;
+        old?.end({ timeout: 0 }).catch(() => {});
+        if (listening) {
+          listening = false;
+          trusted(false);
+        }
+        schedule(retryMs);
+      };
+      const connect = () => {
+        // `onnotify` is postgres.js's own connection option (what its `listen` uses), missing from its types.
+        const own: postgres.Sql = postgres(uri, {
+          max: 1,
+          idle_timeout: 0,
+          max_lifetime: 0,
+          connect_timeout: 3,
+          fetch_types: false,
+          onnotice: () => {},
+          onnotify: (channel: string) => channel === changeChannel && changed(),
+          // A closed connection has lost its LISTEN: whatever happens next goes unheard.
+          onclose: () => sql === own && lost(),
+        } as postgres.Options<{}>);
+        return own;
+      };
+      // Listens when not listening, else checks that the connection still answers.
+      async function step() {
+        try {
+          if (!sql || !listening) {
+            const own = (sql ??= connect());
+            await own.unsafe(`LISTEN ${changeChannel}`);
+            if (stopped || sql !== own) return;
+            listening = true;
+            trusted(true);
+          } else {
+            const answered = await Promise.race([sql`SELECT 1`.then(() => true), new Promise<boolean>((r) => setTimeout(r, heartbeatTimeoutMs, false).unref())]);
+            if (!answered) return lost();
+          }
+          schedule(heartbeatMs);
+        } catch {
+          if (!stopped) lost();
+        }
+      }
+      await step();
+      return async () => {
+        stopped = true;
+        clearTimeout(timer);
+        const own = sql;
+        sql = undefined;
+        await own?.end({ timeout: 1 }).catch(() => {});
+      };
+    },
+  };
+}
+
+/**
+ * PGlite: only this process can open it, and its notifications arrive as the
+ * writing statement completes, so it is trusted as soon as it listens. Writes
+ * through the store tick the clock themselves; this catches the others
+ * (statements run on the database directly).
+ */
+export function pgliteChangeFeed(client: Pick<PGlite, "listen">): ChangeFeed {
+  return {
+    async subscribe(changed, trusted) {
+      const unlisten = await client.listen(changeChannel, () => changed());
+      trusted(true);
+      return async () => {
+        await unlisten().catch(() => {});
+      };
+    },
+  };
+}
