@@ -16,6 +16,7 @@ import type { Handles } from "./handle.js";
 import { endDevices } from "./schema/index.js";
 import { hexOf, ilike, words } from "./search.js";
 import { isUniqueViolation, mapUniqueViolation } from "./violations.js";
+import { placeholder, preparedOnce, type Placeholder } from "./prepared.js";
 
 type Row = Record<string, unknown>;
 
@@ -64,7 +65,11 @@ function searchConditions(f: EndDeviceFilter): (SQL | undefined)[] {
 
 export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (h: Handles) => Promise<R>) => Promise<R>): EndDeviceStore {
   const t = endDevices;
-  const byId = (applicationId: string, deviceId: string) => and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), eq(t.device_id, deviceId));
+  type Id = string | Placeholder;
+  const byId = (applicationId: Id, deviceId: Id) => and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), eq(t.device_id, deviceId));
+  // Built once (prepared.ts): devices are read by ID on every device request.
+  const getById = preparedOnce("end_device_get", () =>
+    h.read.select().from(t).where(byId(placeholder("application_id"), placeholder("device_id"))).limit(1));
   const notFound = (applicationId: string, deviceId: string) => errEndDeviceNotFound({ application_id: applicationId, device_id: deviceId });
 
   const findByEUIs = async (joinEui: Uint8Array, devEui: Uint8Array) => {
@@ -114,7 +119,7 @@ export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (
     },
 
     async get(applicationId, deviceId) {
-      const [row] = await h.read.select().from(t).where(byId(applicationId, deviceId)).limit(1);
+      const [row] = await getById({ application_id: applicationId, device_id: deviceId });
       if (!row) throw notFound(applicationId, deviceId);
       return decode(row);
     },
