@@ -3,7 +3,7 @@
 // delete, no memberships of its own. Message fields map to columns through the
 // shared row codec; the identifiers are columns of their own.
 import { create } from "@bufbuild/protobuf";
-import { and, asc, count, desc as descOrder, eq, getTableColumns, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc as descOrder, eq, getTableColumns, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { EndDeviceIdentifiersSchema } from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { EndDeviceSchema, type EndDevice } from "../../../gen/ttn/lorawan/v3/end_device_pb.js";
@@ -16,7 +16,7 @@ import type { Handles } from "./handle.js";
 import { endDevices } from "./schema/index.js";
 import { hexOf, ilike, words } from "./search.js";
 import { isUniqueViolation, mapUniqueViolation } from "./violations.js";
-import { placeholder, preparedOnce, type Placeholder } from "./prepared.js";
+import { anyOf, placeholder, preparedOnce, type Placeholder } from "./prepared.js";
 
 type Row = Record<string, unknown>;
 
@@ -129,7 +129,7 @@ export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (
       const found = await h.read
         .select()
         .from(t)
-        .where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), inArray(t.device_id, [...deviceIds])))
+        .where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), anyOf(t.device_id, deviceIds)))
         .orderBy(asc(t.device_id));
       return found.map(decode);
     },
@@ -203,7 +203,7 @@ export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (
 
     async deleteMany(applicationId, deviceIds) {
       if (deviceIds.length === 0) return;
-      await h.primary.delete(t).where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), inArray(t.device_id, [...deviceIds])));
+      await h.primary.delete(t).where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), anyOf(t.device_id, deviceIds)));
     },
   };
 }

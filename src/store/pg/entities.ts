@@ -100,7 +100,7 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
   // (directly, or through a live organization whose rights hold one too).
   const readableCondition = (opts: SearchOptions): SQL => {
     if (!opts.memberOf || !opts.readableWith?.length) return sql`false`;
-    const anyOf = sql`ARRAY[${sql.join(opts.readableWith.map((r) => sql`${r}`), sql`, `)}]::int[]`;
+    const anyOf = sql`${sql.param([...opts.readableWith])}::int[]`;
     const direct = sql`EXISTS (SELECT 1 FROM ${memberships} m WHERE m.tenant_id = ${tenantId} AND m.entity_kind = ${spec.kind}
       AND m.entity_id = ${idCol} AND m.account_id = ${opts.memberOf.id} AND m.rights && ${anyOf})`;
     if (opts.memberOf.kind !== "user") return direct;

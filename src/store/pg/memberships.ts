@@ -130,12 +130,12 @@ export function membershipStore(h: Handles, tenantId: string, entityTables: Enti
       const out = new Map<string, MembershipChains>(ids.map((id) => [id, { exists: true, viaOrganizations: [] }]));
       if (ids.length === 0) return out;
       // The same chains as `chains`, for a page of entities at once; their existence is the caller's business.
-      const idList = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+      const idList = sql`${sql.param([...ids])}::text[]`;
       const indirect =
         account.kind === "user"
           ? sql` UNION ALL SELECT em.entity_id, 'org' AS via, em.rights AS entity_rights, om.rights AS org_rights
               FROM ${memberships} om JOIN ${memberships} em
-                ON em.tenant_id = om.tenant_id AND em.entity_kind = ${kind} AND em.entity_id IN (${idList}) AND em.account_id = om.entity_id
+                ON em.tenant_id = om.tenant_id AND em.entity_kind = ${kind} AND em.entity_id = ANY(${idList}) AND em.account_id = om.entity_id
               WHERE om.tenant_id = ${tenantId} AND om.entity_kind = 'organization' AND om.account_id = ${account.id}
                 AND om.entity_id IN (${liveOrganizations(tenantId)})`
           : sql``;
@@ -143,7 +143,7 @@ export function membershipStore(h: Handles, tenantId: string, entityTables: Enti
       const result = await rows<{ entity_id: string; via: string; entity_rights: number[] | null; org_rights: number[] | null }>(
         h.read,
         sql`SELECT entity_id, 'direct' AS via, rights AS entity_rights, NULL::int[] AS org_rights FROM ${memberships}
-              WHERE tenant_id = ${tenantId} AND entity_kind = ${kind} AND entity_id IN (${idList}) AND account_id = ${account.id}${liveAccount}${indirect}`,
+              WHERE tenant_id = ${tenantId} AND entity_kind = ${kind} AND entity_id = ANY(${idList}) AND account_id = ${account.id}${liveAccount}${indirect}`,
       );
       for (const r of result) {
         const c = out.get(r.entity_id);

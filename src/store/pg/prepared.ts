@@ -8,7 +8,7 @@
 // A store instance is bound to its handles (a transaction's store to the
 // transaction), so a query prepared on first use runs on the handle it was
 // built on: never the database's inside a transaction, never a transaction's after it.
-import { sql, type Placeholder, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL, type SQLWrapper } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { rowsOf, type Handle } from "./handle.js";
 
@@ -36,6 +36,15 @@ export function variants<V>(): (key: string, make: () => V) => V {
     if (value === undefined) made.set(key, (value = make()));
     return value;
   };
+}
+
+/**
+ * `column = ANY(values)`: one array parameter, where `inArray` spells out one
+ * parameter per value and so makes a statement text per list length, each of
+ * which a connection would keep prepared.
+ */
+export function anyOf(column: SQLWrapper, values: readonly string[]): SQL {
+  return sql`${column} = ANY(${sql.param([...values])}::text[])`;
 }
 
 // Stateless: turns SQL templates into text and parameters, as the handle's own dialect does.
