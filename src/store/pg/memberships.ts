@@ -6,7 +6,7 @@ import { errMembershipNotFound } from "../../errors/index.js";
 import type { EntityKind } from "../../rights/algebra.js";
 import type { AccountRef, EntityRef, GetOptions, Membership, MembershipChains, MembershipStore } from "../interfaces.js";
 import { rows, type Handles } from "./handle.js";
-import { placeholder, preparedSql, variants, type Values } from "./prepared.js";
+import { anyOf, placeholder, preparedSql, variants, type Values } from "./prepared.js";
 import { memberships, organizations } from "./schema/index.js";
 
 /** Where each entity kind lives, to tell whether a membership's entity still exists. */
@@ -130,12 +130,11 @@ export function membershipStore(h: Handles, tenantId: string, entityTables: Enti
       const out = new Map<string, MembershipChains>(ids.map((id) => [id, { exists: true, viaOrganizations: [] }]));
       if (ids.length === 0) return out;
       // The same chains as `chains`, for a page of entities at once; their existence is the caller's business.
-      const idList = sql`${sql.param([...ids])}::text[]`;
       const indirect =
         account.kind === "user"
           ? sql` UNION ALL SELECT em.entity_id, 'org' AS via, em.rights AS entity_rights, om.rights AS org_rights
               FROM ${memberships} om JOIN ${memberships} em
-                ON em.tenant_id = om.tenant_id AND em.entity_kind = ${kind} AND em.entity_id = ANY(${idList}) AND em.account_id = om.entity_id
+                ON em.tenant_id = om.tenant_id AND em.entity_kind = ${kind} AND ${anyOf(sql`em.entity_id`, ids)} AND em.account_id = om.entity_id
               WHERE om.tenant_id = ${tenantId} AND om.entity_kind = 'organization' AND om.account_id = ${account.id}
                 AND om.entity_id IN (${liveOrganizations(tenantId)})`
           : sql``;
@@ -143,7 +142,7 @@ export function membershipStore(h: Handles, tenantId: string, entityTables: Enti
       const result = await rows<{ entity_id: string; via: string; entity_rights: number[] | null; org_rights: number[] | null }>(
         h.read,
         sql`SELECT entity_id, 'direct' AS via, rights AS entity_rights, NULL::int[] AS org_rights FROM ${memberships}
-              WHERE tenant_id = ${tenantId} AND entity_kind = ${kind} AND entity_id = ANY(${idList}) AND account_id = ${account.id}${liveAccount}${indirect}`,
+              WHERE tenant_id = ${tenantId} AND entity_kind = ${kind} AND ${anyOf(sql`entity_id`, ids)} AND account_id = ${account.id}${liveAccount}${indirect}`,
       );
       for (const r of result) {
         const c = out.get(r.entity_id);
