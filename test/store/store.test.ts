@@ -535,6 +535,45 @@ test("transact: reads see the transaction's writes; a failure rolls everything b
   assert.is(s.tenantId.length > 0, true);
 });
 
+test("transact: the hot reads (built once per store) run on the transaction, seeing its writes", async () => {
+  const s = createPgStore({ primary: db.db, tenantId: tenant() });
+  await s.users.create(newUser("una"));
+  const key = newKey("hot key");
+  // The store's own reads first, so that each is built on the database...
+  await rejects(s.applications.get("app-hot"), Code.NotFound, "application_not_found");
+  assert.is(await s.exists(appRef("app-hot")), false);
+  assert.is((await s.memberships.chains(userRef("una"), appRef("app-hot"))).exists, false);
+  assert.is(await s.apiKeys.lookup(key.id), undefined);
+  // ...then the same reads inside a transaction must see its uncommitted writes
+  // (on PostgreSQL, the database's handle is another connection that cannot).
+  const inside = await s.transact(async (tx) => {
+    await tx.applications.create(newApp("app-hot"));
+    await tx.memberships.set(appRef("app-hot"), userRef("una"), [R("RIGHT_APPLICATION_ALL")]);
+    await tx.apiKeys.create(appRef("app-hot"), key, "hash");
+    await tx.users.update("una", newUser("una", { name: "Una in tx" }), ["name"]);
+    return {
+      app: (await tx.applications.get("app-hot")).ids?.applicationId,
+      exists: await tx.exists(appRef("app-hot")),
+      chains: await tx.memberships.chains(userRef("una"), appRef("app-hot")),
+      key: (await tx.apiKeys.lookup(key.id))?.key.id,
+      name: (await tx.users.get("una")).name,
+    };
+  });
+  assert.equal(inside, {
+    app: "app-hot",
+    exists: true,
+    chains: { exists: true, direct: [R("RIGHT_APPLICATION_ALL")], viaOrganizations: [] },
+    key: key.id,
+    name: "Una in tx",
+  });
+  // And the store's own, built before, see the commit.
+  assert.is((await s.applications.get("app-hot")).ids?.applicationId, "app-hot");
+  assert.is(await s.exists(appRef("app-hot")), true);
+  assert.equal((await s.memberships.chains(userRef("una"), appRef("app-hot"))).direct, [R("RIGHT_APPLICATION_ALL")]);
+  assert.is((await s.apiKeys.lookup(key.id))?.key.id, key.id);
+  assert.is((await s.users.get("una")).name, "Una in tx");
+});
+
 // ---- tenant isolation -------------------------------------------------------------
 
 test("tenants: the same IDs and e-mail addresses live side by side", async () => {

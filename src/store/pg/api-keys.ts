@@ -10,6 +10,7 @@ import type { APIKeyStore, EntityRef } from "../interfaces.js";
 import { rowCodec } from "./codec.js";
 import { mapUniqueViolation } from "./violations.js";
 import type { Handles } from "./handle.js";
+import { placeholder, preparedOnce } from "./prepared.js";
 import { apiKeys, users } from "./schema/index.js";
 
 const codec = rowCodec<APIKey>(APIKeySchema, ["name", "rights", "created_at", "updated_at", "expires_at"]);
@@ -23,6 +24,22 @@ const orderColumns = { api_key_id: apiKeys.key_id, name: apiKeys.name, created_a
 export function apiKeyStore(h: Handles, tenantId: string, transact: <R>(fn: (h: Handles) => Promise<R>) => Promise<R>): APIKeyStore {
   const of = (entity: EntityRef) => and(eq(apiKeys.tenant_id, tenantId), eq(apiKeys.entity_kind, entity.kind), eq(apiKeys.entity_id, entity.id));
   const one = (entity: EntityRef, id: string) => and(of(entity), eq(apiKeys.key_id, id));
+  // Every request with an API key looks it up: built once (prepared.ts).
+  const lookupQuery = preparedOnce("api_key_lookup", () =>
+    h.read
+      .select({
+        key: apiKeys,
+        admin: users.admin,
+        state: users.state,
+        state_description: users.state_description,
+        validated_at: users.primary_email_address_validated_at,
+        deleted_at: users.deleted_at,
+        user_id: users.user_id,
+      })
+      .from(apiKeys)
+      .leftJoin(users, and(eq(apiKeys.entity_kind, "user"), eq(users.tenant_id, apiKeys.tenant_id), eq(users.user_id, apiKeys.entity_id)))
+      .where(and(eq(apiKeys.key_id, placeholder("id")), eq(apiKeys.tenant_id, tenantId)))
+      .limit(1));
 
   return {
     async create(entity, key, secretHash) {
@@ -38,20 +55,7 @@ export function apiKeyStore(h: Handles, tenantId: string, transact: <R>(fn: (h: 
     },
 
     async lookup(id) {
-      const [row] = await h.read
-        .select({
-          key: apiKeys,
-          admin: users.admin,
-          state: users.state,
-          state_description: users.state_description,
-          validated_at: users.primary_email_address_validated_at,
-          deleted_at: users.deleted_at,
-          user_id: users.user_id,
-        })
-        .from(apiKeys)
-        .leftJoin(users, and(eq(apiKeys.entity_kind, "user"), eq(users.tenant_id, apiKeys.tenant_id), eq(users.user_id, apiKeys.entity_id)))
-        .where(and(eq(apiKeys.key_id, id), eq(apiKeys.tenant_id, tenantId)))
-        .limit(1);
+      const [row] = await lookupQuery({ id });
       if (!row) return undefined;
       return {
         key: decode(row.key),

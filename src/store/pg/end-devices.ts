@@ -3,7 +3,7 @@
 // delete, no memberships of its own. Message fields map to columns through the
 // shared row codec; the identifiers are columns of their own.
 import { create } from "@bufbuild/protobuf";
-import { and, asc, count, desc as descOrder, eq, getTableColumns, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc as descOrder, eq, getTableColumns, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { EndDeviceIdentifiersSchema } from "../../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { EndDeviceSchema, type EndDevice } from "../../../gen/ttn/lorawan/v3/end_device_pb.js";
@@ -16,6 +16,7 @@ import type { Handles } from "./handle.js";
 import { endDevices } from "./schema/index.js";
 import { hexOf, ilike, words } from "./search.js";
 import { isUniqueViolation, mapUniqueViolation } from "./violations.js";
+import { anyOf, placeholder, preparedOnce, type Placeholder } from "./prepared.js";
 
 type Row = Record<string, unknown>;
 
@@ -64,7 +65,11 @@ function searchConditions(f: EndDeviceFilter): (SQL | undefined)[] {
 
 export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (h: Handles) => Promise<R>) => Promise<R>): EndDeviceStore {
   const t = endDevices;
-  const byId = (applicationId: string, deviceId: string) => and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), eq(t.device_id, deviceId));
+  type Id = string | Placeholder;
+  const byId = (applicationId: Id, deviceId: Id) => and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), eq(t.device_id, deviceId));
+  // Built once (prepared.ts): devices are read by ID on every device request.
+  const getById = preparedOnce("end_device_get", () =>
+    h.read.select().from(t).where(byId(placeholder("application_id"), placeholder("device_id"))).limit(1));
   const notFound = (applicationId: string, deviceId: string) => errEndDeviceNotFound({ application_id: applicationId, device_id: deviceId });
 
   const findByEUIs = async (joinEui: Uint8Array, devEui: Uint8Array) => {
@@ -114,7 +119,7 @@ export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (
     },
 
     async get(applicationId, deviceId) {
-      const [row] = await h.read.select().from(t).where(byId(applicationId, deviceId)).limit(1);
+      const [row] = await getById({ application_id: applicationId, device_id: deviceId });
       if (!row) throw notFound(applicationId, deviceId);
       return decode(row);
     },
@@ -124,7 +129,7 @@ export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (
       const found = await h.read
         .select()
         .from(t)
-        .where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), inArray(t.device_id, [...deviceIds])))
+        .where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), anyOf(t.device_id, deviceIds)))
         .orderBy(asc(t.device_id));
       return found.map(decode);
     },
@@ -198,7 +203,7 @@ export function endDeviceStore(h: Handles, tenantId: string, transact: <R>(fn: (
 
     async deleteMany(applicationId, deviceIds) {
       if (deviceIds.length === 0) return;
-      await h.primary.delete(t).where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), inArray(t.device_id, [...deviceIds])));
+      await h.primary.delete(t).where(and(eq(t.tenant_id, tenantId), eq(t.application_id, applicationId), anyOf(t.device_id, deviceIds)));
     },
   };
 }

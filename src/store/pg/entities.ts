@@ -12,6 +12,7 @@ import { rowCodec } from "./codec.js";
 import { liveOrganizations } from "./memberships.js";
 import type { Handles } from "./handle.js";
 import { isUniqueViolation, mapUniqueViolation } from "./violations.js";
+import { placeholder, preparedOnce, type Placeholder } from "./prepared.js";
 import { accounts, apiKeys, bookmarks, memberships } from "./schema/index.js";
 import { hexOf, ilike, words } from "./search.js";
 
@@ -49,8 +50,11 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
   const idCol = table[spec.idColumn] as PgColumn;
   const columnNames = Object.keys(table).filter((k) => typeof (table as Record<string, unknown>)[k] === "object");
   const codec = rowCodec<T>(spec.desc, columnNames, [spec.idColumn, "tenant_id"]);
-  const byId = (id: string) => and(eq(table.tenant_id, tenantId), eq(idCol, id));
+  const byId = (id: string | Placeholder) => and(eq(table.tenant_id, tenantId), eq(idCol, id));
   const live = isNull(table.deleted_at);
+  // Every authenticated request reads entities by ID: built once (prepared.ts).
+  const getLive = preparedOnce(`${spec.kind}_get`, () => h.read.select().from(table).where(and(byId(placeholder("id")), live)).limit(1));
+  const getAny = preparedOnce(`${spec.kind}_get_with_deleted`, () => h.read.select().from(table).where(byId(placeholder("id"))).limit(1));
   const decode = (row: Record<string, unknown>) => spec.withIds(codec.decode(row), row);
   // The kind's own unique-violation errors, with the attributes of the entity that clashed.
   const violationsOf = (entity: T) =>
@@ -96,7 +100,7 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
   // (directly, or through a live organization whose rights hold one too).
   const readableCondition = (opts: SearchOptions): SQL => {
     if (!opts.memberOf || !opts.readableWith?.length) return sql`false`;
-    const anyOf = sql`ARRAY[${sql.join(opts.readableWith.map((r) => sql`${r}`), sql`, `)}]::int[]`;
+    const anyOf = sql`${sql.param([...opts.readableWith])}::int[]`;
     const direct = sql`EXISTS (SELECT 1 FROM ${memberships} m WHERE m.tenant_id = ${tenantId} AND m.entity_kind = ${spec.kind}
       AND m.entity_id = ${idCol} AND m.account_id = ${opts.memberOf.id} AND m.rights && ${anyOf})`;
     if (opts.memberOf.kind !== "user") return direct;
@@ -124,7 +128,7 @@ export function entityStore<T extends Message>(spec: EntitySpec<T>, h: Handles, 
     },
 
     async get(id, opts?: GetOptions) {
-      const [row] = await h.read.select().from(table).where(opts?.includeDeleted ? byId(id) : and(byId(id), live)).limit(1);
+      const [row] = await (opts?.includeDeleted ? getAny : getLive)({ id });
       if (!row) throw spec.notFound(id);
       return decode(row);
     },

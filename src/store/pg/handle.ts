@@ -3,7 +3,8 @@
 import type { SQL } from "drizzle-orm";
 import type { Db } from "./database.js";
 
-export type Handle = Pick<Db, "select" | "insert" | "update" | "delete" | "execute">;
+// `_` holds the handle's session, which prepares raw SQL (prepared.ts).
+export type Handle = Pick<Db, "select" | "insert" | "update" | "delete" | "execute" | "_">;
 
 export interface Handles {
   /** Writes, and reads that must see them. */
@@ -12,7 +13,12 @@ export interface Handles {
   read: Handle;
 }
 
+/** The rows of a raw query's result: an array on postgres.js, `{rows}` on PGlite. */
+export function rowsOf<T>(result: unknown): T[] {
+  const r = result as { rows?: T[] } | T[];
+  return Array.isArray(r) ? r : (r.rows ?? []);
+}
+
 export async function rows<T>(h: Handle, query: SQL): Promise<T[]> {
-  const result = (await h.execute(query)) as unknown as { rows?: T[] } | T[];
-  return Array.isArray(result) ? result : (result.rows ?? []);
+  return rowsOf<T>(await h.execute(query));
 }

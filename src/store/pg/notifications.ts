@@ -20,6 +20,7 @@ import { errValidation } from "../../errors/index.js";
 import type { BookmarkKind, NotificationEntity, NotificationStore } from "../interfaces.js";
 import type { Handles } from "./handle.js";
 import { notificationReceivers, notifications, users } from "./schema/index.js";
+import { anyOf } from "./prepared.js";
 
 const n = notifications;
 const r = notificationReceivers;
@@ -190,7 +191,7 @@ export function notificationStore(h: Handles, tenantId: string, transact: <R>(fn
       const done = await h.primary
         .update(r)
         .set({ status, status_updated_at: at })
-        .where(and(eq(r.tenant_id, tenantId), eq(r.user_id, userId), inArray(r.notification_id, [...ids])))
+        .where(and(eq(r.tenant_id, tenantId), eq(r.user_id, userId), anyOf(r.notification_id, ids)))
         .returning({ id: r.notification_id });
       return done.length;
     },
@@ -200,7 +201,7 @@ export function notificationStore(h: Handles, tenantId: string, transact: <R>(fn
       const found = await h.read
         .select({ id: users.user_id, name: users.name, email: users.primary_email_address })
         .from(users)
-        .where(and(eq(users.tenant_id, tenantId), inArray(users.user_id, [...ids]), isNull(users.deleted_at)));
+        .where(and(eq(users.tenant_id, tenantId), anyOf(users.user_id, ids), isNull(users.deleted_at)));
       const byId = new Map(found.map((u) => [u.id, u]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },

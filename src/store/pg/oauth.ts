@@ -11,6 +11,7 @@ import type { Right } from "../../../gen/ttn/lorawan/v3/rights_pb.js";
 import { errAuthorizationNotFound } from "../../errors/index.js";
 import type { OAuthOwner, OAuthStore, StoredAccessToken, StoredAuthorizationCode } from "../interfaces.js";
 import type { Handles } from "./handle.js";
+import { placeholder, preparedOnce } from "./prepared.js";
 import { clients, oauthAccessTokens, oauthAuthorizationCodes, oauthClientAuthorizations, oauthSigningKeys, users } from "./schema/index.js";
 
 const auths = oauthClientAuthorizations;
@@ -78,6 +79,29 @@ export function oauthStore(h: Handles, tenantId: string, transact: <R>(fn: (h: H
     if (owner.clientId) parts.push(eq(t.client_id, owner.clientId));
     return and(...parts)!;
   };
+  // Every request with an access token looks it up (on the primary: a revoked
+  // token must count at once): built once (prepared.ts).
+  const lookupTokenQuery = preparedOnce("oauth_access_token_lookup", () =>
+    h.primary
+      .select({
+        token: tokens,
+        user_id: users.user_id,
+        admin: users.admin,
+        state: users.state,
+        state_description: users.state_description,
+        validated_at: users.primary_email_address_validated_at,
+        user_deleted_at: users.deleted_at,
+        client_id: clients.client_id,
+        client_state: clients.state,
+        client_state_description: clients.state_description,
+        client_rights: clients.rights,
+        client_deleted_at: clients.deleted_at,
+      })
+      .from(tokens)
+      .leftJoin(users, and(eq(users.tenant_id, tokens.tenant_id), eq(users.user_id, tokens.user_id)))
+      .leftJoin(clients, and(eq(clients.tenant_id, tokens.tenant_id), eq(clients.client_id, tokens.client_id)))
+      .where(and(eq(tokens.tenant_id, tenantId), eq(tokens.id, placeholder("id"))))
+      .limit(1));
   const deleteTokensOf = async (hp: Handles["primary"], owner: OAuthOwner): Promise<number> => {
     const gone = await hp.delete(tokens).where(owned(tokens, owner)).returning({ id: tokens.id });
     // Unused codes would mint new tokens; used ones stay for replay detection.
@@ -166,26 +190,7 @@ export function oauthStore(h: Handles, tenantId: string, transact: <R>(fn: (h: H
     },
 
     async lookupToken(id) {
-      const [row] = await h.primary
-        .select({
-          token: tokens,
-          user_id: users.user_id,
-          admin: users.admin,
-          state: users.state,
-          state_description: users.state_description,
-          validated_at: users.primary_email_address_validated_at,
-          user_deleted_at: users.deleted_at,
-          client_id: clients.client_id,
-          client_state: clients.state,
-          client_state_description: clients.state_description,
-          client_rights: clients.rights,
-          client_deleted_at: clients.deleted_at,
-        })
-        .from(tokens)
-        .leftJoin(users, and(eq(users.tenant_id, tokens.tenant_id), eq(users.user_id, tokens.user_id)))
-        .leftJoin(clients, and(eq(clients.tenant_id, tokens.tenant_id), eq(clients.client_id, tokens.client_id)))
-        .where(and(eq(tokens.tenant_id, tenantId), eq(tokens.id, id)))
-        .limit(1);
+      const [row] = await lookupTokenQuery({ id });
       if (!row) return undefined;
       return {
         ...toStoredToken(row.token),

@@ -14,7 +14,14 @@
 // - array types fetched once. postgres.js fetches them on every new connection
 //   and drops the promise of that fetch: a connection lost during it is an
 //   unhandled rejection, which ends the process. `typesFetched` turns the
-//   fetch off once the first connection has done it (the types are shared).
+//   fetch off once the first connection has done it (the types are shared);
+// - statements with parameters prepared. Drizzle sends its queries unnamed
+//   (`unsafe(text, params, {prepare: false})`), which PostgreSQL parses and plans
+//   every time and postgres.js sends in two round trips (it asks for the
+//   parameter types first). Prepared, a statement is parsed and planned once per
+//   connection and a call is one round trip. Statements without parameters keep
+//   the simple protocol (a migration's text may hold several statements), and
+//   pattern searches stay unnamed (see `plannedPerCall`).
 import postgres from "postgres";
 import { connectionErrorCode } from "./unavailable.js";
 
@@ -41,7 +48,41 @@ class ConnectionClosed extends Error {
 
 type TransactionSql = postgres.TransactionSql;
 
-function guardTransaction(tx: TransactionSql, isDead: () => boolean): TransactionSql {
+// postgres.js keeps every prepared statement of a connection for the connection's
+// life. Our statement texts are bounded by the code (lists of values go as one
+// array parameter), but should some text vary without bound, only the first
+// `maxPreparedTexts` distinct texts are prepared and later ones go unnamed.
+const maxPreparedTexts = 500;
+
+// Pattern searches (search.ts: ILIKE, full text) are planned for each call: their
+// best plan depends on the pattern (the trigram index for a rare substring, key
+// order for a common one), and PostgreSQL may settle a prepared statement on a
+// generic plan that fits neither (forced generic: 150 ms instead of 6 ms for a
+// substring of one device ID among 100,000).
+const plannedPerCall = /\bilike\b|@@/i;
+
+type UnsafeArgs = [text: string, params?: unknown[], options?: { prepare?: boolean }];
+/** Adds `prepare: true` to the arguments of `unsafe` where it pays (see the header). */
+type Preparer = (args: UnsafeArgs) => UnsafeArgs;
+
+function preparer(): Preparer {
+  const texts = new Set<string>();
+  return (args) => {
+    const [text, params, options] = args;
+    if (!params?.length || options?.prepare === true || plannedPerCall.test(text)) return args;
+    if (!texts.has(text)) {
+      if (texts.size >= maxPreparedTexts) return args;
+      texts.add(text);
+    }
+    return [text, params, { ...options, prepare: true }];
+  };
+}
+
+const preparedUnsafe = (sql: PostgresClient | TransactionSql, prepare: Preparer) => (...args: UnsafeArgs) =>
+  (sql.unsafe as (...a: UnsafeArgs) => unknown)(...prepare(args));
+
+function guardTransaction(tx: TransactionSql, isDead: () => boolean, prepare: Preparer): TransactionSql {
+  const unsafe = preparedUnsafe(tx, prepare);
   return new Proxy(tx, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -50,9 +91,9 @@ function guardTransaction(tx: TransactionSql, isDead: () => boolean): Transactio
         if (isDead()) throw new ConnectionClosed();
         if (prop === "savepoint") {
           const fn = args.at(-1) as (sp: TransactionSql) => unknown;
-          return (value as (...a: unknown[]) => unknown).apply(target, [...args.slice(0, -1), (sp: TransactionSql) => fn(guardTransaction(sp, isDead))]);
+          return (value as (...a: unknown[]) => unknown).apply(target, [...args.slice(0, -1), (sp: TransactionSql) => fn(guardTransaction(sp, isDead, prepare))]);
         }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        return unsafe(...(args as UnsafeArgs));
       };
     },
   });
@@ -60,14 +101,14 @@ function guardTransaction(tx: TransactionSql, isDead: () => boolean): Transactio
 
 const never = new Promise<never>(() => {});
 
-function guardedBegin(sql: PostgresClient): PostgresClient["begin"] {
+function guardedBegin(sql: PostgresClient, prepare: Preparer): PostgresClient["begin"] {
   return ((...args: unknown[]) => {
     const fn = args.at(-1) as (tx: TransactionSql) => unknown;
     let dead = false;
     const isDead = () => dead;
     const wrapped = async (tx: TransactionSql) => {
       try {
-        const result = await fn(guardTransaction(tx, isDead));
+        const result = await fn(guardTransaction(tx, isDead, prepare));
         if (dead) return never; // no COMMIT on a closed connection
         return result;
       } catch (err) {
@@ -95,9 +136,11 @@ export function openPostgres(uri: string, opts: PostgresOptions): PostgresClient
     fetch_types: opts.fetchTypes ?? true,
     onnotice: () => {},
   });
-  const begin = guardedBegin(sql);
+  const prepare = preparer();
+  const begin = guardedBegin(sql, prepare);
+  const unsafe = preparedUnsafe(sql, prepare);
   return new Proxy(sql, {
-    get: (target, prop, receiver) => (prop === "begin" ? begin : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver) => (prop === "begin" ? begin : prop === "unsafe" ? unsafe : Reflect.get(target, prop, receiver)),
   });
 }
 

@@ -12,6 +12,7 @@ import { base32 } from "../../auth/tokens.js";
 import { errUserSessionExpired, errUserSessionNotFound } from "../../errors/index.js";
 import type { UserSessionStore } from "../interfaces.js";
 import type { Handles } from "./handle.js";
+import { placeholder, preparedOnce } from "./prepared.js";
 import { userSessions } from "./schema/index.js";
 
 const s = userSessions;
@@ -29,6 +30,10 @@ const toSession = (row: Row): UserSession =>
 export function userSessionStore(h: Handles, tenantId: string): UserSessionStore {
   const ofUser = (userId: string) => and(eq(s.tenant_id, tenantId), eq(s.user_id, userId));
   const one = (userId: string, sessionId: string) => and(ofUser(userId), eq(s.session_id, sessionId));
+  // The primary: a session just created (login) or deleted (logout) must count at once.
+  // Every request of the OAuth pages verifies its session: built once (prepared.ts).
+  const bySessionId = preparedOnce("user_session_verify", () =>
+    h.primary.select().from(s).where(and(eq(s.tenant_id, tenantId), eq(s.session_id, placeholder("session_id")))).limit(1));
 
   return {
     async create(userId, opts) {
@@ -55,8 +60,7 @@ export function userSessionStore(h: Handles, tenantId: string): UserSessionStore
     },
 
     async verify(sessionId, secret, now) {
-      // The primary: a session just created (login) or deleted (logout) must count at once.
-      const [row] = await h.primary.select().from(s).where(and(eq(s.tenant_id, tenantId), eq(s.session_id, sessionId))).limit(1);
+      const [row] = await bySessionId({ session_id: sessionId });
       if (!row || !verifySecret(secret, row.secret_hash)) throw errUserSessionNotFound({ session_id: sessionId });
       if (row.expires_at && row.expires_at <= now) throw errUserSessionExpired();
       return toSession(row);

@@ -32,8 +32,7 @@ import { invitationStore } from "./invitations.js";
 import type { Db } from "./database.js";
 import { entityStore, type EntitySpec } from "./entities.js";
 import type { Handles } from "./handle.js";
-import { existsQuery, membershipStore, type EntityTables } from "./memberships.js";
-import { rows } from "./handle.js";
+import { existence, membershipStore, type EntityTables } from "./memberships.js";
 import { applications, clients, gateways, organizations, users } from "./schema/index.js";
 import { accountSearchStore } from "./search.js";
 import { isRetryable } from "./violations.js";
@@ -168,10 +167,7 @@ function bind(h: Handles, tenantId: string, root: Db, inTransaction: boolean, co
     oauth: oauthStore(h, tenantId, transact),
     authenticationProviders: authenticationProviderStore(h, tenantId),
     externalUsers: externalUserStore(h, tenantId),
-    async exists(entity, opts) {
-      const query = existsQuery(entityTables, tenantId, entity, opts?.includeDeleted);
-      return query ? (await rows(h.read, query)).length > 0 : false;
-    },
+    exists: existence(h, tenantId, entityTables),
     emailOutbox: emailOutboxStore(h, tenantId),
     async transact(fn) {
       if (commitHooks) return transact((tx) => fn(bind(tx, tenantId, root, true, commitHooks)));
