@@ -13,6 +13,7 @@ import { ApplicationAccess, ApplicationRegistry } from "../../gen/ttn/lorawan/v3
 import { OrganizationAccess } from "../../gen/ttn/lorawan/v3/organization_services_pb.js";
 import { UserAccess, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { changeFeedApplicationName } from "../../src/store/pg/change-feed.js";
 import { openDatabase } from "../../src/store/pg/database.js";
 import { api, grpcClient } from "../helpers/clients.js";
 import { httpError, it, org, orgRef, rejects, user, userRef } from "../helpers/expect.js";
@@ -158,7 +159,7 @@ if (process.env.DATABASE_URL) {
     await get();
     await s.get();
     // ...until their listeners are cut: what they held may be stale, so it goes.
-    await db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN is_rights_changed%' AND pid <> pg_backend_pid()`);
+    await db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${changeFeedApplicationName}`);
     await within(1000, () => rejects(get(), Code.PermissionDenied, "no_application_rights").then(() => {}));
     await within(1000, () => rejects(s.get(), Code.PermissionDenied, "no_application_rights").then(() => {}));
   });

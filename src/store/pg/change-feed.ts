@@ -13,8 +13,11 @@ import type { ChangeFeed } from "../../cache/change-clock.js";
 
 export const changeChannel = "is_rights_changed";
 
+// Named in pg_stat_activity, so operators (and the tests) can tell it from the pool.
+export const changeFeedApplicationName = "identity-server change feed";
 const heartbeatMs = 2_000;
-const heartbeatTimeoutMs = 1_500;
+// Long enough that a busy server or database is not taken for a partition.
+const heartbeatTimeoutMs = 5_000;
 const retryMs = 250;
 
 export function postgresChangeFeed(uri: string): ChangeFeed {
@@ -47,6 +50,7 @@ export function postgresChangeFeed(uri: string): ChangeFeed {
           max_lifetime: 0,
           connect_timeout: 3,
           fetch_types: false,
+          connection: { application_name: changeFeedApplicationName },
           onnotice: () => {},
           onnotify: (channel: string) => channel === changeChannel && changed(),
           // A closed connection has lost its LISTEN: whatever happens next goes unheard.
