@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { closeTestDatabase, testDatabase } from "../test/helpers/database.js";
-import { processTicks } from "./lib/cpu.js";
+import { processCpuMs } from "./lib/cpu.js";
 import { heading, target } from "./lib/report.js";
 import { postgresUrl } from "./lib/settings.js";
 import { median } from "./lib/stats.js";
@@ -54,7 +54,7 @@ async function start(databaseUri: string): Promise<Start> {
       await sleep(20);
     }
     const readyMs = performance.now() - began;
-    const cpuMs = processTicks(proc.pid!) * 10;
+    const cpuMs = processCpuMs(proc.pid!);
     await sleep(idleSeconds * 1000);
     return { readyMs, cpuMs, idleMiB: memoryMiB(proc.pid!, "VmRSS"), peakMiB: memoryMiB(proc.pid!, "VmHWM") };
   } finally {

@@ -51,9 +51,8 @@ export async function runChild<T>(script: URL, input: unknown, onMeasure?: () =>
       onMeasure?.();
     }
   }, env);
-  const answer = child.line();
-  await child.exited;
-  return (await answer) as T;
+  const [answer] = await Promise.all([child.line(), child.exited]);
+  return answer as T;
 }
 
 /** A server in a child process until `close()`: its pid (for CPU accounting) and what it printed first. */

@@ -20,6 +20,9 @@ export function processTicks(pid: number | string): number {
   }
 }
 
+/** CPU of a process so far, in ms. */
+export const processCpuMs = (pid: number) => (processTicks(pid) * 1000) / ticksPerSecond;
+
 /** The database a postgres:// URL names (postgres.js defaults it to the user). */
 export function databaseOf(url: string): string {
   const u = new URL(url);

@@ -21,15 +21,20 @@ export function heading(what: string, how = `medians of ${settings.rounds} round
   console.log(`\n${what} — ${databaseName}, ${how}`);
 }
 
-export function cpuText(s: Pick<Summary, "cpuMs" | "serverMs" | "postgresMs">): string {
+function cpuText(s: Pick<Summary, "cpuMs" | "serverMs" | "postgresMs">): string {
   const split = postgresUrl && s.postgresMs > 0 ? ` (server ${num(s.serverMs, 3, 0)} + PostgreSQL ${num(s.postgresMs, 3, 0)})` : "";
   return `CPU ${num(s.cpuMs, 3, 6)} ms/req${split}`;
 }
 
-export function sideLine(name: string, s: Summary): void {
+/** ", N FAILED (429: n, ...)", or "" when none failed. */
+export function failedText(s: Pick<Summary, "errors" | "failed">): string {
+  if (!s.errors) return "";
   const kinds = Object.entries(s.failed).map(([k, n]) => `${k}: ${n}`);
-  const errors = s.errors ? `   ${s.errors} FAILED${kinds.length ? ` (${kinds.join(", ")})` : ""}` : "";
-  console.log(`${label(name)}${num(s.rps, 0, 6)} req/s   p50 ${num(s.p50, 2, 6)} ms   p99 ${num(s.p99, 2, 6)} ms   ${cpuText(s)}   generator ${num(s.generatorPct, 0, 2)}% of a core${errors}`);
+  return `, ${s.errors} FAILED${kinds.length ? ` (${kinds.join(", ")})` : ""}`;
+}
+
+export function sideLine(name: string, s: Summary): void {
+  console.log(`${label(name)}${num(s.rps, 0, 6)} req/s   p50 ${num(s.p50, 2, 6)} ms   p99 ${num(s.p99, 2, 6)} ms   ${cpuText(s)}   generator ${num(s.generatorPct, 0, 2)}% of a core${failedText(s)}`);
 }
 
 /** The IS's throughput as a share of the other side's, and its CPU per request as a multiple. */
