@@ -5,7 +5,7 @@ NPM_STAMP := node_modules/.installed
 DATABASE_URI ?= pglite://./data
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install chromium run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
+.PHONY: install chromium h2load run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -51,12 +51,14 @@ typecheck: $(NPM_STAMP)
 migrations: $(NPM_STAMP)
 	npx --no-install drizzle-kit generate --name $(or $(NAME),change)
 
-bench: $(NPM_STAMP)
-	node --import tsx bench/application-get.ts
-	node --import tsx bench/end-device-list.ts
-	node --import tsx bench/json-get.ts
-	node --import tsx bench/oauth.ts
-	node --import tsx bench/search-and-list.ts
+# The benchmarks load gRPC with Debian's h2load (nghttp2-client) and HTTP with autocannon (npm).
+h2load:
+	@command -v h2load >/dev/null || command -v apt-get >/dev/null || { echo "the benchmarks need h2load (Debian's nghttp2-client)"; exit 1; }
+	@command -v h2load >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client >/dev/null; }
+
+# make bench [BENCH="oauth startup"] [DATABASE_URL=postgres://.../scratch] [BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_IN_FLIGHT=16]
+bench: $(NPM_STAMP) h2load
+	node --import tsx bench/run.ts $(BENCH)
 
 ci: check-gen typecheck test test-postgres
 

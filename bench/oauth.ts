@@ -1,161 +1,158 @@
-// make bench: the OAuth server against the real server started in-process
-// (PGlite, or PostgreSQL with DATABASE_URL) with the default argon2id cost:
-// login throughput through the pages' JSON API, token issuance (the
-// authorization_code grant end to end, the refresh_token grant alone, for a
-// client whose secret a person chose (argon2id) and one whose secret the server
-// generated (keyed hash), with the server's CPU per request), and
-// ApplicationRegistry.Get over gRPC alone and while logins run at full tilt,
-// to show that password hashing does not stall other calls. Load comes from
-// separate processes (bench/lib/oauth-load.ts, bench/load.ts); several rounds
-// each, medians printed.
-import { spawn } from "node:child_process";
+// make bench: the OAuth server (default argon2id cost) against oidc-provider with
+// its in-memory store (bench/lib/oidc-peer.ts, a process of its own), both loaded
+// by autocannon with BENCH_IN_FLIGHT (16) connections, interleaved:
+// - userinfo with an access token (scopes openid profile email): target >= 0.6;
+// - the refresh_token grant of a confidential client (HTTP Basic), refresh tokens
+//   rotated on both sides and no ID token on either (oidc-provider is asked for
+//   scope offline_access alone on refresh): target >= 0.5 for a client whose
+//   secret the server generated (keyed hash);
+// then ApplicationRegistry.Get over gRPC (h2load) alone, during 30 logins/s and
+// during 30 refreshes/s of a client whose secret a person chose (argon2id on every
+// refresh), both open loop (evenly spaced, sent whether or not earlier ones were
+// answered): target p99 < 1.5x alone, not met unless the background was answered
+// at 90 % of its rate.
 import { create } from "@bufbuild/protobuf";
 import { UserSchema } from "../gen/ttn/lorawan/v3/user_pb.js";
 import { createHashPool } from "../src/auth/hash-pool.js";
 import { createPasswordHasher } from "../src/auth/passwords.js";
 import { defaultConfig } from "../src/config/index.js";
 import { api } from "../test/helpers/clients.js";
-import { closeTestDatabase } from "../test/helpers/database.js";
-import { startTestServer } from "../test/helpers/harness.js";
-import type { OAuthLoadSpec } from "./lib/oauth-load.js";
+import { WebClient } from "../test/helpers/browser.js";
+import { httpLoad, type HttpLoadResult, type HttpLoadSpec } from "./lib/http-load.js";
+import { startPeer } from "./lib/child.js";
+import { interleave, summarize, type Summary } from "./lib/compare.js";
+import { cpuMeter } from "./lib/cpu.js";
+import { basicAuth, isTokens, opTokens, type OAuthClient } from "./lib/oauth-tokens.js";
+import { failedText, heading, info, ratioLine, sideLine, target } from "./lib/report.js";
+import { getApplicationCall, loadGrpc, startBenchServer } from "./lib/server.js";
+import { settings } from "./lib/settings.js";
+import { median } from "./lib/stats.js";
 
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const getConcurrency = Number(process.env.BENCH_GET_CONCURRENCY ?? 4);
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-
-interface Result { rps: number; p50: number; p99: number; count: number }
-
-/** Runs a load generator; `onWarm` / `onMeasure` are called when it says (on stderr) that its warm-up / measurement starts. */
-function child(script: string, args: string[], onWarm?: () => void, onMeasure?: () => void): Promise<Result> {
-  const proc = spawn(process.execPath, ["--import", "tsx", new URL(script, import.meta.url).pathname, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  proc.stdout.on("data", (d: Buffer) => (stdout += d));
-  proc.stderr.on("data", (d: Buffer) => {
-    stderr += d;
-    if (stderr.includes("warming up\n")) onWarm?.();
-    if (onMeasure && stderr.includes("measuring\n")) {
-      onMeasure();
-      onMeasure = undefined;
-    }
-  });
-  return new Promise((resolve, reject) =>
-    proc.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout) as Result) : reject(new Error(`${script} exited with ${code}: ${stderr}`)))),
-  );
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const summary = (rs: Result[]) => ({ rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) });
-const fmt = (r: { rps: number; p50: number; p99: number }) => `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms`;
-
-// The server with the production password hashing cost (the test harness lowers it otherwise).
 const cost = defaultConfig().is.passwordHashing;
-const server = await startTestServer({ "is.password-hashing.memory-cost": cost.memoryCost, "is.password-hashing.time-cost": cost.timeCost });
+const server = await startBenchServer({ "is.password-hashing.memory-cost": cost.memoryCost, "is.password-hashing.time-cost": cost.timeCost });
 const mount = server.config.is.oauth.mount;
 const hasher = createPasswordHasher(cost, createHashPool());
-
-// What one hash costs here, alone, for reading the figures below.
 const hashTimes: number[] = [];
-for (let i = 0; i < 10; i++) {
+for (let i = 0; i < 5; i++) {
   const start = performance.now();
   await hasher.hash("a password to time");
   hashTimes.push(performance.now() - start);
 }
 
-// One user per simulated browser, with an argon2id hash of the configured cost (as after a
-// registration), and a confidential client whose secret the registry hashes the same way.
-const users: OAuthLoadSpec["users"] = [];
-for (let i = 0; i < concurrency; i++) {
-  const u = await server.population.user({ id: `bench-user-${i}` });
-  await server.population.store.users.update(u.id, create(UserSchema, { password: await hasher.hash(u.password) }), ["password"]);
-  users.push({ id: u.id, password: u.password });
+// A user whose password is stored as after a registration (argon2id at the default cost).
+const user = await server.population.user({ id: "bench-user" });
+await server.population.store.users.update(user.id, create(UserSchema, { password: await hasher.hash(user.password) }), ["password"]);
+
+const redirectUri = "http://127.0.0.1:9/callback";
+/** A confidential client with RIGHT_USER_INFO; without `secret` the server generates one. */
+async function isClient(id: string, secret?: string): Promise<OAuthClient> {
+  const client = { ids: { client_id: id }, name: id, redirect_uris: [redirectUri], state: "STATE_APPROVED", grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"], rights: ["RIGHT_USER_INFO"], ...(secret ? { secret } : {}) };
+  const res = await api(server, "POST", "/users/admin/clients", { key: server.adminAPIKey, body: { client } });
+  if (res.status !== 200) throw new Error(`client ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id, secret: secret ?? res.body.secret, redirectUri };
 }
-const storedHash = (await server.population.store.users.get(users[0]!.id)).password;
-if (!storedHash.startsWith(`$argon2id$v=19$m=${cost.memoryCost},t=${cost.timeCost},p=1$`)) throw new Error(`unexpected stored hash ${storedHash.slice(0, 30)}`);
-const client = { id: "bench-client", secret: "bench-client-secret", redirectUri: "http://127.0.0.1:9/callback" };
-const created = await api(server, "POST", "/users/admin/clients", {
-  key: server.adminAPIKey,
-  body: {
-    client: {
-      ids: { client_id: client.id }, name: "Bench client", redirect_uris: [client.redirectUri], secret: client.secret, state: "STATE_APPROVED",
-      grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"], rights: ["RIGHT_USER_INFO", "RIGHT_APPLICATION_INFO"],
-    },
-  },
-});
-if (created.status !== 200) throw new Error(`client: ${created.status} ${JSON.stringify(created.body)}`);
-// The same client with a secret the server generated (stored with the keyed hash, not argon2id).
-const generatedClient = { id: "bench-generated", secret: "", redirectUri: client.redirectUri };
-const generated = await api(server, "POST", "/users/admin/clients", {
-  key: server.adminAPIKey,
-  body: {
-    client: {
-      ids: { client_id: generatedClient.id }, name: "Bench client, generated secret", redirect_uris: [client.redirectUri], state: "STATE_APPROVED",
-      grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"], rights: ["RIGHT_USER_INFO", "RIGHT_APPLICATION_INFO"],
-    },
-  },
-});
-if (generated.status !== 200) throw new Error(`client: ${generated.status} ${JSON.stringify(generated.body)}`);
-generatedClient.secret = generated.body.secret;
+const generated = await isClient("bench-generated");
+const chosen = await isClient("bench-chosen", "a secret a person chose");
 
-// ApplicationRegistry.Get target: an application and an API key with APPLICATION_INFO.
-const owner = await server.population.user({ id: "bench-owner" });
-const appId = await server.population.application({ kind: "user", id: owner.id }, { id: "bench-app", name: "Bench" });
-const key = await server.population.apiKey({ kind: "user", id: owner.id }, 15 /* RIGHT_APPLICATION_INFO */);
+// The userinfo answer of the IS is the account oidc-provider answers with.
+const isUserinfo = `${server.httpURL}${mount}/userinfo`;
+const isAccess = (await isTokens(server.httpURL, mount, user, generated, 1))[0]!.access_token;
+const claims = await fetch(isUserinfo, { headers: { authorization: `Bearer ${isAccess}` } }).then((r) => r.json() as Promise<Record<string, unknown> & { sub: string }>);
+const opClient = { id: "bench-client", secret: "bench-client-secret-0123456789", redirectUri };
+const op = await startPeer<{ issuer: string }>(new URL("./lib/oidc-peer.ts", import.meta.url), { client: opClient, account: claims });
+const opAccess = (await opTokens(op.info.issuer, opClient, 1))[0]!.access_token;
+const opClaims = (await fetch(`${op.info.issuer}/me`, { headers: { authorization: `Bearer ${opAccess}` } }).then((r) => r.json())) as Record<string, unknown>;
+if (JSON.stringify(Object.keys(opClaims).sort()) !== JSON.stringify(Object.keys(claims).sort())) throw new Error(`userinfo differs: ${JSON.stringify(claims)} vs ${JSON.stringify(opClaims)}`);
 
-const oauthLoad = (mode: OAuthLoadSpec["mode"], secs = seconds, onWarm?: () => void, as = client, onMeasure?: () => void) =>
-  child("./lib/oauth-load.ts", [JSON.stringify({ baseURL: server.httpURL, mount, mode, users, client: as, seconds: secs } satisfies OAuthLoadSpec)], onWarm, onMeasure);
-/** A load run with the server's CPU (this process: event loop and hashing threads) per request, from the measurement's start. */
-async function withCpu(run: (onMeasure: () => void) => Promise<Result>): Promise<Result & { cpuMs: number }> {
-  let start = process.cpuUsage();
-  const r = await run(() => (start = process.cpuUsage()));
-  const used = process.cpuUsage(start);
-  return { ...r, cpuMs: (used.user + used.system) / 1000 / Math.max(1, r.count) };
+/** HTTP load with the run's settings. */
+const http = (spec: Omit<HttpLoadSpec, "connections" | "seconds"> & { seconds?: number }, onMeasure?: () => void) =>
+  httpLoad({ connections: settings.inFlight, seconds: settings.seconds, ...spec }, onMeasure);
+
+// Refresh tokens are single-use: a pool per client, topped up before each run to what it can lose
+// (the requests in flight when autocannon's warm-up and measured run end) and still keep every
+// connection busy, or for a paced run to what twice its rate of requests in flight would take.
+const refreshSources = {
+  generated: { tokenUrl: `${server.httpURL}${mount}/token`, client: generated, form: {}, more: (n: number) => isTokens(server.httpURL, mount, user, generated, n) },
+  chosen: { tokenUrl: `${server.httpURL}${mount}/token`, client: chosen, form: {}, more: (n: number) => isTokens(server.httpURL, mount, user, chosen, n) },
+  // Only offline_access: with openid, oidc-provider would sign an ID token on every refresh, which the IS does not do.
+  op: { tokenUrl: `${op.info.issuer}/token`, client: opClient, form: { scope: "offline_access" }, more: (n: number) => opTokens(op.info.issuer, opClient, n) },
+};
+const pools: Record<keyof typeof refreshSources, string[]> = { generated: [], chosen: [], op: [] };
+async function refreshes(name: keyof typeof refreshSources, onMeasure: () => void, opts: { seconds?: number; rate?: number } = {}): Promise<HttpLoadResult> {
+  const { tokenUrl, client, form, more } = refreshSources[name];
+  const need = opts.rate ? 2 * opts.rate : 3 * settings.inFlight;
+  if (pools[name].length < need) pools[name].push(...(await more(need - pools[name].length)).map((p) => p.refresh_token));
+  const headers = { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(client) };
+  const result = await http({ url: tokenUrl, method: "POST", headers, tokens: { pool: pools[name], field: "refresh_token", form: { grant_type: "refresh_token", ...form } }, ...opts }, onMeasure);
+  pools[name] = result.pool;
+  return result;
 }
-const getLoad = () => child("./load.ts", [server.grpcAddress, key, appId, String(getConcurrency), String(seconds), "get"]);
 
-const results: Record<string, Result[]> = { login: [], code: [], refresh: [], refreshGenerated: [], get: [], getDuring: [], loginDuring: [] };
-const cpu: Record<"refresh" | "refreshGenerated", number[]> = { refresh: [], refreshGenerated: [] };
-for (let i = 0; i < rounds; i++) {
-  results.login!.push(await oauthLoad("login"));
-  results.code!.push(await oauthLoad("authorization-code"));
-  // Interleaved: the two kinds of client secret in the same round.
-  for (const [name, as] of [["refresh", client], ["refreshGenerated", generatedClient]] as const) {
-    const r = await withCpu((onMeasure) => oauthLoad("refresh-token", seconds, undefined, as, onMeasure));
-    results[name]!.push(r);
-    cpu[name].push(r.cpuMs);
+const opMeter = cpuMeter(op.pid);
+try {
+  console.log(`password hashing: argon2id m=${cost.memoryCost} KiB t=${cost.timeCost} p=1 (the default), one hash alone ${median(hashTimes).toFixed(1)} ms`);
+
+  heading(`OAuth userinfo (GET, Bearer access token), ${settings.inFlight} connections (autocannon)`);
+  const [isInfo, opInfo] = (
+    await interleave(settings.rounds, [
+      { name: "identity server", meter: server.meter, run: (m) => http({ url: isUserinfo, headers: { authorization: `Bearer ${isAccess}` } }, m) },
+      { name: "oidc-provider", meter: opMeter, run: (m) => http({ url: `${op.info.issuer}/me`, headers: { authorization: `Bearer ${opAccess}` } }, m) },
+    ])
+  ).map(summarize) as [Summary, Summary];
+  sideLine("identity server", isInfo);
+  sideLine("oidc-provider", opInfo);
+  target({ name: "OAuth userinfo / oidc-provider", op: ">=", limit: 0.6, measured: ratioLine("IS / oidc-provider", isInfo, opInfo) });
+
+  heading(`OAuth token, refresh_token grant, confidential client with a generated secret, ${settings.inFlight} connections (autocannon)`);
+  const [isGenerated, opRefresh] = (
+    await interleave(settings.rounds, [
+      { name: "identity server", meter: server.meter, run: (m) => refreshes("generated", m) },
+      { name: "oidc-provider", meter: opMeter, run: (m) => refreshes("op", m) },
+    ])
+  ).map(summarize) as [Summary, Summary];
+  sideLine("identity server", isGenerated);
+  sideLine("oidc-provider", opRefresh);
+  const refreshRatio = ratioLine("IS / oidc-provider", isGenerated, opRefresh);
+  target({ name: "OAuth refresh_token grant / oidc-provider", op: ">=", limit: 0.5, measured: refreshRatio });
+
+  // Get under h2load while a background load runs at 30 requests/s: its warm-up second comes first, then
+  // its measured seconds cover Get's warm-up and measured run.
+  const get = await getApplicationCall(server);
+  const csrfWeb = new WebClient(server.httpURL);
+  const csrf = await csrfWeb.csrf(mount);
+  const login = (onStarted: () => void) =>
+    http({ url: `${server.httpURL}${mount}/api/auth/login`, method: "POST", headers: { "content-type": "application/json", cookie: csrfWeb.cookieHeader(), "x-csrf-token": csrf }, body: JSON.stringify({ user_id: user.id, password: user.password }), seconds: settings.seconds + 3, rate: 30 }, onStarted);
+  const refresh = (onStarted: () => void) => refreshes("chosen", onStarted, { seconds: settings.seconds + 3, rate: 30 });
+  const background: Record<string, HttpLoadResult[]> = { logins: [], refreshes: [] };
+  const during = (name: string, load: (onStarted: () => void) => Promise<HttpLoadResult>) => async (onMeasure: () => void) => {
+    let started!: () => void;
+    const go = new Promise<void>((resolve) => (started = resolve));
+    const running = load(started);
+    running.catch(started); // a failure shows when awaited below
+    await go;
+    const result = await loadGrpc(server.grpcAddress, get, onMeasure);
+    background[name]!.push(await running);
+    return result;
+  };
+  heading(`ApplicationRegistry.Get, gRPC, ${settings.inFlight} in flight (h2load), alone and during 30 logins/s or 30 refreshes/s`);
+  const [alone, duringLogins, duringRefreshes] = (
+    await interleave(settings.rounds, [
+      { name: "alone", meter: server.meter, run: (m) => loadGrpc(server.grpcAddress, get, m) },
+      { name: "during logins", meter: server.meter, run: during("logins", login) },
+      { name: "during refreshes", meter: server.meter, run: during("refreshes", refresh) },
+    ])
+  ).map(summarize) as [Summary, Summary, Summary];
+  sideLine("alone", alone);
+  sideLine("during 30 logins/s", duringLogins);
+  sideLine("during 30 refreshes/s", duringRefreshes);
+  for (const [name, figure] of [["logins", duringLogins], ["refreshes", duringRefreshes]] as const) {
+    const s = summarize(background[name]!.map((r) => ({ ...r, serverMs: 0, postgresMs: 0 })));
+    info(`${name} meanwhile: ${s.rps.toFixed(1)}/s answered, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms${failedText(s)}; the CPU per Get above includes them`);
+    const invalid = s.rps < 27 ? `${name} answered at only ${s.rps.toFixed(1)}/s` : undefined;
+    target({ name: `Get p99 during 30 ${name}/s / alone`, op: "<", limit: 1.5, measured: figure.p99 / alone.p99, unit: "x", invalid });
   }
-  results.get!.push(await getLoad());
-  // The Get callers start once the logins are at full tilt; the logins run on well past the
-  // Get measurement (its process start and warm-up included), so they cover all of it.
-  let warm!: () => void;
-  const loginsWarm = new Promise<void>((resolve) => (warm = resolve));
-  const logins = oauthLoad("login", seconds + 3, warm);
-  logins.catch(warm); // a failure shows when awaited below, not as a hang here
-  await loginsWarm;
-  const during = await getLoad();
-  results.loginDuring!.push(await logins);
-  results.getDuring!.push(during);
+} finally {
+  await op.close();
+  await server.stop();
 }
-
-const s = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, summary(v)]));
-console.log(`OAuth server, ${rounds} rounds x ${seconds}s, medians; database: ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite (embedded)"}`);
-console.log(`password hashing: argon2id m=${cost.memoryCost} KiB t=${cost.timeCost} p=1 (the default), one hash alone ${median(hashTimes).toFixed(1)} ms`);
-console.log(`${concurrency} concurrent browsers (one user each); the client secret is checked on every token request`);
-console.log(`\nlogin          POST ${mount}/api/auth/login (JSON, X-CSRF-Token + _csrf cookie)`);
-console.log(`               ${fmt(s.login!)}`);
-console.log(`token          GET ${mount}/authorize (session, consent given) + POST ${mount}/token authorization_code (PKCE S256)`);
-console.log(`               ${fmt(s.code!)}`);
-console.log(`token          POST ${mount}/token refresh_token (rotating), confidential client, server CPU per request`);
-console.log(`  chosen secret (argon2id)      ${fmt(s.refresh!)}   CPU ${median(cpu.refresh).toFixed(2)} ms/req`);
-console.log(`  generated secret (keyed hash) ${fmt(s.refreshGenerated!)}   CPU ${median(cpu.refreshGenerated).toFixed(2)} ms/req`);
-console.log(`  ratio (generated / chosen)    throughput ${(s.refreshGenerated!.rps / s.refresh!.rps).toFixed(2)}x   CPU ${(median(cpu.refreshGenerated) / median(cpu.refresh)).toFixed(2)}x`);
-console.log(`\nApplicationRegistry.Get over gRPC (API key), ${getConcurrency} concurrent callers`);
-console.log(`  alone                     ${fmt(s.get!)}`);
-console.log(`  while ${concurrency} browsers log in   ${fmt(s.getDuring!)}`);
-console.log(`  (logins meanwhile         ${fmt(s.loginDuring!)})`);
-console.log(`  ratio (during / alone)    p50 ${(s.getDuring!.p50 / s.get!.p50).toFixed(2)}x   p99 ${(s.getDuring!.p99 / s.get!.p99).toFixed(2)}x   throughput ${(s.getDuring!.rps / s.get!.rps).toFixed(2)}`);
-
-await server.close();
-await closeTestDatabase();
 process.exit(0);

@@ -1,36 +1,35 @@
 // make bench: device search by ID substring at 1,000 and 100,000 devices (target:
-// 100k within 2x of 1k) and ApplicationRegistry.List at 2,000 applications (target:
-// PGlite within 2x of PostgreSQL). Each database runs in a child process
-// (bench/lib/search-and-list-run.ts); PostgreSQL only when DATABASE_URL is set.
-// Sequential gRPC calls; medians, and CPU per call of the process (server + client,
-// and the database itself on PGlite).
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+// 100k within 2x of 1k, on each database) and ApplicationRegistry.List at 2,000
+// applications (target: PGlite within 2x of PostgreSQL). Each database runs in a
+// child process (bench/lib/search-and-list-run.ts): PGlite always, PostgreSQL
+// too when DATABASE_URL is set. Sequential gRPC calls (BENCH_CALLS, 100), medians,
+// and CPU per call.
+import { runChild } from "./lib/child.js";
+import { info, target } from "./lib/report.js";
+import { postgresUrl } from "./lib/settings.js";
 
-const run = promisify(execFile);
 interface Timing { p50: number; cpu: number }
 interface Result { database: string; smallDevices: number; largeDevices: number; applications: number; calls: number; searchSmall: Timing; searchLarge: Timing; list: Timing }
 
-async function side(databaseUrl: string | undefined): Promise<Result> {
-  const env = { ...process.env };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  else delete env.DATABASE_URL;
-  const worker = new URL("./lib/search-and-list-run.ts", import.meta.url).pathname;
-  const { stdout } = await run(process.execPath, ["--import", "tsx", worker], { env, maxBuffer: 1 << 20, timeout: 1_800_000 });
-  return JSON.parse(stdout.trim().split("\n").pop()!) as Result;
+const worker = new URL("./lib/search-and-list-run.ts", import.meta.url);
+/** The worker's result on PGlite, or on PostgreSQL with `url`: the child's DATABASE_URL picks. */
+function side(url: string | undefined): Promise<Result> {
+  const { DATABASE_URL: _, ...env } = process.env;
+  return runChild<Result>(worker, {}, undefined, url ? { ...env, DATABASE_URL: url } : env);
 }
 
 const ms = (t: Timing) => `p50 ${t.p50.toFixed(2).padStart(7)} ms   CPU ${t.cpu.toFixed(2).padStart(6)} ms/call`;
-const sides = [await side(undefined), ...(process.env.DATABASE_URL ? [await side(process.env.DATABASE_URL)] : [])];
-console.log(`Search by ID substring and List, sequential gRPC calls, ${sides[0]!.calls} per figure, medians`);
+const sides = [await side(undefined), ...(postgresUrl ? [await side(postgresUrl)] : [])];
+console.log(`\nSearch by ID substring and List, sequential gRPC calls, ${sides[0]!.calls} per figure, medians`);
+const line = (what: string, t: Timing) => console.log(`  ${what.padEnd(52)} ${ms(t)}`);
 for (const r of sides) {
   console.log(`${r.database}:`);
-  console.log(`  SearchEndDevices id_contains, ${r.smallDevices} devices      ${ms(r.searchSmall)}`);
-  console.log(`  SearchEndDevices id_contains, ${r.largeDevices} devices    ${ms(r.searchLarge)}`);
-  console.log(`  ratio ${r.largeDevices}/${r.smallDevices}: ${(r.searchLarge.p50 / r.searchSmall.p50).toFixed(2)}x   (target <= 2x)`);
-  console.log(`  ApplicationRegistry.List, 30 of ${r.applications} applications   ${ms(r.list)}`);
+  line(`SearchEndDevices id_contains, ${r.smallDevices} devices`, r.searchSmall);
+  line(`SearchEndDevices id_contains, ${r.largeDevices} devices`, r.searchLarge);
+  line(`ApplicationRegistry.List, 30 of ${r.applications} applications`, r.list);
+  info(`search CPU per call ${r.largeDevices} / ${r.smallDevices}: ${(r.searchLarge.cpu / r.searchSmall.cpu).toFixed(2)}x`);
+  target({ name: `search ${r.largeDevices} devices / ${r.smallDevices}, p50`, op: "<=", limit: 2, measured: r.searchLarge.p50 / r.searchSmall.p50, unit: "x", database: r.database });
 }
-if (sides.length === 2) {
-  const [lite, pg] = sides as [Result, Result];
-  console.log(`List PGlite/PostgreSQL: ${(lite.list.p50 / pg.list.p50).toFixed(2)}x   (target <= 2x)`);
-} else console.log("List PGlite/PostgreSQL: set DATABASE_URL to compare with PostgreSQL");
+const [lite, pg] = sides as [Result, Result | undefined];
+if (pg) target({ name: `List at ${lite.applications} applications, PGlite / PostgreSQL p50`, op: "<=", limit: 2, measured: lite.list.p50 / pg.list.p50, unit: "x", database: "PGlite vs PostgreSQL" });
+else info("List PGlite / PostgreSQL: set DATABASE_URL to compare with PostgreSQL");

@@ -5,6 +5,8 @@
 // - ApplicationRegistry.List of a user who collaborates on 30 of 2,000 applications
 //   (20 directly, 10 through an organization).
 // Statistics are brought current the way the server's periodic check does it.
+// Sequential calls from a client in this process: CPU per call is this process's
+// (server and client, and PGlite) plus the PostgreSQL backends'.
 import { ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EndDeviceRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
 import { endDevices } from "../../src/store/pg/schema/index.js";
@@ -12,6 +14,9 @@ import { analyzeStale } from "../../src/store/pg/statistics.js";
 import { grpcClient } from "../../test/helpers/clients.js";
 import { closeTestDatabase, testDatabase } from "../../test/helpers/database.js";
 import { startTestServer } from "../../test/helpers/harness.js";
+import { cpuMeter } from "./cpu.js";
+import { postgresDatabase } from "./settings.js";
+import { median } from "./stats.js";
 
 const smallDevices = 1_000;
 const largeDevices = Number(process.env.BENCH_SEARCH_DEVICES ?? 100_000);
@@ -37,19 +42,18 @@ async function addDevices(from: number, to: number) {
   await analyzeStale(db);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const meter = cpuMeter(process.pid, postgresDatabase);
 async function timed(call: () => Promise<unknown>): Promise<{ p50: number; cpu: number }> {
   for (let i = 0; i < 10; i++) await call(); // warm up
   const times: number[] = [];
-  const cpu = process.cpuUsage();
+  const since = meter();
   for (let i = 0; i < calls; i++) {
     const t = performance.now();
     await call();
     times.push(performance.now() - t);
   }
-  const used = process.cpuUsage(cpu);
-  // CPU of this process per call: the server, the client and, for PGlite, the database.
-  return { p50: median(times), cpu: (used.user + used.system) / 1000 / calls };
+  const used = since();
+  return { p50: median(times), cpu: (used.serverMs + used.postgresMs) / calls };
 }
 
 const search = grpcClient(server, EndDeviceRegistrySearch, owner.apiKey);
