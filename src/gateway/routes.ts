@@ -165,14 +165,18 @@ interface Candidate {
 }
 
 /**
- * The routes by the first literal a path must start with, each list in table
- * order (routes without such a literal are in every list); `other` serves the
- * paths whose first segment is no route's literal.
+ * The routes a path may match, worked out once per first segment and segment
+ * count: by the first literal a path must start with (routes without one are
+ * in every list), then by the number of segments, each list in table order.
+ * `other` stands for first segments that are no route's literal.
  */
 interface RouteIndex {
+  readonly all: readonly Candidate[];
   readonly byFirst: ReadonlyMap<string, readonly Candidate[]>;
   readonly other: readonly Candidate[];
-  readonly all: readonly Candidate[];
+  /** Segment counts above this one all select the same routes (only "**" ones). */
+  readonly maxSegments: number;
+  readonly lists: Map<readonly Candidate[], Array<readonly Candidate[] | undefined>>;
 }
 
 const indexes = new WeakMap<readonly Route[], RouteIndex>();
@@ -195,19 +199,28 @@ function indexOf(routes: readonly Route[]): RouteIndex {
     if (literal !== undefined) byFirst.get(literal)!.push(c);
     else for (const list of [other, ...byFirst.values()]) list.push(c);
   }
-  indexes.set(routes, (index = { byFirst, other, all }));
+  const maxSegments = Math.max(0, ...all.map((c) => c.segments));
+  indexes.set(routes, (index = { all, byFirst, other, maxSegments, lists: new Map() }));
   return index;
 }
 
-/** The routes a path may match, in table order. */
-function candidatesFor(index: RouteIndex, path: string): readonly Candidate[] {
+const fits = (c: Candidate, segments: number) => (c.deep ? segments >= c.segments - 1 : segments === c.segments);
+
+/** The routes a path of `segments` segments may match, in table order. */
+function candidatesFor(index: RouteIndex, path: string, segments: number): readonly Candidate[] {
   const first = firstSegmentOf(path);
-  if (first.raw === first.decoded) return index.byFirst.get(first.raw) ?? index.other;
-  // An escaped first segment (rare): its raw or decoded form may name the literal.
-  return index.all.filter((c) => {
-    const literal = firstLiteral(c.route);
-    return literal === undefined || literal === first.raw || literal === first.decoded;
-  });
+  if (first.raw !== first.decoded) {
+    // An escaped first segment (rare): its raw or decoded form may name the literal.
+    return index.all.filter((c) => {
+      const literal = firstLiteral(c.route);
+      return fits(c, segments) && (literal === undefined || literal === first.raw || literal === first.decoded);
+    });
+  }
+  const byLiteral = index.byFirst.get(first.raw) ?? index.other;
+  let bySegments = index.lists.get(byLiteral);
+  if (!bySegments) index.lists.set(byLiteral, (bySegments = []));
+  const n = Math.min(segments, index.maxSegments + 1);
+  return (bySegments[n] ??= byLiteral.filter((c) => fits(c, n)));
 }
 
 /** Finds the route for a request path relative to the prefix (raw, no query string). */
@@ -215,7 +228,7 @@ export function matchRoute(routes: readonly Route[], httpMethod: string, path: s
   // Segments of the path: a verb (":x") never holds a "/", so it does not change the count.
   let segments = 0;
   for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1)) segments++;
-  const candidates = candidatesFor(indexOf(routes), path).filter((c) => (c.deep ? segments >= c.segments - 1 : segments === c.segments));
+  const candidates = candidatesFor(indexOf(routes), path, segments);
   // The most specific template of the request's method wins; other methods matter only without one.
   for (const { route } of candidates) {
     if (route.httpMethod !== httpMethod) continue;
