@@ -3,11 +3,10 @@
 // Connect's gRPC handler pipes every call through a dozen async iterables and
 // makes three AbortControllers per call, two of which it aborts; together that
 // was more CPU than the rest of a Get outside the database. This reads the one
-// request envelope, runs the call (unary-call.ts) and answers the same
-// UniversalServerResponse Connect would: content type, grpc-encoding, the
-// handler's headers, one envelope (compressed as Connect would), and the
-// status in the trailers. The RPC adapter writes it out as it writes Connect's
-// (errors get the stack's details there).
+// request envelope, runs the call (unary-call.ts) and writes what Connect
+// would: content type, grpc-encoding, the handler's headers, one envelope
+// (compressed as Connect would), and the status in the trailers, errors with
+// the stack's details (rpc-errors.ts) as on Connect's answers.
 //
 // Whatever is less common is left to Connect, decided from the headers before
 // the body is read: HTTP/1.1, gRPC's JSON codec, compressed requests, a
@@ -18,21 +17,29 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import {
   compressedFlag,
   compressionNegotiate,
-  createAsyncIterable,
   createMethodSerializationLookup,
   encodeEnvelope,
   envelopeCompress,
   validateUniversalHandlerOptions,
   type Compression,
-  type UniversalServerResponse,
 } from "@connectrpc/connect/protocol";
 import { contentTypeProto, parseContentType, parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import { rewriteTrailer, type Convert } from "./rpc-errors.js";
 import { CallContext, invokeUnary, type UnarySpec } from "./unary-call.js";
 
 export interface GrpcUnaryOptions {
   interceptors: readonly Interceptor[];
   readMaxBytes: number;
   acceptCompression: Compression[];
+  /** Errors without the stack's details get them (rpc-errors.ts). */
+  convert: Convert;
+}
+
+/** What a unary call answers: the header, the envelope (none after a failure), the trailers. */
+interface GrpcAnswer {
+  header: Headers;
+  body: Uint8Array | undefined;
+  trailer: Headers;
 }
 
 type Serialization = ReturnType<typeof createMethodSerializationLookup>;
@@ -130,8 +137,8 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
     return s;
   };
 
-  /** The answer to a unary gRPC call, or undefined when Connect should take the request. */
-  return function serve(req: http2.Http2ServerRequest, spec: UnarySpec): Promise<UniversalServerResponse> | undefined {
+  /** Answers a unary gRPC call; undefined (nothing done) when Connect should take the request. */
+  return function serve(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, spec: UnarySpec): Promise<void> | undefined {
     if (req.method !== "POST") return undefined;
     if (parseContentType(firstValue(req.headers["content-type"]))?.binary !== true) return undefined;
     const encoding = firstValue(req.headers["grpc-encoding"]);
@@ -139,10 +146,10 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
     const timeout = parseTimeout(firstValue(req.headers["grpc-timeout"]), maxTimeoutMs);
     if (timeout.error) return undefined;
     const compression = compressionNegotiate(acceptCompression, encoding, firstValue(req.headers["grpc-accept-encoding"]), "Grpc-Accept-Encoding");
-    return call(req, spec, compression.response, timeout.timeoutMs);
+    return call(req, spec, compression.response, timeout.timeoutMs).then((answer) => writeAnswer(res, answer, opts.convert));
   };
 
-  async function call(req: http2.Http2ServerRequest, spec: UnarySpec, compression: Compression | null, timeoutMs: number | undefined): Promise<UniversalServerResponse> {
+  async function call(req: http2.Http2ServerRequest, spec: UnarySpec, compression: Compression | null, timeoutMs: number | undefined): Promise<GrpcAnswer> {
     const serialization = serializationOf(spec);
     const responseHeader = new Headers();
     responseHeader.set("content-type", contentTypeProto);
@@ -159,7 +166,7 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
       responseHeader,
       responseTrailer,
     });
-    let body: Uint8Array[] = [];
+    let body: Uint8Array | undefined;
     let failure: unknown;
     try {
       // Envelope by envelope as Connect's pipeline: decompress (nothing to
@@ -184,7 +191,7 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
       if (count > 1) throw new ConnectError("protocol error: received extra input message for unary method", Code.Unimplemented);
       const res = await invokeUnary(spec, ctx, input, opts.interceptors);
       const env = await envelopeCompress({ flags: 0, data: serialization.getO(true).serialize(res.message) }, compression, compressMinBytes);
-      body = [encodeEnvelope(env.flags, env.data)];
+      body = encodeEnvelope(env.flags, env.data);
     } catch (err) {
       failure = err;
       setTrailerStatus(responseTrailer, err instanceof ConnectError ? err : new ConnectError("internal error", Code.Internal, undefined, undefined, err));
@@ -192,6 +199,38 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
       // (As Connect's context: aborted with the failure, or without a reason when the call succeeded.)
       ctx.finish(failure);
     }
-    return { status: 200, header: ctx.responseHeader, body: createAsyncIterable(body), trailer: ctx.responseTrailer };
+    return { header: ctx.responseHeader, body, trailer: ctx.responseTrailer };
   }
+}
+
+/** Node's form of a Headers (as connect-node writes them). */
+function nodeHeaders(headers: Headers): http2.OutgoingHttpHeaders {
+  const out: http2.OutgoingHttpHeaders = Object.create(null);
+  headers.forEach((value, key) => {
+    const had = out[key];
+    out[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [String(had), value];
+  });
+  return out;
+}
+
+/**
+ * Writes the answer as connect-node writes a UniversalServerResponse: the
+ * header, the envelope, the trailers (errors given the stack's details first).
+ */
+function writeAnswer(res: http2.Http2ServerResponse, answer: GrpcAnswer, convert: Convert): Promise<void> {
+  rewriteTrailer(answer.trailer, convert);
+  return new Promise((resolve, reject) => {
+    const done = (err?: unknown) => {
+      res.off("error", done);
+      res.off("close", done);
+      if (err) reject(err);
+      else resolve();
+    };
+    res.once("error", done);
+    res.once("close", done);
+    res.writeHead(200, nodeHeaders(answer.header));
+    res.addTrailers(nodeHeaders(answer.trailer));
+    if (answer.body) res.end(answer.body);
+    else res.end();
+  });
 }
