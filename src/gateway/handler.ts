@@ -11,8 +11,8 @@
 // of response metadata to HTTP headers (x-total-count, warning).
 import type * as http from "node:http";
 import type * as http2 from "node:http2";
-import { createRegistry, type DescFile, type DescMessage, type DescService, type JsonObject, type JsonValue, type Registry } from "@bufbuild/protobuf";
-import { ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { createRegistry, type DescFile, type DescMessage, type DescMethodUnary, type DescService, type JsonObject, type JsonValue, type Registry } from "@bufbuild/protobuf";
+import { ConnectError, type Transport } from "@connectrpc/connect";
 import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { errBodyTooLarge, errMalformedRequest, errMethodNotAllowed, errRouteNotFound, toHttpError } from "../errors/index.js";
 import { answerPreflight, apiCors, setCorsHeaders } from "./cors.js";
@@ -70,6 +70,33 @@ function registryOf(services: readonly DescService[]): Registry {
   return createRegistry(...files);
 }
 
+/** HTTP/1.1 connections -> a signal that fires when the connection closes. */
+const connectionGone = new WeakMap<object, AbortSignal>();
+
+/**
+ * Fires when the client goes away before the answer. Over HTTP/1.1 that is the
+ * connection closing: one signal per connection, not per request, because an
+ * AbortSignal is costly to make and the client is gone only when the
+ * connection is. Over HTTP/2 each request (stream) has its own.
+ */
+function clientGone(req: GatewayRequest, res: Response): AbortSignal {
+  const socket = "stream" in req ? undefined : req.socket;
+  if (!socket) {
+    const abort = new AbortController();
+    // (Once answered there is nothing to stop: aborting then only costs a DOMException.)
+    res.once("close", () => res.writableEnded || abort.abort());
+    return abort.signal;
+  }
+  let signal = connectionGone.get(socket);
+  if (!signal) {
+    if (socket.destroyed) return AbortSignal.abort();
+    const abort = new AbortController();
+    socket.once("close", () => abort.abort());
+    connectionGone.set(socket, (signal = abort.signal));
+  }
+  return signal;
+}
+
 function headerValue(req: GatewayRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v.join(", ") : v;
@@ -106,30 +133,44 @@ function parseJson(text: string): JsonValue {
   }
 }
 
-/** Builds the request message: body (as the rule says), then query, then path variables. */
-async function buildRequest(
+/** Query parameters a route ignores: those naming a field its path or body sets. */
+const queryIgnores = new WeakMap<Route, readonly string[]>();
+
+function queryIgnoreOf(route: Route): readonly string[] {
+  let ignore = queryIgnores.get(route);
+  if (!ignore) {
+    const pathFields = route.variables.map((v) => v.fieldPath);
+    queryIgnores.set(route, (ignore = route.bodyField ? [...pathFields, route.bodyField.name] : pathFields));
+  }
+  return ignore;
+}
+
+/** Merges `over` into `json`; a fresh `over` onto nothing is the answer as it is. */
+function mergeInto(desc: DescMessage, json: JsonObject, over: JsonObject): JsonObject {
+  for (const _ in json) return mergeJson(desc, json, over);
+  return over;
+}
+
+/** Builds the request message: body (as the rule says, already parsed), then query, then path variables. */
+function buildRequest(
   route: Route,
-  req: GatewayRequest,
+  body: JsonValue | undefined,
   query: URLSearchParams,
   params: Readonly<Record<string, string>>,
-  maxBodySize: number,
   registry: Registry,
 ) {
   const desc: DescMessage = route.method.input;
   let json: JsonObject = {};
-  if (route.body !== "") {
-    const body = parseJson(await readBody(req, maxBodySize));
+  if (body !== undefined) {
     // A named body field is decoded as that field, so errors read `application.name`.
     const doc = route.bodyField ? { [route.bodyField.name]: body } : body;
     json = normalizeJson(desc, doc, { fail: bodyFail, registry }) as JsonObject;
   }
-  const pathFields = route.variables.map((v) => v.fieldPath);
   // With body "*" every field comes from the body; grpc-gateway reads no query then.
-  if (route.body !== "*") {
-    const ignore = route.bodyField ? [...pathFields, route.bodyField.name] : pathFields;
-    json = mergeJson(desc, json, queryToJson(desc, query, { ignore, registry }));
+  if (route.body !== "*" && query.size > 0) {
+    json = mergeInto(desc, json, queryToJson(desc, query, { ignore: queryIgnoreOf(route), registry }));
   }
-  json = mergeJson(desc, json, pathToJson(desc, route.variables, params, { registry }));
+  if (route.variables.length > 0) json = mergeInto(desc, json, pathToJson(desc, route.variables, params, { registry }));
   return decodeNormalized(desc, json, { fail: bodyFail, registry });
 }
 
@@ -138,12 +179,6 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const prefix = (opts.prefix ?? "/api/v3").replace(/\/+$/, "");
   const routes = buildRoutes(opts.services);
   const registry = registryOf(opts.services);
-  const clients = new Map<DescService, Record<string, unknown>>();
-  const clientOf = (service: DescService) => {
-    let c = clients.get(service);
-    if (!c) clients.set(service, (c = createClient(service, opts.transport) as Record<string, unknown>));
-    return c;
-  };
 
   function writeJson(res: Response, status: number, body: unknown, headers: Record<string, string | string[]> = {}) {
     const text = JSON.stringify(body);
@@ -196,7 +231,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const { route, params } = match;
     let input;
     try {
-      input = await buildRequest(route, req, query, params, opts.maxBodySize, registry);
+      const body = route.body === "" ? undefined : parseJson(await readBody(req, opts.maxBodySize));
+      input = buildRequest(route, body, query, params, registry);
     } catch (err) {
       // A body over the limit is left partly unread: close the HTTP/1.1
       // connection rather than read (and discard) the rest of it.
@@ -204,29 +240,23 @@ export function createGateway(opts: GatewayOptions): Gateway {
       throw err;
     }
 
-    const headers = new Headers();
+    // A record: the transport makes the call's Headers from it (one object, not a copy of a copy).
+    const headers: Record<string, string> = {};
     for (const name of forwardedRequestHeaders) {
       const v = headerValue(req, name);
-      if (v !== undefined) headers.set(name, v);
+      if (v !== undefined) headers[name] = v;
     }
+    // Stop the call when the client goes away.
+    const rpc = route.method as DescMethodUnary;
+    const answer = await opts.transport.unary(rpc, clientGone(req, res), undefined, headers, input as never, undefined);
     const responseHeaders: Record<string, string[]> = {};
-    const collect = (h: Headers) => {
+    for (const h of [answer.header, answer.trailer]) {
       for (const [from, to] of forwardedResponseHeaders) {
         const v = h.get(from);
         if (v !== null) (responseHeaders[to] ??= []).push(v);
       }
-    };
-    // Stop the call when the client goes away.
-    const abort = new AbortController();
-    // (Once answered there is nothing to stop: aborting then only costs a DOMException.)
-    res.once("close", () => res.writableEnded || abort.abort());
-
-    const call = clientOf(route.service)[route.method.localName] as (
-      input: unknown,
-      options: object,
-    ) => Promise<Parameters<typeof messageToJson>[1]>;
-    const output = await call(input, { headers, signal: abort.signal, onHeader: collect, onTrailer: collect });
-    writeJson(res, 200, messageToJson(route.method.output, output, { registry }), responseHeaders);
+    }
+    writeJson(res, 200, messageToJson(rpc.output, answer.message, { registry }), responseHeaders);
   }
 
   return async function gateway(rawReq: GatewayRequest, rawRes: GatewayResponse): Promise<boolean> {

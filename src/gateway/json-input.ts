@@ -406,12 +406,16 @@ function blankFieldMasks(desc: DescMessage, json: JsonObject): JsonObject {
     const value = json[field.name];
     if (!sub || value === undefined || !hasFieldMask(sub)) continue;
     if (out === json) out = { ...json };
-    const map = (v: JsonValue): JsonValue => (sub.typeName === FIELD_MASK ? "" : blankFieldMasks(sub, v as JsonObject));
-    if (field.fieldKind === "list") out[field.name] = (value as JsonValue[]).map(map);
-    else if (field.fieldKind === "map") out[field.name] = Object.fromEntries(Object.entries(value as JsonObject).map(([k, v]) => [k, map(v)]));
-    else out[field.name] = map(value);
+    if (field.fieldKind === "list") out[field.name] = (value as JsonValue[]).map((v) => blankValue(sub, v));
+    else if (field.fieldKind === "map") out[field.name] = Object.fromEntries(Object.entries(value as JsonObject).map(([k, v]) => [k, blankValue(sub, v)]));
+    else out[field.name] = blankValue(sub, value);
   }
   return out;
+}
+
+/** A value of message type `desc` with its field masks blanked (a field mask itself: ""). */
+function blankValue(desc: DescMessage, v: JsonValue): JsonValue {
+  return desc.typeName === FIELD_MASK ? "" : blankFieldMasks(desc, v as JsonObject);
 }
 
 function applyFieldMasks(desc: DescMessage, msg: Message, json: JsonObject): void {

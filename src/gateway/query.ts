@@ -153,8 +153,10 @@ export function pathToJson(
  */
 export function mergeJson(desc: DescMessage, base: JsonObject, over: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const field = desc.fields.find((f) => f.name === key);
+  for (const key of Object.keys(over)) {
+    const value = over[key]!;
+    // Canonical keys are proto names, which findField resolves first.
+    const field = findField(desc, key);
     if (field?.oneof) for (const other of field.oneof.fields) if (other !== field) delete out[other.name];
     const prev = out[key];
     if (field?.fieldKind === "message" && !stringForm.has(field.message.typeName) && isObject(prev) && isObject(value)) {

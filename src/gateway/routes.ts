@@ -156,18 +156,86 @@ function firstSegmentOf(path: string): { raw: string; decoded: string | undefine
   }
 }
 
+/** A route with what rules it out cheaply: the segment count a path must have. */
+interface Candidate {
+  readonly route: Route;
+  /** Segments of the template; with "**" at the end, a path needs at least this many minus one. */
+  readonly segments: number;
+  readonly deep: boolean;
+}
+
+/**
+ * The routes a path may match, worked out once per first segment and segment
+ * count: by the first literal a path must start with (routes without one are
+ * in every list), then by the number of segments, each list in table order.
+ * `other` stands for first segments that are no route's literal.
+ */
+interface RouteIndex {
+  readonly all: readonly Candidate[];
+  readonly byFirst: ReadonlyMap<string, readonly Candidate[]>;
+  readonly other: readonly Candidate[];
+  /** Segment counts above this one all select the same routes (only "**" ones). */
+  readonly maxSegments: number;
+  readonly lists: Map<readonly Candidate[], Array<readonly Candidate[] | undefined>>;
+}
+
+const indexes = new WeakMap<readonly Route[], RouteIndex>();
+
+function indexOf(routes: readonly Route[]): RouteIndex {
+  let index = indexes.get(routes);
+  if (index) return index;
+  const all = routes.map((route): Candidate => {
+    const { matchers } = route.template;
+    return { route, segments: matchers.length, deep: matchers[matchers.length - 1]?.kind === "deep_wildcard" };
+  });
+  const byFirst = new Map<string, Candidate[]>();
+  for (const c of all) {
+    const literal = firstLiteral(c.route);
+    if (literal !== undefined && !byFirst.has(literal)) byFirst.set(literal, []);
+  }
+  const other: Candidate[] = [];
+  for (const c of all) {
+    const literal = firstLiteral(c.route);
+    if (literal !== undefined) byFirst.get(literal)!.push(c);
+    else for (const list of [other, ...byFirst.values()]) list.push(c);
+  }
+  const maxSegments = Math.max(0, ...all.map((c) => c.segments));
+  indexes.set(routes, (index = { all, byFirst, other, maxSegments, lists: new Map() }));
+  return index;
+}
+
+const fits = (c: Candidate, segments: number) => (c.deep ? segments >= c.segments - 1 : segments === c.segments);
+
+/** The routes a path of `segments` segments may match, in table order. */
+function candidatesFor(index: RouteIndex, path: string, segments: number): readonly Candidate[] {
+  const first = firstSegmentOf(path);
+  if (first.raw !== first.decoded) {
+    // An escaped first segment (rare): its raw or decoded form may name the literal.
+    return index.all.filter((c) => {
+      const literal = firstLiteral(c.route);
+      return fits(c, segments) && (literal === undefined || literal === first.raw || literal === first.decoded);
+    });
+  }
+  const byLiteral = index.byFirst.get(first.raw) ?? index.other;
+  let bySegments = index.lists.get(byLiteral);
+  if (!bySegments) index.lists.set(byLiteral, (bySegments = []));
+  const n = Math.min(segments, index.maxSegments + 1);
+  return (bySegments[n] ??= byLiteral.filter((c) => fits(c, n)));
+}
+
 /** Finds the route for a request path relative to the prefix (raw, no query string). */
 export function matchRoute(routes: readonly Route[], httpMethod: string, path: string): RouteMatch {
-  const allow = new Set<string>();
-  // A cheap first look: most routes differ from the path in their first literal.
-  const first = firstSegmentOf(path);
-  for (const route of routes) {
-    const literal = firstLiteral(route);
-    if (literal !== undefined && literal !== first.raw && literal !== first.decoded) continue;
+  // Segments of the path: a verb (":x") never holds a "/", so it does not change the count.
+  let segments = 0;
+  for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1)) segments++;
+  const candidates = candidatesFor(indexOf(routes), path, segments);
+  // The most specific template of the request's method wins; other methods matter only without one.
+  for (const { route } of candidates) {
+    if (route.httpMethod !== httpMethod) continue;
     const params = matchPathTemplate(route.template, path);
-    if (!params) continue;
-    if (route.httpMethod === httpMethod) return { kind: "found", route, params };
-    allow.add(route.httpMethod);
+    if (params) return { kind: "found", route, params };
   }
+  const allow = new Set<string>();
+  for (const { route } of candidates) if (route.httpMethod !== httpMethod && matchPathTemplate(route.template, path)) allow.add(route.httpMethod);
   return allow.size > 0 ? { kind: "method_not_allowed", allow: [...allow] } : { kind: "not_found" };
 }

@@ -31,23 +31,28 @@ function reencode(headers: unknown): void {
 }
 
 type Res = http.ServerResponse | http2.Http2ServerResponse;
+/** The methods patched, as their classes define them. */
+type Patched = { writeHead: (...a: unknown[]) => Res; addTrailers: (h: unknown) => void };
 
+// One pair of functions for every response (not closures per request): each
+// re-encodes, then calls the method of the response's own class.
+function specWriteHead(this: Patched, ...args: unknown[]): Res {
+  reencode(args.find((a, i) => i > 0 && typeof a === "object"));
+  return (Object.getPrototypeOf(this) as Patched).writeHead.apply(this, args);
+}
+
+function specAddTrailers(this: Patched, headers: unknown): void {
+  reencode(headers);
+  (Object.getPrototypeOf(this) as Patched).addTrailers.call(this, headers);
+}
 
 export function withSpecGrpcMessage(handler: RequestHandler): RequestHandler {
   return (req, res) => {
     if ((req.headers["content-type"] ?? "").startsWith("application/grpc")) {
       // Patched per response object; Node's overloads make the signatures loose.
-      const r = res as unknown as { writeHead: (...a: unknown[]) => Res; addTrailers: (h: unknown) => void };
-      const writeHead = r.writeHead.bind(r);
-      const addTrailers = r.addTrailers.bind(r);
-      r.writeHead = (...args: unknown[]) => {
-        reencode(args.find((a, i) => i > 0 && typeof a === "object"));
-        return writeHead(...args);
-      };
-      r.addTrailers = (headers: unknown) => {
-        reencode(headers);
-        addTrailers(headers);
-      };
+      const r = res as unknown as Patched;
+      r.writeHead = specWriteHead;
+      r.addTrailers = specAddTrailers;
     }
     handler(req, res);
   };

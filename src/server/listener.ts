@@ -46,13 +46,17 @@ export async function listen(opts: ListenOptions): Promise<Listener> {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   };
+  // One listener function for every response (not a closure per request).
+  function forget(this: http.ServerResponse) {
+    pending.delete(this);
+  }
   const handler: RequestHandler = (req, res) => {
     if (!("stream" in req)) {
       const r = res as http.ServerResponse;
       if (closing) r.setHeader("connection", "close");
       else {
         pending.add(r);
-        r.once("close", () => pending.delete(r));
+        r.on("close", forget);
       }
     }
     opts.handler(req, res);

@@ -6,8 +6,10 @@
 //   12 UNIMPLEMENTED, Connect's 404 `unimplemented`), not an HTTP 404 page;
 // - applies the HTTP API's CORS policy to RPC paths, preflights included;
 // - serves application/grpc-web-text (grpc-web-text.ts);
+// - serves unary gRPC over HTTP/2 on a fast path of its own (grpc-unary.ts);
 // - gives every error the stack's details (rpc-errors.ts), and answers even
 //   when the runtime fails to (it never leaves a request hanging).
+import type http2 from "node:http2";
 import { Code, ConnectError, createConnectRouter, type ConnectRouter } from "@connectrpc/connect";
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
@@ -16,7 +18,9 @@ import { answerPreflight, rpcCors, setCorsHeaders } from "../gateway/cors.js";
 import type { Logger } from "../log.js";
 import { binaryContentType, decodeBase64Body, encodeBase64Body, isGrpcWebText, textContentType } from "./grpc-web-text.js";
 import type { RequestHandler } from "./listener.js";
+import { grpcUnaryHandler } from "./grpc-unary.js";
 import { protocolOf, rpcErrorResponse, stackErrorConverter, withStackErrors } from "./rpc-errors.js";
+import { implementations } from "./unary-call.js";
 
 type RouterOptions = NonNullable<Parameters<typeof createConnectRouter>[0]>;
 
@@ -40,19 +44,38 @@ function textResponse(res: UniversalServerResponse): UniversalServerResponse {
   return { ...res, header, body: res.body ? encodeBase64Body(res.body as AsyncIterable<Uint8Array>) : undefined };
 }
 
+/** The runtime could not answer (or write its answer): a 500, or a cut stream once the answer began. */
+function answerFailed(res: Parameters<RequestHandler>[1], reason: unknown, path: string, log: Logger): void {
+  if (ConnectError.from(reason).code !== Code.Aborted) log.error({ err: reason, path }, "RPC answer failed");
+  if (!res.headersSent) {
+    res.writeHead(500);
+    res.end();
+  } else res.destroy(); // cut: a half-written RPC answer must not look complete
+}
+
+/** Connect's own answer to a request for `handler` (its universal request from Node's). */
+function connectAnswer(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], handler: UniversalHandler, text: boolean): Promise<UniversalServerResponse> {
+  const uReq = universalRequestFromNodeRequest(req as never, res as never, undefined, undefined);
+  const body = text ? decodeBase64Body(uReq.body as AsyncIterable<Uint8Array>) : uReq.body;
+  return handler({ ...uReq, body });
+}
+
 export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
+  const acceptCompression = [compressionGzip, compressionBrotli];
   const router = createConnectRouter({
     interceptors: opts.interceptors,
     jsonOptions: opts.jsonOptions,
     readMaxBytes: opts.readMaxBytes,
-    acceptCompression: [compressionGzip, compressionBrotli],
+    acceptCompression,
   });
-  opts.routes(router);
+  // One instance of each service, for Connect and for the gRPC fast path alike.
+  const specs = implementations(opts.routes, router);
   const handlers = new Map<string, UniversalHandler>(router.handlers.map((h) => [h.requestPath, h]));
   const convert = stackErrorConverter((err, converted) => {
     const correlationId = converted.findDetails(ErrorDetailsSchema)[0]?.correlationId;
     opts.log.error({ err, correlation_id: correlationId }, "request failed outside the handlers");
   });
+  const grpcUnary = grpcUnaryHandler({ interceptors: opts.interceptors ?? [], readMaxBytes: opts.readMaxBytes, acceptCompression, convert });
 
   return (req, res) => {
     const url = req.url ?? "/";
@@ -70,8 +93,13 @@ export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
     let contentType = String(req.headers["content-type"] ?? "");
     const text = isGrpcWebText(contentType);
     if (text) req.headers["content-type"] = contentType = binaryContentType(contentType);
-    const protocol = protocolOf(method, contentType, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    const protocol = protocolOf(method, contentType, q < 0 ? "" : url.slice(q + 1));
     if (!handler && !protocol) return opts.fallback(req, res);
+
+    // Unary gRPC over HTTP/2 (what gRPC clients send) takes the fast path when it can (grpc-unary.ts).
+    const spec = handler && protocol === "grpc" && "stream" in req ? specs.get(path) : undefined;
+    const fast = spec?.kind === "unary" ? grpcUnary(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse, spec) : undefined;
+    if (fast) return void fast.catch((reason: unknown) => answerFailed(res, reason, path, opts.log));
 
     let answer: Promise<UniversalServerResponse>;
     if (!handler) {
@@ -79,9 +107,7 @@ export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
       // Connect says 404 for a procedure it does not serve (its code: unimplemented).
       answer = Promise.resolve(protocol === "connect" ? { ...unknown, status: 404 } : unknown);
     } else {
-      const uReq = universalRequestFromNodeRequest(req as never, res as never, undefined, undefined);
-      const body = text ? decodeBase64Body(uReq.body as AsyncIterable<Uint8Array>) : uReq.body;
-      answer = handler({ ...uReq, body }).then(
+      answer = connectAnswer(req, res, handler, text).then(
         (uRes) => (protocol ? withStackErrors(protocol, uRes, convert) : uRes),
         (reason: unknown) => {
           if (!protocol) throw reason;
@@ -91,12 +117,6 @@ export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
     }
     answer
       .then((uRes) => universalResponseToNodeResponse(text ? textResponse(uRes) : uRes, res as never))
-      .catch((reason: unknown) => {
-        if (ConnectError.from(reason).code !== Code.Aborted) opts.log.error({ err: reason, path }, "RPC answer failed");
-        if (!res.headersSent) {
-          res.writeHead(500);
-          res.end();
-        } else res.destroy(); // cut: a half-written RPC answer must not look complete
-      });
+      .catch((reason: unknown) => answerFailed(res, reason, path, opts.log));
   };
 }

@@ -15,13 +15,14 @@ import { toConnectError } from "../errors/index.js";
 
 export type RpcProtocol = "grpc" | "grpc-web" | "connect";
 
-/** The RPC protocol a request speaks, from its content type (Connect GET: from its query). */
-export function protocolOf(method: string, contentType: string, query: URLSearchParams): RpcProtocol | undefined {
+/** The RPC protocol a request speaks, from its content type (Connect GET: from its query string). */
+export function protocolOf(method: string, contentType: string, queryString: string): RpcProtocol | undefined {
   if (/^application\/grpc-web/i.test(contentType)) return "grpc-web";
   if (/^application\/grpc(?=$|[+;])/i.test(contentType)) return "grpc";
   if (/^application\/(?:json|proto|connect\+)/i.test(contentType)) return "connect";
-  if (method === "GET" && (query.get("connect") === "v1" || query.has("encoding"))) return "connect";
-  return undefined;
+  if (method !== "GET") return undefined;
+  const query = new URLSearchParams(queryString);
+  return query.get("connect") === "v1" || query.has("encoding") ? "connect" : undefined;
 }
 
 /** Any thrown value as the stack's error. */
@@ -71,7 +72,7 @@ export function rpcErrorResponse(protocol: RpcProtocol, contentType: string, err
 }
 
 /** Trailers with a status but no details get the stack's details. */
-function rewriteTrailer(trailer: Headers, convert: Convert): void {
+export function rewriteTrailer(trailer: Headers, convert: Convert): void {
   const status = trailer.get("grpc-status");
   if (status === null || status === "0" || trailer.has("grpc-status-details-bin")) return;
   const err = convert(findTrailerError(trailer) ?? new ConnectError(`grpc-status ${status}`, Code.Unknown));
