@@ -1,0 +1,125 @@
+// The thread that owns PGlite (started by pglite-client.ts): it opens the
+// database, then runs the statements the server's thread sends and answers each.
+// PGlite's own locks order them as in one thread: a statement outside a
+// transaction waits while one is open; a transaction's statements run in it
+// until the server's thread ends it (commit or rollback).
+import { parentPort, workerData } from "node:worker_threads";
+import { PGlite, type QueryOptions, type Transaction } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { flattenError, type Answer, type Request, type Started, type StatementRequest } from "./pglite-messages.js";
+
+export interface ThreadOptions {
+  /** The folder, or undefined for a database in memory. */
+  dataDir?: string;
+}
+
+if (!parentPort) throw new Error("pglite-thread.ts runs as a worker thread (see pglite-client.ts)");
+const port = parentPort;
+const { dataDir } = workerData as ThreadOptions;
+
+const answer = (a: Answer) => port.postMessage(a);
+const fail = (id: number, err: unknown) => answer({ id, ok: false, error: flattenError(err) });
+
+// The types a caller parses itself come back as text: PGlite leaves a value as
+// it is when the parser for its type returns it unchanged.
+const asText = (x: string) => x;
+const textParsers = new Map<string, QueryOptions["parsers"]>();
+function optionsOf(req: StatementRequest): QueryOptions | undefined {
+  if (!req.rowMode && !req.paramTypes && !req.rawTypes) return undefined;
+  let parsers: QueryOptions["parsers"];
+  if (req.rawTypes) {
+    const key = req.rawTypes.join(",");
+    parsers = textParsers.get(key);
+    if (!parsers) textParsers.set(key, (parsers = Object.fromEntries(req.rawTypes.map((oid) => [oid, asText]))));
+  }
+  return { rowMode: req.rowMode, paramTypes: req.paramTypes, parsers };
+}
+
+function run(on: PGlite | Transaction, req: StatementRequest): Promise<unknown> {
+  return req.op === "query" ? on.query(req.sql, req.params, optionsOf(req)) : on.exec(req.sql, optionsOf(req));
+}
+
+/** An open transaction: the requests for it, in order, and who takes the next. */
+interface Open {
+  queue: Request[];
+  take?: (req: Request) => void;
+}
+const open = new Map<number, Open>();
+// Thrown inside PGlite's transaction callback so that it rolls back.
+const rollback = Symbol("rollback");
+
+function next(tx: Open): Promise<Request> {
+  const queued = tx.queue.shift();
+  return queued ? Promise.resolve(queued) : new Promise((resolve) => (tx.take = resolve));
+}
+
+function deliver(txId: number, req: Request): void {
+  const tx = open.get(txId);
+  if (!tx) return fail(req.id, new Error("Transaction is closed"));
+  if (tx.take) {
+    const take = tx.take;
+    tx.take = undefined;
+    take(req);
+  } else tx.queue.push(req);
+}
+
+function begin(pg: PGlite, id: number): void {
+  const tx: Open = { queue: [] };
+  open.set(id, tx);
+  let ended: number | undefined;
+  let begun = false;
+  pg.transaction(async (handle) => {
+    begun = true;
+    answer({ id, ok: true, value: null });
+    for (;;) {
+      const req = await next(tx);
+      if (req.op === "end") {
+        ended = req.id;
+        if (req.commit) return;
+        throw rollback;
+      }
+      if (req.op === "rollback") await handle.rollback().then(() => answer({ id: req.id, ok: true, value: null }), (err: unknown) => fail(req.id, err));
+      else if (req.op === "query" || req.op === "exec") await run(handle, req).then((value) => answer({ id: req.id, ok: true, value }), (err: unknown) => fail(req.id, err));
+    }
+  })
+    .then(
+      () => answer({ id: ended!, ok: true, value: null }),
+      (err: unknown) => (err === rollback ? answer({ id: ended!, ok: true, value: null }) : fail(begun ? ended ?? id : id, err)),
+    )
+    .finally(() => {
+      open.delete(id);
+      // Whatever was sent after the end, or to a transaction that never began.
+      for (const req of tx.queue) fail(req.id, new Error("Transaction is closed"));
+    });
+}
+
+async function main(): Promise<void> {
+  let pg: PGlite;
+  try {
+    pg = new PGlite({ dataDir, extensions: { pg_trgm } });
+    await pg.waitReady;
+  } catch (err) {
+    port.postMessage({ ready: false, error: flattenError(err) } satisfies Started);
+    return;
+  }
+  port.on("message", (req: Request) => {
+    switch (req.op) {
+      case "query":
+      case "exec":
+        if (req.tx !== undefined) return deliver(req.tx, req);
+        run(pg, req).then((value) => answer({ id: req.id, ok: true, value }), (err: unknown) => fail(req.id, err));
+        return;
+      case "begin":
+        return begin(pg, req.id);
+      case "end":
+      case "rollback":
+        return deliver(req.tx, req);
+      case "close":
+        pg.close().then(() => answer({ id: req.id, ok: true, value: null }), (err: unknown) => fail(req.id, err)).finally(() => port.close());
+        return;
+    }
+  });
+  port.postMessage({ ready: true } satisfies Started);
+}
+
+await main();
