@@ -150,6 +150,48 @@ if (!url) {
     }
   });
 
+  test("statements prepared once stay right across schema changes, rolled-back ones too, and beyond the number kept", async () => {
+    const reference = new PGlite();
+    const { database, client } = await threaded();
+    try {
+      const both = async (label: string, run: (pg: PGliteThreadClient | PGlite) => Promise<unknown>) =>
+        assert.equal(await outcome(() => run(client)), await outcome(() => run(reference)), label);
+      await both("create", (pg) => pg.exec(`CREATE TABLE s (id int PRIMARY KEY); INSERT INTO s VALUES (1)`));
+      const all = (pg: PGliteThreadClient | PGlite) => pg.query(`SELECT * FROM s WHERE id > $1`, [0]);
+      await both("before", all);
+      await both("add a column (exec)", (pg) => pg.exec(`ALTER TABLE s ADD COLUMN a text DEFAULT 'x'`));
+      await both("after exec", all);
+      await both("add a column (query)", (pg) => pg.query(`ALTER TABLE s ADD COLUMN b int DEFAULT 2`));
+      await both("after query", all);
+      await both("a column added in a transaction that rolls back", (pg) =>
+        pg.transaction(async (tx) => {
+          await tx.query(`ALTER TABLE s ADD COLUMN c int DEFAULT 3`);
+          const inside = await tx.query(`SELECT * FROM s WHERE id > $1`, [0]);
+          await tx.rollback();
+          return inside;
+        }));
+      await both("after the rollback", all);
+      await both("in a transaction after the rollback", (pg) => pg.transaction((tx) => tx.query(`SELECT * FROM s WHERE id > $1`, [0])));
+      await both("a column dropped in a transaction that throws", (pg) =>
+        pg.transaction(async (tx) => {
+          await tx.exec(`ALTER TABLE s DROP COLUMN a`);
+          await tx.query(`SELECT * FROM s WHERE id > $1`, [0]);
+          throw new Error("undo");
+        }));
+      await both("after the throw", all);
+      // More distinct statements than the thread keeps prepared, then the first ones again.
+      const many = async (pg: PGliteThreadClient | PGlite) => {
+        const out: unknown[] = [];
+        for (let round = 0; round < 2; round++) for (let i = 0; i < 600; i++) out.push((await pg.query(`SELECT $1::int + ${i} AS n`, [round])).rows[0]);
+        return out;
+      };
+      await both("600 statements twice", many);
+    } finally {
+      await reference.close();
+      await database.close();
+    }
+  });
+
   test("the event loop keeps running while PGlite works", async () => {
     const { database, client } = await threaded();
     try {

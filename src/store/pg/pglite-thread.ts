@@ -1,5 +1,6 @@
 // The thread that owns PGlite (started by pglite-client.ts): it opens the
-// database, then runs the statements the server's thread sends and answers each.
+// database, then runs the statements the server's thread sends and answers each
+// (statements with parameters prepared once, see pglite-statements.ts).
 // PGlite's own locks order them as in one thread: a statement outside a
 // transaction waits while one is open; a transaction's statements run in it
 // until the server's thread ends it (commit or rollback).
@@ -7,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type QueryOptions, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { flattenError, type Answer, type Request, type Started, type StatementRequest } from "./pglite-messages.js";
+import { Statements, type StatementOptions } from "./pglite-statements.js";
 
 export interface ThreadOptions {
   /** The folder, or undefined for a database in memory. */
@@ -23,20 +25,24 @@ const fail = (id: number, err: unknown) => answer({ id, ok: false, error: flatte
 // The types a caller parses itself come back as text: PGlite leaves a value as
 // it is when the parser for its type returns it unchanged.
 const asText = (x: string) => x;
-const textParsers = new Map<string, QueryOptions["parsers"]>();
-function optionsOf(req: StatementRequest): QueryOptions | undefined {
+function optionsOf(req: StatementRequest): StatementOptions | undefined {
   if (!req.rowMode && !req.paramTypes && !req.rawTypes) return undefined;
-  let parsers: QueryOptions["parsers"];
-  if (req.rawTypes) {
-    const key = req.rawTypes.join(",");
-    parsers = textParsers.get(key);
-    if (!parsers) textParsers.set(key, (parsers = Object.fromEntries(req.rawTypes.map((oid) => [oid, asText]))));
-  }
-  return { rowMode: req.rowMode, paramTypes: req.paramTypes, parsers };
+  return { rowMode: req.rowMode, paramTypes: req.paramTypes, rawTypes: req.rawTypes };
+}
+function execOptionsOf(req: StatementRequest): QueryOptions | undefined {
+  const options = optionsOf(req);
+  return options && { rowMode: options.rowMode, parsers: options.rawTypes && Object.fromEntries(options.rawTypes.map((oid) => [oid, asText])) };
 }
 
-function run(on: PGlite | Transaction, req: StatementRequest): Promise<unknown> {
-  return req.op === "query" ? on.query(req.sql, req.params, optionsOf(req)) : on.exec(req.sql, optionsOf(req));
+/** A statement outside a transaction (`tx` absent) or in one: under PGlite's locks, as its `query()` and `exec()`. */
+async function run(pg: PGlite, statements: Statements, req: StatementRequest, tx?: Transaction): Promise<unknown> {
+  if (req.op === "exec") {
+    const results = await (tx ?? pg).exec(req.sql, execOptionsOf(req));
+    statements.ran(results, tx !== undefined);
+    return results;
+  }
+  const query = () => pg._runExclusiveQuery(() => statements.query(req.sql, req.params, optionsOf(req), tx !== undefined));
+  return tx ? query() : pg._runExclusiveTransaction(query);
 }
 
 /** An open transaction: the requests for it, in order, and who takes the next. */
@@ -63,11 +69,13 @@ function deliver(txId: number, req: Request): void {
   } else tx.queue.push(req);
 }
 
-function begin(pg: PGlite, id: number): void {
+function begin(pg: PGlite, statements: Statements, id: number): void {
   const tx: Open = { queue: [] };
   open.set(id, tx);
   let ended: number | undefined;
   let begun = false;
+  let committed = false;
+  let failed = false;
   pg.transaction(async (handle) => {
     begun = true;
     answer({ id, ok: true, value: null });
@@ -75,18 +83,25 @@ function begin(pg: PGlite, id: number): void {
       const req = await next(tx);
       if (req.op === "end") {
         ended = req.id;
+        committed = req.commit && !handle.closed;
         if (req.commit) return;
         throw rollback;
       }
       if (req.op === "rollback") await handle.rollback().then(() => answer({ id: req.id, ok: true, value: null }), (err: unknown) => fail(req.id, err));
-      else if (req.op === "query" || req.op === "exec") await run(handle, req).then((value) => answer({ id: req.id, ok: true, value }), (err: unknown) => fail(req.id, err));
+      else if (req.op === "query" || req.op === "exec") await run(pg, statements, req, handle).then((value) => answer({ id: req.id, ok: true, value }), (err: unknown) => fail(req.id, err));
     }
   })
     .then(
       () => answer({ id: ended!, ok: true, value: null }),
-      (err: unknown) => (err === rollback ? answer({ id: ended!, ok: true, value: null }) : fail(begun ? ended ?? id : id, err)),
+      (err: unknown) => {
+        failed = true;
+        if (err === rollback) answer({ id: ended!, ok: true, value: null });
+        else fail(begun ? ended ?? id : id, err);
+      },
     )
     .finally(() => {
+      // A commit that PostgreSQL turned into a rollback (an aborted transaction) rejects above: not committed.
+      statements.ended(committed && !failed);
       open.delete(id);
       // Whatever was sent after the end, or to a transaction that never began.
       for (const req of tx.queue) fail(req.id, new Error("Transaction is closed"));
@@ -102,15 +117,16 @@ async function main(): Promise<void> {
     port.postMessage({ ready: false, error: flattenError(err) } satisfies Started);
     return;
   }
+  const statements = new Statements(pg);
   port.on("message", (req: Request) => {
     switch (req.op) {
       case "query":
       case "exec":
         if (req.tx !== undefined) return deliver(req.tx, req);
-        run(pg, req).then((value) => answer({ id: req.id, ok: true, value }), (err: unknown) => fail(req.id, err));
+        run(pg, statements, req).then((value) => answer({ id: req.id, ok: true, value }), (err: unknown) => fail(req.id, err));
         return;
       case "begin":
-        return begin(pg, req.id);
+        return begin(pg, statements, req.id);
       case "end":
       case "rollback":
         return deliver(req.tx, req);
