@@ -230,7 +230,9 @@ if (!url) {
       }
       const refused = await client.query(`SELECT $1::text AS a`, ["ok", new Money(150)]).catch((err: Error) => err);
       assert.instance(refused, TypeError);
-      assert.match((refused as Error).message, /parameter \$2 is a Money instance, which cannot be sent to the database thread/);
+      assert.match((refused as Error).message, /parameter \$2 is or holds a Money instance, which cannot be sent to the database thread/);
+      const nested = await client.query(`SELECT $1::jsonb AS a`, [{ price: [new Money(1)] }]).catch((err: Error) => err);
+      assert.match((nested as Error).message, /parameter \$1 is or holds a Money instance/);
       const unsupported = await client.query(`SELECT 1`, [], { serializers: { 25: String } }).catch((err: Error) => err);
       assert.match((unsupported as Error).message, /option "serializers" is not supported/);
       // The client still works.

@@ -58,7 +58,9 @@ export class Statements {
   #changedInTransaction = false;
   readonly #parsers = new Map<string, Parsers>();
 
-  constructor(pg: PGlite, max = 500) {
+  // A prepared statement holds its plan in PostgreSQL's memory: the hot paths
+  // of the server use far fewer statements than this.
+  constructor(pg: PGlite, max = 200) {
     this.#pg = pg;
     this.#max = max;
   }

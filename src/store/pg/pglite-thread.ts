@@ -19,6 +19,13 @@ if (!parentPort) throw new Error("pglite-thread.ts runs as a worker thread (see 
 const port = parentPort;
 const { dataDir } = workerData as ThreadOptions;
 
+// PostgreSQL's buffer pool. PGlite's memory holds all of it from the start, so
+// PostgreSQL's default (128MB) made most of the server's memory; a small
+// database (the embedded one's purpose) fits in this, and pages beyond it come
+// from the folder's files, or, in memory, from PGlite's in-memory files.
+// As a start parameter it leaves the folder's postgresql.conf as it is.
+const sharedBuffers = "32MB";
+
 const answer = (a: Answer) => port.postMessage(a);
 const fail = (id: number, err: unknown) => answer({ id, ok: false, error: flattenError(err) });
 
@@ -111,7 +118,7 @@ function begin(pg: PGlite, statements: Statements, id: number): void {
 async function main(): Promise<void> {
   let pg: PGlite;
   try {
-    pg = new PGlite({ dataDir, extensions: { pg_trgm } });
+    pg = new PGlite({ dataDir, extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}`] });
     await pg.waitReady;
   } catch (err) {
     port.postMessage({ ready: false, error: flattenError(err) } satisfies Started);
