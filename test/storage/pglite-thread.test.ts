@@ -192,6 +192,34 @@ if (!url) {
     }
   });
 
+  test("LISTEN: a notification reaches its listener before the statement that sent it returns, at commit in a transaction", async () => {
+    const reference = new PGlite();
+    const { database, client } = await threaded();
+    try {
+      const events = async (pg: PGliteThreadClient | PGlite) => {
+        const seen: string[] = [];
+        const unlisten = await pg.listen("changes", (payload) => seen.push(`heard ${payload}`));
+        await pg.query(`NOTIFY changes, 'one'`);
+        seen.push("statement returned");
+        await pg.transaction(async (tx) => {
+          await tx.query(`SELECT pg_notify('changes', 'two')`);
+          seen.push("in the transaction");
+        });
+        seen.push("transaction returned");
+        await unlisten();
+        await pg.query(`NOTIFY changes, 'three'`);
+        seen.push("after unlisten");
+        return seen;
+      };
+      const expected = ["heard one", "statement returned", "in the transaction", "heard two", "transaction returned", "after unlisten"];
+      assert.equal(await events(reference), expected);
+      assert.equal(await events(client), expected);
+    } finally {
+      await reference.close();
+      await database.close();
+    }
+  });
+
   test("the event loop keeps running while PGlite works", async () => {
     const { database, client } = await threaded();
     try {

@@ -3,7 +3,7 @@
 // meanwhile and left the machine's other cores idle. This client stands in for
 // the PGlite instance on the server's thread with the part of its interface
 // that drizzle-orm/pglite, its migrator and the store call (query, exec,
-// interactive transactions, close, waitReady), and forwards each call to
+// interactive transactions, listen, close, waitReady), and forwards each call to
 // pglite-thread.ts, which owns the real one. Results and errors arrive as
 // PGlite gives them: the same values, the same error classes and fields.
 // A thread that stops (crash, killed) fails every waiting and later call with
@@ -12,7 +12,7 @@ import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { messages, type QueryOptions, type Results } from "@electric-sql/pglite";
-import { rebuildError, type Answer, type Request, type RowMode, type Started, type StatementRequest } from "./pglite-messages.js";
+import { rebuildError, type Answer, type Notification, type Request, type RowMode, type Started, type StatementRequest } from "./pglite-messages.js";
 import type { ThreadOptions } from "./pglite-thread.js";
 
 /** A transaction as PGlite hands it to a `transaction()` callback. */
@@ -113,6 +113,7 @@ export class PGliteThreadClient {
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   #nextId = 1;
   #closed = false;
+  readonly #listeners = new Map<number, (payload: string) => void>();
   /** Set once the thread is gone: the error every call gets from then on. */
   #stopped?: Error;
   #closing?: Promise<void>;
@@ -126,10 +127,16 @@ export class PGliteThreadClient {
       if (this.#pending.size === 0) this.#worker.unref();
     });
     let isStarted = false;
-    this.#worker.on("message", (message: Started | Answer) => {
+    this.#worker.on("message", (message: Started | Answer | Notification) => {
       if (!isStarted) {
         isStarted = true;
         return started(message as Started);
+      }
+      if ("listener" in message) {
+        // As PGlite calls its listeners: in a microtask, before the statement that notified resolves.
+        const callback = this.#listeners.get(message.listener);
+        if (callback) queueMicrotask(() => callback(message.payload));
+        return;
       }
       this.#settle(message as Answer);
     });
@@ -233,6 +240,23 @@ export class PGliteThreadClient {
     closed = true;
     await this.#send({ op: "end", id: this.#nextId++, tx: id, commit: true });
     return result;
+  }
+
+  /** LISTENs on `channel`: `callback` gets each notification's payload; the result stops listening. */
+  async listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>> {
+    if (this.#closed) throw closedError();
+    const id = this.#nextId++;
+    this.#listeners.set(id, callback);
+    try {
+      await this.#send({ op: "listen", id, channel });
+    } catch (err) {
+      this.#listeners.delete(id);
+      throw err;
+    }
+    return async () => {
+      if (!this.#listeners.delete(id) || this.#stopped) return;
+      await this.#send({ op: "unlisten", id: this.#nextId++, listener: id });
+    };
   }
 
   /** Closes PGlite once running statements are done, then stops its thread. */

@@ -1,5 +1,6 @@
 // What crosses between the server's thread and the thread that owns PGlite
-// (pglite-client.ts and pglite-thread.ts): the requests, the answers, and
+// (pglite-client.ts and pglite-thread.ts): the requests, the answers and
+// notifications, and
 // errors flattened to fields, since structured cloning keeps an Error's message
 // but drops the SQLSTATE, constraint, detail and hint the store relies on.
 import { messages, TransactionAbortedError } from "@electric-sql/pglite";
@@ -27,6 +28,9 @@ export type Request =
   | { op: "end"; id: number; tx: number; commit: boolean }
   /** `tx.rollback()` inside the transaction callback; `end` follows. */
   | { op: "rollback"; id: number; tx: number }
+  /** LISTEN on `channel`; its notifications carry this request's id as `listener`. */
+  | { op: "listen"; id: number; channel: string }
+  | { op: "unlisten"; id: number; listener: number }
   | { op: "close"; id: number };
 
 /** An Error as fields: `kind` names the class to rebuild on the other side. */
@@ -39,6 +43,12 @@ export interface FlatError {
 }
 
 export type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: FlatError };
+
+/** A NOTIFY heard by a `listen` request; sent before the answer to the statement that caused it. */
+export interface Notification {
+  listener: number;
+  payload: string;
+}
 
 /** Sent by the thread once, first: PGlite is open, or it failed to open. */
 export type Started = { ready: true } | { ready: false; error: FlatError };

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type QueryOptions, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { flattenError, type Answer, type Request, type Started, type StatementRequest } from "./pglite-messages.js";
+import { flattenError, type Answer, type Notification, type Request, type Started, type StatementRequest } from "./pglite-messages.js";
 import { Statements, type StatementOptions } from "./pglite-statements.js";
 
 export interface ThreadOptions {
@@ -125,6 +125,7 @@ async function main(): Promise<void> {
     return;
   }
   const statements = new Statements(pg);
+  const listening = new Map<number, () => Promise<void>>();
   port.on("message", (req: Request) => {
     switch (req.op) {
       case "query":
@@ -137,6 +138,18 @@ async function main(): Promise<void> {
       case "end":
       case "rollback":
         return deliver(req.tx, req);
+      case "listen":
+        pg.listen(req.channel, (payload) => port.postMessage({ listener: req.id, payload } satisfies Notification)).then(
+          (unlisten) => (listening.set(req.id, unlisten), answer({ id: req.id, ok: true, value: null })),
+          (err: unknown) => fail(req.id, err),
+        );
+        return;
+      case "unlisten": {
+        const unlisten = listening.get(req.listener);
+        listening.delete(req.listener);
+        (unlisten ? unlisten() : Promise.resolve()).then(() => answer({ id: req.id, ok: true, value: null }), (err: unknown) => fail(req.id, err));
+        return;
+      }
       case "close":
         pg.close().then(() => answer({ id: req.id, ok: true, value: null }), (err: unknown) => fail(req.id, err)).finally(() => port.close());
         return;
