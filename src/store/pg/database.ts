@@ -1,9 +1,9 @@
 // Opens the database named by `is.database-uri`: PostgreSQL through postgres.js,
-// or embedded PostgreSQL (PGlite) in a folder or in memory, so a new user runs
-// the server with nothing installed. Migrations from drizzle/ are applied here.
+// or embedded PostgreSQL (PGlite, in a thread of its own) in a folder or in
+// memory, so a new user runs the server with nothing installed. Migrations from
+// drizzle/ are applied here.
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -13,6 +13,7 @@ import type { ChangeFeed } from "../../cache/change-clock.js";
 import { pgliteChangeFeed, postgresChangeFeed } from "./change-feed.js";
 import { lockFolder } from "./folder-lock.js";
 import { migrationError } from "./migration-error.js";
+import { PGliteThreadClient } from "./pglite-client.js";
 import { openPostgres, typesFetched } from "./postgres-client.js";
 import { analyzeStale, keepStatisticsCurrent } from "./statistics.js";
 import { asUnavailable } from "./unavailable.js";
@@ -68,15 +69,18 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
     const dataDir = location === "memory" || location === "" ? undefined : location;
     // Before PGlite touches the folder: a second process must not write a byte.
     const lock = dataDir ? lockFolder(dataDir) : undefined;
-    let client: PGlite;
+    // PGlite runs in a thread of its own, so its queries leave this event loop free.
+    let client: PGliteThreadClient | undefined;
     try {
-      client = new PGlite({ dataDir, extensions: { pg_trgm } });
+      client = new PGliteThreadClient({ dataDir });
       await client.waitReady;
     } catch (err) {
+      await client?.close().catch(() => {});
       lock?.release();
       throw err;
     }
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    // The client offers what drizzle-orm/pglite calls on a PGlite instance.
+    const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
     const statistics = keepStatisticsCurrent(db, opts.analyzeIntervalMs);
     return {
       db,
