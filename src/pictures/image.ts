@@ -2,7 +2,8 @@
 // type by what the bytes really are, centre-cropped to a square, scaled to at
 // most 1024×1024 (Lanczos), re-encoded (JPEG stays JPEG, the rest becomes PNG),
 // plus the standard smaller sizes. Metadata (EXIF, GPS) is not carried over.
-import sharp, { type Metadata } from "sharp";
+// sharp (libvips, ~25 MiB) is loaded by the first picture, not at start.
+import type { Metadata } from "sharp";
 import { errInvalidPicture, errValidation } from "../errors/index.js";
 
 export const allowedMimeTypes = { "image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif" } as const;
@@ -31,6 +32,7 @@ export async function processImage(field: string, mimeType: string, data: Uint8A
   if (data.length > maxDataBytes) throw errValidation({ field: `${field}.embedded.data`, reason: `must be at most ${maxDataBytes} bytes` });
   const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const dataField = `${field}.embedded.data`;
+  const { default: sharp } = await import("sharp");
 
   let meta: Metadata;
   try {
