@@ -1,9 +1,9 @@
-// GET <mount>/login/<provider-id> and GET <mount>/login/<provider-id>/callback:
-// single sign-on with an OpenID Connect provider (authorization code flow with
-// PKCE, state and nonce). The start sends the browser to the provider; the
-// callback verifies the answer, finds or registers the user, starts a session
-// and goes on to `n` (an OAuth authorization in progress resumes there).
-// Errors are a page for people and the JSON error for `Accept: application/json`.
+// Single sign-on with an OpenID Connect provider (authorization code flow with
+// PKCE, state and nonce), behind the two routes of sso.ts. The start sends the
+// browser to the provider; the callback verifies the answer, finds or registers
+// the user, starts a session and goes on to `n` (an OAuth authorization in
+// progress resumes there). Errors are a page for people and the JSON error for
+// `Accept: application/json`.
 import * as oidc from "openid-client";
 import type { AuthenticationProvider } from "../../../../gen/ttn/lorawan/v3/authentication_provider_pb.js";
 import { errAuthenticationProviderNotFound, errInvalidLoginState, errLoginNotStarted, errLoginProviderMismatch, errProviderRefused } from "../../../errors/index.js";
@@ -104,15 +104,7 @@ async function callback(ctx: UiContext, providerId: string): Promise<void> {
   redirect(ctx.res, flow.next || ctx.url("/"));
 }
 
-/** The page of a path below the mount when it is one of the two SSO routes. */
-export function ssoPage(path: string): { GET: Handler } | undefined {
-  const m = /^\/login\/([^/]+)(\/callback)?$/.exec(path);
-  if (!m) return undefined;
-  let providerId: string;
-  try {
-    providerId = decodeURIComponent(m[1]!);
-  } catch {
-    return undefined;
-  }
-  return { GET: answeringErrors((ctx) => (m[2] ? callback(ctx, providerId) : start(ctx, providerId))) };
+/** GET of the start (`isCallback` false) or the callback of `providerId`'s login. */
+export function ssoFlow(ctx: UiContext, providerId: string, isCallback: boolean): Promise<void> {
+  return answeringErrors((c) => (isCallback ? callback(c, providerId) : start(c, providerId)))(ctx);
 }
