@@ -2,7 +2,6 @@
 // (`aud`), signed with the current signing key. `at_hash` binds the ID token
 // to the access token issued with it.
 import { createHash } from "node:crypto";
-import { SignJWT } from "jose";
 import type { Config } from "../../../config/index.js";
 import type { Store } from "../../../store/interfaces.js";
 import { accessTokenTtl } from "../settings.js";
@@ -23,6 +22,7 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 export async function signIdToken(deps: { config: Config; store: Store; now: () => Date }, facts: IdTokenFacts): Promise<string> {
   const now = deps.now();
   const { kid, key } = await currentSigningKey(deps);
+  const { SignJWT } = await import("jose"); // loaded with the first key (keys.ts)
   const digest = createHash("sha256").update(facts.accessToken).digest();
   return new SignJWT({
     ...(facts.nonce ? { nonce: facts.nonce } : {}),
