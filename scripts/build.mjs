@@ -9,17 +9,20 @@
 // dist/manifest.json holds the size and mtime of every input as the build saw
 // them; `isCurrent` compares them with the files, so the launchers in bin/ never
 // run JavaScript older than its source (they fall back to tsx instead).
-// Usage: node scripts/build.mjs [root]   (builds only when dist/ is not current)
+// It also makes the template that new embedded database folders are copied from
+// (src/store/pglite-template.ts), once per PGlite version.
+// Usage: node scripts/build.mjs [root]   (compiles only when dist/ is not current)
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const sourceDirs = ["src", "gen"];
 // Besides the sources: what changes the output.
 const otherInputs = ["tsconfig.json", "scripts/build.mjs"];
 export const outDir = "dist";
 const manifestFile = "manifest.json";
+const templateDir = "pglite-template";
 
 const defaultRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -79,6 +82,8 @@ export async function build(root = defaultRoot) {
     });
     if (existsSync(join(root, "drizzle"))) symlinkSync("../drizzle", join(tmp, "drizzle"));
     writeFileSync(join(tmp, manifestFile), `${JSON.stringify({ inputs: seen })}\n`);
+    // The database template does not depend on the sources: it moves over.
+    if (existsSync(join(root, outDir, templateDir))) renameSync(join(root, outDir, templateDir), join(tmp, templateDir));
     rmSync(join(root, outDir), { recursive: true, force: true });
     renameSync(tmp, join(root, outDir));
   } catch (err) {
@@ -94,6 +99,20 @@ function tsxEsbuild() {
   return createRequire(require.resolve("tsx/package.json"))("esbuild");
 }
 
+/** The template of new embedded database folders, made by the module that copies it (just compiled). */
+async function makeDatabaseTemplate(root) {
+  const module = join(root, outDir, "src/store/pglite-template.js");
+  if (!existsSync(module)) return;
+  const started = performance.now();
+  try {
+    const { makeTemplate } = await import(pathToFileURL(module).href);
+    if (await makeTemplate()) console.log(`made the embedded database template in ${Math.round(performance.now() - started)} ms`);
+  } catch (err) {
+    // Only a slower first start on a new folder (PGlite runs initdb then): no reason to fail the build.
+    console.warn(`no embedded database template: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = process.argv[2] ?? defaultRoot;
   if (isCurrent(root)) {
@@ -103,4 +122,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const count = await build(root);
     console.log(`compiled ${count} files into ${outDir}/ in ${Math.round(performance.now() - started)} ms`);
   }
+  await makeDatabaseTemplate(root);
 }

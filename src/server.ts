@@ -31,6 +31,7 @@ import { warnIfNobodyCanLogIn } from "./sso/start-check.js";
 import { apiServices, registerRoutes } from "./server/routes.js";
 import { cachedProbe, healthHttp, probeTimeoutMs, type HealthState } from "./services/health.js";
 import { openDatabase, type Database } from "./store/pg/database.js";
+import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
 import type { Store } from "./store/interfaces.js";
 
@@ -64,6 +65,8 @@ export interface RunningServer {
 
 export async function openStore(config: Config, tenantId = defaultTenant): Promise<{ store: Store; databases: Database[] }> {
   const opts = { maxOpenConns: config.is.databaseMaxOpenConns, idleTimeoutSeconds: config.is.databaseMaxIdleConns === 0 ? 1 : 60 };
+  // A new embedded database folder: a copy of the template rather than initdb.
+  seedFromTemplate(config.is.databaseUri);
   const primary = await openDatabase(config.is.databaseUri, opts);
   const databases = [primary];
   try {
