@@ -62,6 +62,7 @@ bench: $(NPM_STAMP)
 	node --import tsx bench/json-get.ts
 	node --import tsx bench/oauth.ts
 	node --import tsx bench/search-and-list.ts
+	node --import tsx bench/start.ts
 
 ci: check-gen typecheck test test-postgres
 
