@@ -8,6 +8,7 @@ import type http2 from "node:http2";
 import { scopeInterceptor } from "./auth/interceptor.js";
 import { createHashPool, type HashPool } from "./auth/hash-pool.js";
 import { createPasswordHasher } from "./auth/passwords.js";
+import { loadCommonPasswords } from "./auth/password-rules.js";
 import { blobHandler, blobPathPrefix, blobStoreOf } from "./blob/index.js";
 import { ConfigError, describeOption, type Config, type OptionName } from "./config/index.js";
 import { checkEmailConfig } from "./email/config.js";
@@ -19,6 +20,8 @@ import type { Logger } from "./log.js";
 import { policyInterceptor } from "./rights/policy.js";
 import { createOAuthHttp } from "./oauth/http.js";
 import { oauthCore } from "./oauth/core/index.js";
+import { loadJose } from "./oauth/core/oidc/keys.js";
+import { loadImageCodec } from "./pictures/image.js";
 import { withSpecGrpcMessage } from "./server/grpc-message.js";
 import { listen, parseAddress, type Listener } from "./server/listener.js";
 import { createInProcessTransport } from "./server/in-process-transport.js";
@@ -128,6 +131,28 @@ function readOptionFile(config: Config, option: "tls.certificate" | "tls.key"): 
   }
 }
 
+/**
+ * Loads what requests need only sometimes once the server answers: the start
+ * does not wait for it, and neither does the first picture (sharp, ~0.1
+ * CPU-seconds to load), ID token (jose) or password checked against the common
+ * ones. One library at a time, so requests arriving meanwhile get the CPU
+ * between them. A library that fails to load is logged; the request that needs it
+ * reports the failure.
+ */
+function warmUp(config: Config, log: Logger): void {
+  const loads: Array<() => unknown> = [loadJose, loadImageCodec];
+  if (config.is.userRegistration.passwordRequirements.rejectCommon) loads.push(loadCommonPasswords);
+  setImmediate(async () => {
+    for (const load of loads) {
+      try {
+        await load();
+      } catch (err) {
+        log.warn({ err }, "loading a library in advance failed");
+      }
+    }
+  });
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { config, log } = opts;
   const now = opts.now ?? (() => new Date());
@@ -221,6 +246,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const [httpAddress, grpcAddress, httpsAddress, grpcsAddress] = bound;
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
     emails.start(store);
+    warmUp(config, log);
     return {
       httpAddress,
       grpcAddress,
