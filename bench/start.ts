@@ -1,10 +1,10 @@
 // make bench: start time and idle memory of `identity-server start` as a real
 // process, and the cost of the first requests after it answers. Per run: time
 // from spawn to the first 200 on /healthz, the CPU the process used until then,
-// its RSS after 5 s idle, then the wall time of the first request of each kind
-// (an OAuth page, a JSON API call, a registration rejected for a common
-// password, one accepted, a built-in icon, a registration with that icon as
-// profile picture) and the CPU they cost. Cases: PostgreSQL (DATABASE_URL,
+// its RSS after 5 s idle, then the wall time and server CPU of the first request
+// of each kind (a built-in icon, an OAuth page, a JSON API call, a registration
+// rejected for a common password, one accepted, one with the icon as profile
+// picture) and of the second, which shows what the first paid for loading. Cases: PostgreSQL (DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/test), a migrated PGlite folder and
 // a fresh PGlite folder; BENCH_CASES picks some (postgres,pglite,pglite-fresh). Arguments: checkouts to compare (default: this one);
 // their runs are interleaved (A, B, A, B) so that load on a shared machine hits
@@ -54,21 +54,21 @@ async function status(url: string): Promise<number> {
   }
 }
 
-/** Wall milliseconds of one request; fails the run on an unexpected status. */
-async function timed(what: string, expected: number, url: string, init?: RequestInit): Promise<number> {
+interface Timed { ms: number; cpuMs: number; body: Buffer }
+
+/** Wall and server CPU milliseconds of one request; fails the run on an unexpected status. */
+async function timed(pid: number, what: string, expected: number, url: string, init?: RequestInit): Promise<Timed> {
+  const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
   const res = await fetch(url, init);
-  const body = await res.text();
+  const body = Buffer.from(await res.arrayBuffer());
   const ms = performance.now() - t0;
-  if (res.status !== expected) throw new Error(`${what}: status ${res.status}, expected ${expected}: ${body.slice(0, 200)}`);
-  return ms;
+  if (res.status !== expected) throw new Error(`${what}: status ${res.status}, expected ${expected}: ${body.toString().slice(0, 200)}`);
+  return { ms, cpuMs: (cpuSeconds(pid) - cpu0) * 1000, body };
 }
 
-async function icon(base: string): Promise<Buffer> {
-  return Buffer.from(await (await fetch(`${base}/assets/oauth-og-image.png`)).arrayBuffer());
-}
-
-interface Run { readyMs: number; readyCpu: number; rss: number; firstMs: Record<string, number>; firstCpu: number }
+/** Per request kind: the first of its kind after start and the second. */
+interface Run { readyMs: number; readyCpu: number; rss: number; first: Record<string, Timed>; second: Record<string, Timed> }
 
 let unique = 0;
 
@@ -103,31 +103,35 @@ async function once(checkout: string, databaseUri: string): Promise<Run> {
     const readyCpu = cpuSeconds(pid);
     await sleep(idleMs);
     const rss = rssMiB(pid);
-    const cpu0 = cpuSeconds(pid);
-    const id = `boot-${process.pid}-${++unique}`;
-    const register = (password: string, userId = id, picture?: Buffer) => ({
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        user: {
-          ids: { user_id: userId },
-          primary_email_address: `${userId}@example.com`,
-          password,
-          ...(picture ? { profile_picture: { embedded: { mime_type: "image/png", data: picture.toString("base64") } } } : {}),
-        },
-      }),
-    });
-    const password = `Xq7-${process.pid}-vT9!-Kw${unique}`;
-    const firstMs = {
-      "login page": await timed("GET /oauth/login", 200, `${base}/oauth/login`),
-      "api call": await timed("GET /api/v3/auth_info", 200, `${base}/api/v3/auth_info`),
-      "common password": await timed("register, common password", 400, `${base}/api/v3/users`, register("Password1")),
-      register: await timed("register", 200, `${base}/api/v3/users`, register(password)),
-      icon: await timed("GET /assets/oauth-og-image.png", 200, `${base}/assets/oauth-og-image.png`),
-      picture: await timed("register with a picture", 200, `${base}/api/v3/users`, register(password, `${id}-p`, await icon(base))),
+    const user = (n: number, picture?: Buffer) => {
+      const id = `boot-${process.pid}-${++unique}`;
+      return {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          user: {
+            ids: { user_id: id },
+            primary_email_address: `${id}@example.com`,
+            password: n === 0 ? "Password1" : `Xq7-${process.pid}-vT9!-Kw${unique}`,
+            ...(picture ? { profile_picture: { embedded: { mime_type: "image/png", data: picture.toString("base64") } } } : {}),
+          },
+        }),
+      };
     };
-    const firstCpu = cpuSeconds(pid) - cpu0;
-    return { readyMs, readyCpu, rss, firstMs, firstCpu };
+    const kinds = async (): Promise<Record<string, Timed>> => {
+      const icon = await timed(pid, "GET /assets/oauth-og-image.png", 200, `${base}/assets/oauth-og-image.png`);
+      return {
+        "login page": await timed(pid, "GET /oauth/login", 200, `${base}/oauth/login`),
+        "api call": await timed(pid, "GET /api/v3/auth_info", 200, `${base}/api/v3/auth_info`),
+        "common password": await timed(pid, "register, common password", 400, `${base}/api/v3/users`, user(0)),
+        register: await timed(pid, "register", 200, `${base}/api/v3/users`, user(1)),
+        icon,
+        picture: await timed(pid, "register with a picture", 200, `${base}/api/v3/users`, user(1, icon.body)),
+      };
+    };
+    const first = await kinds();
+    const second = await kinds();
+    return { readyMs, readyCpu, rss, first, second };
   } finally {
     child.kill("SIGTERM");
     await exited;
@@ -154,10 +158,13 @@ try {
     console.log(`\n${kase}: ${rounds} runs each, medians`);
     for (const c of checkouts) {
       const rs = runs.get(c)!;
-      const first = Object.keys(rs[0]!.firstMs).map((k) => `${k} ${median(rs.map((r) => r.firstMs[k]!)).toFixed(0)}`).join(", ");
+      const requests = (which: "first" | "second") =>
+        Object.keys(rs[0]![which]).map((k) => `${k} ${median(rs.map((r) => r[which][k]!.ms)).toFixed(0)} (${median(rs.map((r) => r[which][k]!.cpuMs)).toFixed(0)})`).join(", ");
       console.log(
         `  ${c}\n    ready ${median(rs.map((r) => r.readyMs)).toFixed(0)} ms, ${median(rs.map((r) => r.readyCpu)).toFixed(2)} CPU-s;` +
-          ` idle RSS ${median(rs.map((r) => r.rss)).toFixed(0)} MiB; first requests (ms): ${first}; their CPU ${median(rs.map((r) => r.firstCpu)).toFixed(2)} s` +
+          ` idle RSS ${median(rs.map((r) => r.rss)).toFixed(0)} MiB` +
+          `\n    first request of each kind, ms (server CPU ms): ${requests("first")}` +
+          `\n    the second: ${requests("second")}` +
           `\n    runs: ready ${rs.map((r) => r.readyMs.toFixed(0)).join("/")} ms, RSS ${rs.map((r) => r.rss.toFixed(0)).join("/")} MiB`,
       );
     }
