@@ -15,17 +15,13 @@ export interface PasswordRequirements {
 }
 
 // ~49,000 passwords seen most often in breaches, from a maintained package.
-// Not loaded at start (~50 ms, ~10 MiB that a server without `reject-common`
-// never needs): the server warms it up once it is ready when the rule is on,
-// or the first password checked against it loads it (synchronously: the
-// package is CommonJS).
+// Loaded (synchronously: the package is CommonJS) by the first password checked
+// against it, as most servers never reject common passwords: ~50 ms once, and
+// ~10 MiB that a server without the rule does not hold.
 let common: ReadonlySet<string> | undefined;
-export function loadCommonPasswords(): ReadonlySet<string> {
-  return (common ??= new Set(commonPasswords().map((p) => p.toLowerCase())));
-}
-
 export function isCommonPassword(password: string): boolean {
-  return loadCommonPasswords().has(password.toLowerCase());
+  common ??= new Set(commonPasswords().map((p) => p.toLowerCase()));
+  return common.has(password.toLowerCase());
 }
 
 function commonPasswords(): string[] {
