@@ -127,10 +127,10 @@ function png(size: number): Buffer {
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       // A brand-blue disc with a white ring: recognisable at 16 px.
-      const d = Math.hypot(x - c, y - c) / (size / 2);
+      const d = Math.sqrt((x - c) ** 2 + (y - c) ** 2) / (size / 2);
       if (d > 1) continue;
       const ring = d > 0.45 && d < 0.62;
-      pixels.set(ring ? white : blue, y * stride + 1 + x * 4);
+      pixels.writeUInt32BE(ring ? white : blue, y * stride + 1 + x * 4);
     }
   }
   const ihdr = Buffer.alloc(13);
@@ -139,8 +139,9 @@ function png(size: number): Buffer {
   ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(pixels)), chunk("IEND", Buffer.alloc(0))]);
 }
-const white = [255, 255, 255, 255];
-const blue = [13, 131, 208, 255];
+// RGBA
+const white = 0xffffffff;
+const blue = 0x0d83d0ff;
 
 /** An .ico holding one PNG image. */
 function ico(image: Buffer, size: number): Buffer {
