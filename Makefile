@@ -5,7 +5,7 @@ NPM_STAMP := node_modules/.installed
 DATABASE_URI ?= pglite://./data
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install chromium h2load run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
+.PHONY: install build chromium h2load run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -13,7 +13,12 @@ $(NPM_STAMP): package.json package-lock.json
 
 install: $(NPM_STAMP)
 
-run: $(NPM_STAMP)
+# JavaScript in dist/ for the launchers in bin/, so a start does not compile TypeScript
+# (a no-op when dist/ is current; without it the launchers run the sources through tsx).
+build: $(NPM_STAMP)
+	node scripts/build.mjs
+
+run: build
 	node bin/identity-server.js start --is.database-uri $(DATABASE_URI)
 
 # The page tests drive Debian's Chromium (playwright-core downloads no browser).
@@ -63,4 +68,4 @@ bench: $(NPM_STAMP) h2load
 ci: check-gen typecheck test test-postgres
 
 clean:
-	rm -rf node_modules data
+	rm -rf node_modules data dist

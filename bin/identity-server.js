@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so the package bin needs no build step.
-import { register } from "tsx/esm/api";
+// Launcher of identity-server: runs src/main.ts, compiled or through tsx (see launch.js).
+import { launch } from "./launch.js";
 
-register();
-await import("../src/main.ts");
+await launch("src/main.ts");

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Launcher of is-cli: registers tsx so the TypeScript sources run without a
-// build step, then loads the CLI entry point (src/cli/main.ts).
-import { register } from "tsx/esm/api";
+// Launcher of is-cli: runs the CLI entry point src/cli/main.ts, compiled or
+// through tsx (see launch.js).
+import { launch } from "./launch.js";
 
-register();
-await import("../src/cli/main.ts");
+await launch("src/cli/main.ts");

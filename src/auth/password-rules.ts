@@ -1,6 +1,7 @@
 // Password requirements from `is.user-registration.password-requirements.*`.
 // Every rule that fails is named, so a user fixes them all at once.
-import { dictionary } from "@zxcvbn-ts/language-common";
+import { createRequire } from "node:module";
+import type { dictionary } from "@zxcvbn-ts/language-common";
 import { errPasswordStrength } from "../errors/index.js";
 
 export interface PasswordRequirements {
@@ -14,10 +15,18 @@ export interface PasswordRequirements {
 }
 
 // ~49,000 passwords seen most often in breaches, from a maintained package.
+// Loaded (synchronously: the package is CommonJS) by the first password checked
+// against it, as most servers never reject common passwords: ~50 ms once, and
+// ~10 MiB that a server without the rule does not hold.
 let common: ReadonlySet<string> | undefined;
 export function isCommonPassword(password: string): boolean {
-  common ??= new Set(dictionary.passwords.map((p) => p.toLowerCase()));
+  common ??= new Set(commonPasswords().map((p) => p.toLowerCase()));
   return common.has(password.toLowerCase());
+}
+
+function commonPasswords(): string[] {
+  const language = createRequire(import.meta.url)("@zxcvbn-ts/language-common") as { dictionary: typeof dictionary };
+  return language.dictionary.passwords;
 }
 
 export function passwordViolations(password: string, userId: string, req: PasswordRequirements): string[] {

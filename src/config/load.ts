@@ -6,11 +6,18 @@
 // No module-level mutable state: callers own the Config they get back.
 
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { parseEUIPrefix, prefixEndCounter } from "../messages/eui.js";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { options, type Config, type OptionDef, type OptionName } from "./options.js";
 import { boolExpected, parseBoolText } from "./bool.js";
 import { isOtherComponentEnv, isOtherComponentOption } from "./stack.js";
+
+// YAML only where there is some (a --config file, `config`, a message about a
+// structured value): a start from flags and environment never loads the parser.
+// `require` because loading is synchronous; yaml is CommonJS under Node.
+const yaml = (): typeof import("yaml") => createRequire(import.meta.url)("yaml");
+const parseYaml = (text: string): unknown => yaml().parse(text);
+const stringifyYaml = (value: unknown, options?: { indent: number }): string => yaml().stringify(value, options);
 
 /** Any problem with the configuration; the message is meant for the operator. */
 export class ConfigError extends Error {

@@ -48,7 +48,7 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
   };
   const templates = await loadTemplateSet(config, log);
   checkTemplates(templates, network);
-  const provider = providerOf(config);
+  const provider = await providerOf(config);
   if (!provider) log.info({}, "is.email.provider is empty: e-mail is logged, not sent");
   // Bodies may hold `:`, so open ones are stored as `:<body>` (the migration prefixed queued rows of older versions).
   const bodies = sealedStrings(staticKeyVault(parseKeyVault(config.keyVault.static)), e.encryptionKeyId, { plainPrefix: ":" });

@@ -2,7 +2,9 @@
 // type by what the bytes really are, centre-cropped to a square, scaled to at
 // most 1024×1024 (Lanczos), re-encoded (JPEG stays JPEG, the rest becomes PNG),
 // plus the standard smaller sizes. Metadata (EXIF, GPS) is not carried over.
-import sharp, { type Metadata } from "sharp";
+// sharp (libvips, ~25 MiB) is not loaded at start: the server warms it up once
+// it is ready (`loadImageCodec`), or the first picture loads it.
+import type { Metadata } from "sharp";
 import { errInvalidPicture, errValidation } from "../errors/index.js";
 
 export const allowedMimeTypes = { "image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif" } as const;
@@ -11,6 +13,9 @@ export const minSide = 16;
 export const maxSide = 8192;
 export const maxStoredSide = 1024;
 export const standardSizes = [64, 128, 256, 512] as const;
+
+/** The image library, loaded on first use. */
+export const loadImageCodec = () => import("sharp");
 
 export interface ProcessedImage {
   /** File extension of every file: `jpg` or `png`. */
@@ -31,6 +36,7 @@ export async function processImage(field: string, mimeType: string, data: Uint8A
   if (data.length > maxDataBytes) throw errValidation({ field: `${field}.embedded.data`, reason: `must be at most ${maxDataBytes} bytes` });
   const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const dataField = `${field}.embedded.data`;
+  const { default: sharp } = await loadImageCodec();
 
   let meta: Metadata;
   try {

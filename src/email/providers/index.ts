@@ -1,18 +1,17 @@
-// The provider named by is.email.provider (none for "").
+// The provider named by is.email.provider (none for ""). Each provider's module
+// is loaded only when configured: nodemailer alone is ~40 modules and ~15 MiB
+// that a server without SMTP or a mail folder never needs.
 import type { Config } from "../../config/index.js";
-import { dirProvider } from "./dir.js";
 import type { Provider } from "./provider.js";
-import { sendgridProvider } from "./sendgrid.js";
-import { smtpProvider } from "./smtp.js";
 
 export type { OutgoingMail, Provider } from "./provider.js";
 export { DeliveryError } from "./provider.js";
 
-export function providerOf(config: Config): Provider | undefined {
+export async function providerOf(config: Config): Promise<Provider | undefined> {
   switch (config.is.email.provider) {
-    case "smtp": return smtpProvider(config);
-    case "sendgrid": return sendgridProvider(config);
-    case "dir": return dirProvider(config);
+    case "smtp": return (await import("./smtp.js")).smtpProvider(config);
+    case "sendgrid": return (await import("./sendgrid.js")).sendgridProvider(config);
+    case "dir": return (await import("./dir.js")).dirProvider(config);
     default: return undefined;
   }
 }

@@ -121,24 +121,27 @@ const chunk = (type: string, data: Buffer) => {
 };
 
 function png(size: number): Buffer {
-  const rows: Buffer[] = [];
   const c = (size - 1) / 2;
+  const stride = 1 + size * 4; // each row: filter type 0, then RGBA pixels
+  const pixels = Buffer.alloc(size * stride); // zero: transparent
   for (let y = 0; y < size; y++) {
-    const row = Buffer.alloc(1 + size * 4);
     for (let x = 0; x < size; x++) {
       // A brand-blue disc with a white ring: recognisable at 16 px.
-      const d = Math.hypot(x - c, y - c) / (size / 2);
-      const [r, g, b, a] = d > 1 ? [0, 0, 0, 0] : d > 0.45 && d < 0.62 ? [255, 255, 255, 255] : [13, 131, 208, 255];
-      row.set([r, g, b, a], 1 + x * 4);
+      const d = Math.sqrt((x - c) ** 2 + (y - c) ** 2) / (size / 2);
+      if (d > 1) continue;
+      const ring = d > 0.45 && d < 0.62;
+      pixels.writeUInt32BE(ring ? white : blue, y * stride + 1 + x * 4);
     }
-    rows.push(row);
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(pixels)), chunk("IEND", Buffer.alloc(0))]);
 }
+// RGBA
+const white = 0xffffffff;
+const blue = 0x0d83d0ff;
 
 /** An .ico holding one PNG image. */
 function ico(image: Buffer, size: number): Buffer {
@@ -168,16 +171,21 @@ const asset = (type: string, body: Buffer | string): Asset => {
   return { type, body: buf, etag: `"${createHash("sha256").update(buf).digest("base64url").slice(0, 22)}"` };
 };
 
+/** An asset made by the first request for it, not at start (drawing the icons takes tens of ms). */
+const lazyAsset = (type: string, body: () => Buffer | string): (() => Asset) => {
+  let made: Asset | undefined;
+  return () => (made ??= asset(type, body()));
+};
+
 /** The built-in files by name; icon names carry the configured prefix. */
-export function builtinAssets(iconPrefix: string): Map<string, Asset> {
-  const icon = png(32);
+export function builtinAssets(iconPrefix: string): Map<string, () => Asset> {
   return new Map([
-    ["account.css", asset("text/css; charset=utf-8", css)],
-    ["account.js", asset("text/javascript; charset=utf-8", js)],
-    ["logo.svg", asset("image/svg+xml", builtinLogo)],
-    [`${iconPrefix}favicon.ico`, asset("image/x-icon", ico(icon, 32))],
-    [`${iconPrefix}touch-icon.png`, asset("image/png", png(180))],
-    [`${iconPrefix}og-image.png`, asset("image/png", png(256))],
+    ["account.css", lazyAsset("text/css; charset=utf-8", () => css)],
+    ["account.js", lazyAsset("text/javascript; charset=utf-8", () => js)],
+    ["logo.svg", lazyAsset("image/svg+xml", () => builtinLogo)],
+    [`${iconPrefix}favicon.ico`, lazyAsset("image/x-icon", () => ico(png(32), 32))],
+    [`${iconPrefix}touch-icon.png`, lazyAsset("image/png", () => png(180))],
+    [`${iconPrefix}og-image.png`, lazyAsset("image/png", () => png(256))],
   ]);
 }
 
@@ -185,10 +193,11 @@ export function builtinAssets(iconPrefix: string): Map<string, Asset> {
  * Serves a built-in asset when `path` is `<prefix>/<name>` of one; returns
  * false otherwise (the path may belong to someone else, e.g. /assets/blob).
  */
-export function serveAsset(assets: Map<string, Asset>, prefix: string, path: string, req: Request, res: Response): boolean {
+export function serveAsset(assets: Map<string, () => Asset>, prefix: string, path: string, req: Request, res: Response): boolean {
   if (!path.startsWith(prefix + "/")) return false;
-  const found = assets.get(path.slice(prefix.length + 1));
-  if (!found || (req.method !== "GET" && req.method !== "HEAD")) return false;
+  const make = assets.get(path.slice(prefix.length + 1));
+  if (!make || (req.method !== "GET" && req.method !== "HEAD")) return false;
+  const found = make();
   res.setHeader("x-content-type-options", "nosniff");
   res.setHeader("cache-control", "public, max-age=3600");
   res.setHeader("etag", found.etag);

@@ -13,10 +13,15 @@ import type { Db } from "./database.js";
 export const analyzeIntervalMs = 30_000;
 
 // autovacuum_analyze_threshold + autovacuum_analyze_scale_factor * rows: PostgreSQL's defaults.
-const staleTables = sql`SELECT format('%I.%I', s.schemaname, s.relname) AS name
-  FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-  WHERE c.reltuples < 0 OR s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
-  ORDER BY s.n_mod_since_analyze DESC`;
+// The tables of pg_stat_user_tables, read from pg_class with the one counter needed:
+// the view computes twenty counters and groups over the indexes per table, which made
+// this check cost 45-120 ms on PGlite every time (100-350 ms the first time after a
+// start, when it runs before the server is ready) instead of 2 ms (100-150 ms).
+const staleTables = sql`SELECT format('%I.%I', n.nspname, c.relname) AS name
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+    AND (c.reltuples < 0 OR pg_stat_get_mod_since_analyze(c.oid) > 50 + 0.1 * greatest(c.reltuples, 0))
+  ORDER BY pg_stat_get_mod_since_analyze(c.oid) DESC`;
 
 /** ANALYZEs the tables whose statistics are missing or stale; returns their names. */
 export async function analyzeStale(db: Db): Promise<string[]> {

@@ -2,11 +2,10 @@
 // (`aud`), signed with the current signing key. `at_hash` binds the ID token
 // to the access token issued with it.
 import { createHash } from "node:crypto";
-import { SignJWT } from "jose";
 import type { Config } from "../../../config/index.js";
 import type { Store } from "../../../store/interfaces.js";
 import { accessTokenTtl } from "../settings.js";
-import { currentSigningKey, signingAlg } from "./keys.js";
+import { currentSigningKey, loadJose, signingAlg } from "./keys.js";
 
 export interface IdTokenFacts {
   issuer: string;
@@ -23,6 +22,7 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 export async function signIdToken(deps: { config: Config; store: Store; now: () => Date }, facts: IdTokenFacts): Promise<string> {
   const now = deps.now();
   const { kid, key } = await currentSigningKey(deps);
+  const { SignJWT } = await loadJose();
   const digest = createHash("sha256").update(facts.accessToken).digest();
   return new SignJWT({
     ...(facts.nonce ? { nonce: facts.nonce } : {}),

@@ -4,12 +4,17 @@
 // still verify. Private keys are sealed with the key vault when
 // `is.oauth.signing-key-encryption-key-id` names a key. Replicas serialize
 // rotation on a database lock, so one key is made per rotation.
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+// jose (~45 modules) is not loaded at start: the server warms it up once it is
+// ready (`loadJose`), or the first use of a key loads it.
+import type { importJWK, JWK } from "jose";
 import type { Config } from "../../../config/index.js";
 import { parseKeyVault, staticKeyVault } from "../../../secrets/key-vault.js";
 import type { SigningKeyRecord, Store } from "../../../store/interfaces.js";
 
 export const signingAlg = "ES256";
+
+/** The JOSE library, loaded on first use. */
+export const loadJose = () => import("jose");
 
 export interface SigningKey {
   kid: string;
@@ -39,6 +44,7 @@ const isCurrent = (key: SigningKeyRecord | undefined, deps: KeyDeps): key is Sig
   key !== undefined && !key.retiredAt && deps.now().getTime() - key.createdAt.getTime() < deps.config.is.oauth.signingKeyRotation;
 
 async function newKey(config: Config): Promise<{ kid: string; privateJwk: Record<string, unknown>; publicJwk: Record<string, unknown> }> {
+  const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await loadJose();
   const { privateKey, publicKey } = await generateKeyPair(signingAlg, { extractable: true });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
@@ -63,6 +69,7 @@ async function keyRecords(deps: KeyDeps): Promise<SigningKeyRecord[]> {
 export async function currentSigningKey(deps: KeyDeps): Promise<SigningKey> {
   const [current] = await keyRecords(deps);
   const jwk = unseal(deps.config, current!.privateJwk);
+  const { importJWK } = await loadJose();
   return { kid: current!.kid, key: await importJWK(jwk, signingAlg) };
 }
 
