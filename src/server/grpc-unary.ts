@@ -82,6 +82,8 @@ function readEnvelopes(req: http2.Http2ServerRequest, readMaxBytes: number, onEn
       req.off("end", onEnd);
       req.off("error", onError);
       req.off("close", onClose);
+      // Stopped before the end (a second envelope, an error): read no further, as Connect does not.
+      if (!req.readableEnded) req.pause();
       if (err) reject(err);
       else resolve(count);
     };
@@ -218,6 +220,8 @@ function nodeHeaders(headers: Headers): http2.OutgoingHttpHeaders {
  * header, the envelope, the trailers (errors given the stack's details first).
  */
 function writeAnswer(res: http2.Http2ServerResponse, answer: GrpcAnswer, convert: Convert): Promise<void> {
+  // The client went away during the call: nobody to answer.
+  if (res.stream.destroyed) return Promise.resolve();
   rewriteTrailer(answer.trailer, convert);
   return new Promise((resolve, reject) => {
     const done = (err?: unknown) => {

@@ -134,6 +134,21 @@ for (const [what, body, status, message] of bodyErrors) {
   });
 }
 
+test("a client that resets its stream mid-body leaves the server answering the next call", async () => {
+  const session = http2.connect(`http://${server.grpcAddress}`);
+  try {
+    const stream = session.request({ ":method": "POST", ":path": get, "content-type": "application/grpc", te: "trailers", authorization: `Bearer ${key}` });
+    stream.on("error", () => {});
+    stream.write(frame(request(app, ["name"])).subarray(0, 7));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    await new Promise((resolve) => stream.on("close", resolve));
+  } finally {
+    session.close();
+  }
+  assert.is((await call(frame(request(app, ["name"])))).trailers["grpc-status"], "0");
+});
+
 test("close the server", async () => {
   await server.close();
 });
