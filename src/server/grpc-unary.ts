@@ -65,54 +65,100 @@ function firstValue(v: string | string[] | undefined): string | null {
 /** Raised when the body ends in the middle of an envelope (Connect's words and code). */
 const incomplete = () => new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
 
+// The readers of the bodies being read, for the event listeners below: one
+// set of functions for every request (with Node's `this`, the request), not
+// closures per call, which the runtime (names kept) makes costly.
+const readers = new WeakMap<http2.Http2ServerRequest, EnvelopeReader>();
+
+function onData(this: http2.Http2ServerRequest, chunk: Buffer): void {
+  readers.get(this)?.data(chunk);
+}
+function onEnd(this: http2.Http2ServerRequest): void {
+  readers.get(this)?.end();
+}
+function onError(this: http2.Http2ServerRequest, err: unknown): void {
+  readers.get(this)?.finish(ConnectError.from(err, Code.Aborted));
+}
+function onClose(this: http2.Http2ServerRequest): void {
+  readers.get(this)?.finish(new ConnectError("the client went away", Code.Aborted));
+}
+
 /**
  * Reads envelopes off the request as they complete, checking each declared
- * length against readMaxBytes as Connect's decoder does; stops at the second
- * (a unary call takes one, and Connect looks no further either).
+ * length against readMaxBytes as Connect's decoder does; `onEnvelope` says
+ * whether to go on (a unary call stops at the second: Connect looks no further).
  */
-function readEnvelopes(req: http2.Http2ServerRequest, readMaxBytes: number, onEnvelope: (env: Envelope, n: number) => boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let pending: Buffer = Buffer.alloc(0);
-    let count = 0;
-    let done = false;
-    const finish = (err: unknown) => {
-      if (done) return;
-      done = true;
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-      // Stopped before the end (a second envelope, an error): read no further, as Connect does not.
-      if (!req.readableEnded) req.pause();
-      if (err) reject(err);
-      else resolve(count);
-    };
-    const onData = (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      try {
-        while (pending.length >= 5) {
-          const length = pending.readUInt32BE(1);
-          if (length > readMaxBytes) {
-            throw new ConnectError(`message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted);
-          }
-          if (pending.length < 5 + length) break;
-          const env = { flags: pending[0]!, data: new Uint8Array(pending.subarray(5, 5 + length)) };
-          pending = pending.subarray(5 + length);
-          count++;
-          if (!onEnvelope(env, count)) return finish(undefined);
-        }
-      } catch (err) {
-        finish(err);
-      }
-    };
-    const onEnd = () => finish(pending.length > 0 ? incomplete() : undefined);
-    const onError = (err: unknown) => finish(ConnectError.from(err, Code.Aborted));
-    const onClose = () => finish(new ConnectError("the client went away", Code.Aborted));
+class EnvelopeReader {
+  private pending: Buffer = Buffer.alloc(0);
+  private count = 0;
+
+  constructor(
+    private readonly req: http2.Http2ServerRequest,
+    private readonly readMaxBytes: number,
+    private readonly onEnvelope: (env: Envelope, n: number) => boolean,
+    private readonly resolve: (count: number) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    readers.set(req, this);
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
     req.on("close", onClose);
-  });
+  }
+
+  data(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    try {
+      while (this.pending.length >= 5) {
+        const length = this.pending.readUInt32BE(1);
+        if (length > this.readMaxBytes) {
+          throw new ConnectError(`message size ${length} is larger than configured readMaxBytes ${this.readMaxBytes}`, Code.ResourceExhausted);
+        }
+        if (this.pending.length < 5 + length) break;
+        const env = { flags: this.pending[0]!, data: new Uint8Array(this.pending.subarray(5, 5 + length)) };
+        this.pending = this.pending.subarray(5 + length);
+        if (!this.onEnvelope(env, ++this.count)) return this.finish(undefined);
+      }
+    } catch (err) {
+      this.finish(err);
+    }
+  }
+
+  end(): void {
+    this.finish(this.pending.length > 0 ? incomplete() : undefined);
+  }
+
+  finish(err: unknown): void {
+    const { req } = this;
+    if (readers.get(req) !== this) return;
+    readers.delete(req);
+    req.off("data", onData);
+    req.off("end", onEnd);
+    req.off("error", onError);
+    req.off("close", onClose);
+    // Stopped before the end (a second envelope, an error): read no further, as Connect does not.
+    if (!req.readableEnded) req.pause();
+    if (err) this.reject(err);
+    else this.resolve(this.count);
+  }
+}
+
+function readEnvelopes(req: http2.Http2ServerRequest, readMaxBytes: number, onEnvelope: (env: Envelope, n: number) => boolean): Promise<number> {
+  return new Promise((resolve, reject) => void new EnvelopeReader(req, readMaxBytes, onEnvelope, resolve, reject));
+}
+
+// (Made by functions rather than written inline where they are used: the
+// runtime compiles with names kept, which costs a defineProperty per inline
+// named function, per call.)
+
+/** The full URL of the request, as Connect's adapter makes it, when asked. */
+function urlOf(req: http2.Http2ServerRequest): () => string {
+  return () => new URL(req.url, `${"encrypted" in req.socket && req.socket.encrypted ? "https" : "http"}://${req.authority}`).toString();
+}
+
+/** The signal of the client going away, when asked. */
+function goneSignal(req: http2.Http2ServerRequest): () => AbortSignal {
+  return () => clientGone(req);
 }
 
 /** Fires when the HTTP/2 stream closes (made only when a handler asks). */
@@ -161,9 +207,9 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
     const ctx = new CallContext({
       method: spec.method,
       protocolName: "grpc",
-      url: () => new URL(req.url, `${"encrypted" in req.socket && req.socket.encrypted ? "https" : "http"}://${req.authority}`).toString(),
+      url: urlOf(req),
       requestHeader: webHeaders(req.headers),
-      requestSignal: () => clientGone(req),
+      requestSignal: goneSignal(req),
       timeoutMs,
       responseHeader,
       responseTrailer,
@@ -224,17 +270,31 @@ function writeAnswer(res: http2.Http2ServerResponse, answer: GrpcAnswer, convert
   if (res.stream.destroyed) return Promise.resolve();
   rewriteTrailer(answer.trailer, convert);
   return new Promise((resolve, reject) => {
-    const done = (err?: unknown) => {
-      res.off("error", done);
-      res.off("close", done);
-      if (err) reject(err);
-      else resolve();
-    };
-    res.once("error", done);
-    res.once("close", done);
+    writes.set(res, { resolve, reject });
+    res.once("error", onWriteError);
+    res.once("close", onWritten);
     res.writeHead(200, nodeHeaders(answer.header));
     res.addTrailers(nodeHeaders(answer.trailer));
     if (answer.body) res.end(answer.body);
     else res.end();
   });
+}
+
+/** Answers being written, settled when the stream closes or fails (shared listeners, as for reading). */
+const writes = new WeakMap<http2.Http2ServerResponse, { resolve: () => void; reject: (err: unknown) => void }>();
+
+function onWritten(this: http2.Http2ServerResponse): void {
+  settleWrite(this, undefined);
+}
+function onWriteError(this: http2.Http2ServerResponse, err: unknown): void {
+  settleWrite(this, err ?? new Error("write failed"));
+}
+function settleWrite(res: http2.Http2ServerResponse, err: unknown): void {
+  const pending = writes.get(res);
+  if (!pending) return;
+  writes.delete(res);
+  res.off("error", onWriteError);
+  res.off("close", onWritten);
+  if (err) pending.reject(err);
+  else pending.resolve();
 }

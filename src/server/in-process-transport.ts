@@ -39,7 +39,7 @@ export function createInProcessTransport(routes: (router: ConnectRouter) => void
       const ctx = new CallContext({
         method,
         protocolName: "connect",
-        url: () => `https://in-memory${path}`,
+        url: `https://in-memory${path}`,
         requestHeader: headersOf(header),
         requestSignal: signal,
         timeoutMs,

@@ -59,8 +59,8 @@ export function implementations(routes: (router: ConnectRouter) => void, forward
 export interface CallInit {
   method: DescMethod;
   protocolName: string;
-  /** The URL the call came in on (made when read: nothing here reads it). */
-  url: () => string;
+  /** The URL the call came in on; a function when making it costs (called once, if ever: nothing here reads it). */
+  url: string | (() => string);
   requestHeader: Headers;
   /** What tells the call its caller went away; a function when making it costs (called once, if ever). */
   requestSignal?: AbortSignal | (() => AbortSignal);
@@ -80,8 +80,7 @@ export class CallContext implements HandlerContext {
   readonly responseHeader: Headers;
   readonly responseTrailer: Headers;
   readonly values: ContextValues;
-  private readonly makeUrl: () => string;
-  private madeUrl: string | undefined;
+  private madeUrl: string | (() => string);
   private readonly deadline: number | undefined;
   private requestSignal: AbortSignal | (() => AbortSignal) | undefined;
   private controller: AbortController | undefined;
@@ -92,7 +91,7 @@ export class CallContext implements HandlerContext {
     this.method = init.method;
     this.service = init.method.parent;
     this.protocolName = init.protocolName;
-    this.makeUrl = init.url;
+    this.madeUrl = init.url;
     this.requestHeader = init.requestHeader;
     this.requestSignal = init.requestSignal;
     this.deadline = init.timeoutMs === undefined ? undefined : Date.now() + init.timeoutMs;
@@ -102,7 +101,8 @@ export class CallContext implements HandlerContext {
   }
 
   get url(): string {
-    return (this.madeUrl ??= this.makeUrl());
+    if (typeof this.madeUrl === "function") this.madeUrl = this.madeUrl();
+    return this.madeUrl;
   }
 
   timeoutMs(): number | undefined {
