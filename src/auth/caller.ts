@@ -27,6 +27,8 @@ export interface Caller {
   apiKey?: APIKey;
   /** The OAuth access token presented, without secrets, its rights as restricted. */
   accessToken?: OAuthAccessToken;
+  /** The scopes the access token was granted (userinfo reads them). */
+  accessTokenScopes?: readonly string[];
   /** The login session presented (`ONZW4.<session_id>.<secret>`), without secret. */
   session?: UserSession;
   /** What the credential itself allows (implied), after state restrictions. */
@@ -157,6 +159,7 @@ async function accessTokenCaller(id: string, secret: string, deps: AuthenticateD
   };
   const rights = restrictByUser(caller, stored.user, granted, deps);
   caller.accessToken = { ...stored.token, accessToken: "", refreshToken: "", rights: sorted(rights) };
+  caller.accessTokenScopes = stored.scopes;
   return caller;
 }
 

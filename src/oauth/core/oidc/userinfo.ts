@@ -26,21 +26,21 @@ export async function userinfoEndpoint(deps: OAuthDeps, route: string, req: Requ
       now: deps.now,
       validationRequired: deps.config.is.userRegistration.contactInfoValidation.required,
     });
-    if (caller.method !== "oauth_access_token" || !caller.accessToken) throw errTokenNotFound();
-    const stored = await deps.store.oauth.lookupToken(caller.accessToken.id);
-    if (!stored) throw errTokenNotFound();
-    if (!stored.scopes.includes("openid")) {
+    // The token was looked up once, by authenticate: its scopes came with it.
+    const scopes = caller.method === "oauth_access_token" ? caller.accessTokenScopes : undefined;
+    if (!scopes) throw errTokenNotFound();
+    if (!scopes.includes("openid")) {
       return sendError(res, deps.log, errUnauthenticated(), "insufficient_scope", { "www-authenticate": 'Bearer error="insufficient_scope", scope="openid"' });
     }
     const userId = caller.entity!.id;
     const claims: Record<string, unknown> = { sub: userId };
     if (caller.credentialRights.has(USER_INFO)) {
       const user = await deps.store.users.get(userId);
-      if (stored.scopes.includes("profile")) {
+      if (scopes.includes("profile")) {
         if (user.name) claims.name = user.name;
         claims.preferred_username = userId;
       }
-      if (stored.scopes.includes("email") && user.primaryEmailAddress) {
+      if (scopes.includes("email") && user.primaryEmailAddress) {
         claims.email = user.primaryEmailAddress;
         claims.email_verified = Boolean(user.primaryEmailAddressValidatedAt);
       }
