@@ -3,6 +3,10 @@
 // distinct keys (random API key IDs) costs memory up to the bound, no more.
 import type { ChangeClock } from "./change-clock.js";
 
+/** The generation an answer depends on: every change, or every change except token rows alone. */
+export type Follows = "any" | "beside-tokens";
+const generationOf = (clock: ChangeClock, follows: Follows) => (follows === "any" ? clock.generation : clock.generationBesideTokens);
+
 interface Entry<V> {
   value: V;
   expiresAt: number;
@@ -16,6 +20,7 @@ export class BoundedCache<V> {
     private readonly clock: ChangeClock,
     private readonly ttlMs: number,
     private readonly maxEntries: number,
+    private readonly follows: Follows = "any",
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -27,16 +32,17 @@ export class BoundedCache<V> {
   async get(key: string, read: () => Promise<V>): Promise<V> {
     const clock = this.clock;
     if (!clock.trusted || this.ttlMs <= 0) return read();
-    if (this.generation !== clock.generation) {
+    const current = generationOf(clock, this.follows);
+    if (this.generation !== current) {
       this.entries = new Map(); // everything cached before a change is stale
-      this.generation = clock.generation;
+      this.generation = current;
     }
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > this.now()) return hit.value;
     if (hit) this.entries.delete(key);
-    const generation = clock.generation;
     const value = await read();
-    if (clock.trusted && clock.generation === generation && this.generation === generation) {
+    const after = generationOf(clock, this.follows);
+    if (clock.trusted && after === current && this.generation === current) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
     }

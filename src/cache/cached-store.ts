@@ -1,6 +1,6 @@
 // The Store with the auth cache in front: the lookups every authenticated
-// request makes (API key, OAuth access token, membership chains, existence)
-// are answered from memory while nothing they depend on has changed, and
+// request makes (API key, OAuth access token, membership chains, existence),
+// and the OAuth client every token request authenticates, are answered from memory while nothing they depend on has changed, and
 // every write made through this store moves the change clock, so the next
 // request after a write (a revoked key, a removed collaborator, a suspended
 // user, a deleted organization) reads the database again.
@@ -8,9 +8,11 @@
 // Which methods only read is listed explicitly; every other method of the
 // sub-stores that can affect rights counts as a write, so a new store method
 // invalidates by default and a mistake costs speed, never a stale right.
+import { clone } from "@bufbuild/protobuf";
+import { ClientSchema, type Client } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import type { Store } from "../store/interfaces.js";
-import { BoundedCache } from "./bounded-cache.js";
-import type { ChangeClock } from "./change-clock.js";
+import { BoundedCache, type Follows } from "./bounded-cache.js";
+import type { ChangeClock, ChangeScope } from "./change-clock.js";
 
 /** Methods that only read, on any sub-store. */
 const reads = new Set([
@@ -25,6 +27,13 @@ const reads = new Set([
  */
 const unrelated = new Set(["endDevices", "euiBlocks", "emailOutbox", "notifications", "bookmarks", "limits"]);
 
+/**
+ * What the writes of a sub-store may change, when less than anything: the
+ * OAuth store writes consents, codes, tokens and signing keys, which only token
+ * lookups read (a token's user and client come from their own sub-stores).
+ */
+const scopes: Record<string, ChangeScope> = { oauth: "tokens" };
+
 export interface AuthCacheOptions {
   clock: ChangeClock;
   /** `is.auth-cache.membership-ttl`; 0 turns the cache off. */
@@ -38,20 +47,20 @@ export interface AuthCacheOptions {
 }
 
 /** Runs `write`, moving the clock before it (reads overlapping it are not kept) and after it (reads made before it are dropped). */
-async function ticking<T>(clock: ChangeClock, write: () => Promise<T>): Promise<T> {
-  clock.tick();
+async function ticking<T>(clock: ChangeClock, write: () => Promise<T>, scope: ChangeScope = "any"): Promise<T> {
+  clock.tick(scope);
   try {
     return await write();
   } finally {
-    clock.tick();
+    clock.tick(scope);
   }
 }
 
 /** Wraps every write method of a sub-store so it moves the clock. */
-function tickOnWrites<S extends object>(clock: ChangeClock, sub: S): S {
+function tickOnWrites<S extends object>(clock: ChangeClock, sub: S, scope: ChangeScope): S {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(sub)) {
-    out[name] = typeof value === "function" && !reads.has(name) ? (...args: unknown[]) => ticking(clock, () => (value as (...a: unknown[]) => Promise<unknown>).apply(sub, args)) : value;
+    out[name] = typeof value === "function" && !reads.has(name) ? (...args: unknown[]) => ticking(clock, () => (value as (...a: unknown[]) => Promise<unknown>).apply(sub, args), scope) : value;
   }
   return out as S;
 }
@@ -60,7 +69,7 @@ function tickOnWrites<S extends object>(clock: ChangeClock, sub: S): S {
 function tickingStore(store: Store, clock: ChangeClock): Store {
   const out = { ...store } as Record<string, unknown>;
   for (const [name, value] of Object.entries(store)) {
-    if (value && typeof value === "object" && !unrelated.has(name)) out[name] = tickOnWrites(clock, value);
+    if (value && typeof value === "object" && !unrelated.has(name)) out[name] = tickOnWrites(clock, value, scopes[name] ?? "any");
   }
   const wrapped = out as unknown as Store;
   // Reads inside a transaction may see its uncommitted writes: never cached.
@@ -74,16 +83,22 @@ export function withAuthCache(store: Store, opts: AuthCacheOptions): Store {
   if (opts.ttlMs <= 0) return store;
   const source = opts.source ?? store;
   const max = opts.maxEntries ?? 10_000;
-  const cache = <V>() => new BoundedCache<V>(clock, opts.ttlMs, max);
+  const cache = <V>(follows: Follows = "beside-tokens") => new BoundedCache<V>(clock, opts.ttlMs, max, follows);
   const apiKeys = cache<Awaited<ReturnType<Store["apiKeys"]["lookup"]>>>();
-  const tokens = cache<Awaited<ReturnType<Store["oauth"]["lookupToken"]>>>();
+  const tokens = cache<Awaited<ReturnType<Store["oauth"]["lookupToken"]>>>("any");
   const chains = cache<Awaited<ReturnType<Store["memberships"]["chains"]>>>();
   const exists = cache<boolean>();
+  const clients = cache<Client>();
   const key = (...parts: unknown[]) => JSON.stringify(parts);
 
   const cached = tickingStore(store, clock);
   return {
     ...cached,
+    clients: {
+      ...cached.clients,
+      // A copy each time: callers may change the message they get.
+      get: (id, o) => (o?.includeDeleted ? cached.clients.get(id, o) : clients.get(id, () => source.clients.get(id)).then((c) => clone(ClientSchema, c))),
+    },
     apiKeys: { ...cached.apiKeys, lookup: (id) => apiKeys.get(id, () => source.apiKeys.lookup(id)) },
     oauth: { ...cached.oauth, lookupToken: (id) => tokens.get(id, () => source.oauth.lookupToken(id)) },
     memberships: {

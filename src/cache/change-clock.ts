@@ -7,15 +7,25 @@
 // Writes of this process tick the clock themselves (before and after they
 // run, and after their transaction commits: see cached-store.ts); writes of
 // other processes on the same PostgreSQL database arrive as notifications
-// (migration 0007's triggers), so several replicas, the CLI and
+// (the triggers of migrations 0007 and 0008), so several replicas, the CLI and
 // `is-db` all invalidate every replica's cache.
+
+/**
+ * What a change touched: OAuth token rows alone ("tokens": every login,
+ * authorization and refresh writes one), or anything ("any"). Only token
+ * lookups depend on token rows, so a refresh does not empty the caches of
+ * API keys, memberships, entities and clients.
+ */
+export type ChangeScope = "any" | "tokens";
 
 export interface ChangeClock {
   /** Moves on every change; an answer read while it stood still is current. */
   readonly generation: number;
+  /** Moves on every change except those of token rows alone: for answers that never read them. */
+  readonly generationBesideTokens: number;
   /** False while changes could go unnoticed: nothing may be cached then. */
   readonly trusted: boolean;
-  tick(): void;
+  tick(scope?: ChangeScope): void;
 }
 
 export interface ChangeFeed {
@@ -24,14 +34,16 @@ export interface ChangeFeed {
    * it listens (and again after a reconnection), `trusted(false)` when it may miss some.
    * Returns a function that stops listening.
    */
-  subscribe(changed: () => void, trusted: (listening: boolean) => void): Promise<() => Promise<void>>;
+  subscribe(changed: (scope: ChangeScope) => void, trusted: (listening: boolean) => void): Promise<() => Promise<void>>;
 }
 
 class Clock implements ChangeClock {
   generation = 0;
+  generationBesideTokens = 0;
   trusted = false;
-  tick(): void {
+  tick(scope: ChangeScope = "any"): void {
     this.generation++;
+    if (scope !== "tokens") this.generationBesideTokens++;
   }
 }
 
@@ -61,7 +73,7 @@ export function acquireChangeClock(database: object, feed: ChangeFeed): HeldCloc
     const clock = new Clock();
     shared = { clock, holders: 0 };
     shared.stop = feed.subscribe(
-      () => clock.tick(),
+      (scope) => clock.tick(scope),
       (listening) => {
         clock.tick(); // whatever was cached across a gap may be stale
         clock.trusted = listening;

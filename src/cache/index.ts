@@ -3,7 +3,7 @@
 // entity, whether the entity exists) answered from memory for up to
 // `is.auth-cache.membership-ttl`, and never past a change: writes through this
 // process's store move the database's change clock as they happen, and the
-// triggers of migration 0007 tell every process on the database (replicas,
+// triggers of migrations 0007-0008 tell every process on the database (replicas,
 // `is-db`) about changes made elsewhere. While that feed is down, nothing is
 // cached. Plugged in at one seam: the Store the server hands to requests.
 import type { Database } from "../store/pg/database.js";

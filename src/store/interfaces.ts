@@ -535,10 +535,22 @@ export interface OAuthStore {
   createToken(token: OAuthAccessToken, hashes: { access: string; refresh?: string }, scopes: readonly string[]): Promise<void>;
   /** For authentication, from the primary (a revoked token stops at once): the token with its user and client. */
   lookupToken(id: string): Promise<AccessTokenLookup | undefined>;
-  /** The token, locked until the surrounding transaction ends (refresh). */
-  getToken(id: string): Promise<StoredAccessToken | undefined>;
-  /** New secrets (and rights and lifetime) for the token, keeping its ID: refresh token rotation. */
-  rotateToken(id: string, hashes: { access: string; refresh?: string }, rights: readonly Right[], at: Date, expiresAt: Date): Promise<void>;
+  /** The token, locked until the surrounding transaction ends (unless `lock` is false: a plain read). */
+  getToken(id: string, opts?: { lock?: boolean }): Promise<StoredAccessToken | undefined>;
+  /**
+   * New secrets (and rights and lifetime) for the token, keeping its ID: refresh
+   * token rotation. Only while its refresh token hash is still `refreshHash` (what
+   * the caller read and checked), in one statement: of two refreshes with one token,
+   * one rotates and the other gets false.
+   */
+  rotateToken(
+    id: string,
+    refreshHash: string,
+    hashes: { access: string; refresh?: string },
+    rights: readonly Right[],
+    at: Date,
+    expiresAt: Date,
+  ): Promise<boolean>;
   /** Without secrets; order `created_at` / `-created_at` (default: newest first). */
   findTokens(userId: string, clientId: string, page: PageOptions): Promise<Page<OAuthAccessToken>>;
   /** False when there was no such token. */

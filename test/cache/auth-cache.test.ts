@@ -1,7 +1,8 @@
 // The auth cache (src/cache/) never serves a revoked right: after each kind of
 // revocation (collaborator removed, organization membership removed, API key
 // deleted or narrowed, user suspended, application deleted, OAuth token
-// revoked) the very next call is refused, over gRPC and /api/v3. Changes made
+// revoked or refreshed, OAuth client secret changed or suspended) the very next
+// call is refused, over gRPC and /api/v3. Changes made
 // on the database directly (an operator's SQL) and, on PostgreSQL, by another
 // process on the same database reach the cache through the triggers'
 // notifications; while the listener is down nothing is cached.
@@ -20,6 +21,10 @@ import { httpError, it, org, orgRef, rejects, user, userRef } from "../helpers/e
 import { startTestServer, type TestServer } from "../helpers/harness.js";
 import { testDatabase } from "../helpers/database.js";
 import { R } from "../helpers/population.js";
+import { EntityAccess } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
+import { OAuthAuthorizationRegistry } from "../../gen/ttn/lorawan/v3/oauth_services_pb.js";
+import { ClientRegistry } from "../../gen/ttn/lorawan/v3/client_services_pb.js";
+import { codeFor, coreDeps, defaultRedirect, oauthClient, tokenRequest } from "../oauth/core-helpers.js";
 
 const server = await startTestServer();
 const p = server.population;
@@ -107,6 +112,53 @@ it("a deleted application is gone at the next call", async () => {
   await rejects(s.get(), Code.PermissionDenied, "no_application_rights");
 });
 
+/** A client "web-<n>", and a token pair of a fresh user for it from the authorization code flow, already looked up (cached). */
+async function oauthScene(on: TestServer = server) {
+  const i = ++n;
+  const alice = await p.user({ id: `alice-${i}` });
+  const web = await oauthClient(server, { id: `web-${i}`, rights: [R("RIGHT_USER_INFO")] });
+  const { code } = await codeFor(coreDeps(server), alice.id, { client_id: web.id });
+  const pair = await tokenRequest(server, { grant_type: "authorization_code", code, redirect_uri: defaultRedirect }, { basic: [web.id, web.secret] });
+  assert.is(pair.status, 200, JSON.stringify(pair.body));
+  const authInfo = (token: string, via = on) => grpcClient(via, EntityAccess, token).authInfo({});
+  for (let k = 0; k < 3; k++) await authInfo(pair.body.access_token);
+  const refresh = (token: string, secret = web.secret) =>
+    tokenRequest(server, { grant_type: "refresh_token", refresh_token: token }, { basic: [web.id, secret] });
+  return { user: alice.id, web, pair: pair.body as { access_token: string; refresh_token: string }, authInfo, refresh };
+}
+
+it("a refreshed OAuth token's old access token is refused at the next call; a revoked one too", async () => {
+  const o = await oauthScene();
+  const next = await o.refresh(o.pair.refresh_token);
+  assert.is(next.status, 200, JSON.stringify(next.body));
+  await rejects(o.authInfo(o.pair.access_token), Code.Unauthenticated, "invalid_authorization");
+  for (let k = 0; k < 3; k++) await o.authInfo(next.body.access_token);
+  // Revoked as the user does it (OAuthAuthorizationRegistry.DeleteToken): by the token's ID.
+  const tokenId = next.body.access_token.split(".")[1];
+  await grpcClient(server, OAuthAuthorizationRegistry, server.adminAPIKey).deleteToken({ userIds: { userId: o.user }, clientIds: { clientId: o.web.id }, id: tokenId });
+  await rejects(o.authInfo(next.body.access_token), Code.Unauthenticated, "token_not_found");
+});
+
+it("an OAuth client's new secret and its suspension apply to its next token request", async () => {
+  const o = await oauthScene();
+  const clients = grpcClient(server, ClientRegistry, server.adminAPIKey);
+  let pair = o.pair;
+  for (let k = 0; k < 3; k++) {
+    const r = await o.refresh(pair.refresh_token);
+    assert.is(r.status, 200, JSON.stringify(r.body));
+    pair = r.body;
+  }
+  await clients.update({ client: { ids: { clientId: o.web.id }, secret: "a brand new secret of the client" }, fieldMask: { paths: ["secret"] } });
+  const old = await o.refresh(pair.refresh_token);
+  assert.is(old.body.error, "invalid_client", JSON.stringify(old.body));
+  const fresh = await o.refresh(pair.refresh_token, "a brand new secret of the client");
+  assert.is(fresh.status, 200, JSON.stringify(fresh.body));
+  await clients.update({ client: { ids: { clientId: o.web.id }, state: State.SUSPENDED }, fieldMask: { paths: ["state"] } });
+  const suspended = await o.refresh(fresh.body.refresh_token, "a brand new secret of the client");
+  assert.is(suspended.status, 403, JSON.stringify(suspended.body));
+  assert.is(suspended.body.details[0].name, "client_suspended");
+});
+
 /** Retries `check` for up to `ms` (notifications arrive asynchronously); fails with its last error. */
 async function within(ms: number, check: () => Promise<void>): Promise<number> {
   const start = Date.now();
@@ -141,6 +193,15 @@ if (process.env.DATABASE_URL) {
     await grpcClient(server, ApplicationAccess, s.ownerKey).deleteCollaborator({ applicationIds: { applicationId: s.app }, collaboratorIds: user(s.bob) });
     const waited = await within(1000, () => rejects(get(), Code.PermissionDenied, "no_application_rights").then(() => {}));
     assert.ok(waited < 200, `the replica served the revoked right for ${waited} ms`);
+  });
+
+  test("a refresh on one replica refuses the old access token on the other at once", async () => {
+    const o = await oauthScene(replica!);
+    const next = await o.refresh(o.pair.refresh_token);
+    assert.is(next.status, 200, JSON.stringify(next.body));
+    const waited = await within(1000, () => rejects(o.authInfo(o.pair.access_token), Code.Unauthenticated, "invalid_authorization").then(() => {}));
+    assert.ok(waited < 200, `the replica accepted the rotated token for ${waited} ms`);
+    await o.authInfo(next.body.access_token);
   });
 
   test("a lost listener drops what the cache holds", async () => {

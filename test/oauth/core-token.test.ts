@@ -159,6 +159,22 @@ test("refresh_token: rotation with the same rights; the old pair stops working; 
   failed(await refresh(second.body.refresh_token, noRefresh), 403, "client_missing_grant", "unauthorized_client");
 });
 
+test("refresh_token: of refreshes racing with one token, exactly one gets tokens, and they work", async () => {
+  const { code } = await codeFor(deps, alice.id, { client_id: web.id });
+  const first = await exchange(code);
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, () => tokenRequest(ts, { grant_type: "refresh_token", refresh_token: first.body.refresh_token }, { basic: [web.id, web.secret] })),
+  );
+  const won = answers.filter((a) => a.status === 200);
+  assert.is(won.length, 1, JSON.stringify(answers.map((a) => a.status)));
+  for (const lost of answers.filter((a) => a.status !== 200)) failed(lost, 403, "invalid_grant", "invalid_grant");
+  const info = await authInfo(won[0]!.body.access_token);
+  assert.is(info.accessMethod.case, "oauthAccessToken");
+  await rejects(authInfo(first.body.access_token), Code.Unauthenticated, "invalid_authorization");
+  const next = await tokenRequest(ts, { grant_type: "refresh_token", refresh_token: won[0]!.body.refresh_token }, { basic: [web.id, web.secret] });
+  assert.is(next.status, 200, JSON.stringify(next.body));
+});
+
 test("password grant: only for clients with it, one error for a wrong user or password, off with credentials login", async () => {
   const login = (username: string, password: string) => tokenRequest(ts, { grant_type: "password", username, password }, { basic: [pw.id, pw.secret] });
   const ok = await login(alice.id, alice.password);

@@ -55,9 +55,10 @@ export async function issueTokens(
   return { id, accessToken: s.access.value, refreshToken: s.refresh?.value, expiresAt: s.expiresAt };
 }
 
-export async function rotateTokens(tx: Store, deps: OAuthDeps, p: { client: Client; id: string; rights: readonly Right[] }): Promise<Issued> {
+/** Undefined when the token's refresh hash is no longer `refreshHash`. */
+export async function rotateTokens(store: Store, deps: OAuthDeps, p: { client: Client; id: string; refreshHash: string; rights: readonly Right[] }): Promise<Issued | undefined> {
   const s = secrets(deps, p.client, p.id);
-  await tx.oauth.rotateToken(p.id, s.hashes, p.rights, deps.now(), s.expiresAt);
+  if (!(await store.oauth.rotateToken(p.id, p.refreshHash, s.hashes, p.rights, deps.now(), s.expiresAt))) return undefined;
   return { id: p.id, accessToken: s.access.value, refreshToken: s.refresh?.value, expiresAt: s.expiresAt };
 }
 

@@ -9,9 +9,11 @@
 // keeps reconnecting in the background.
 import type { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import type { ChangeFeed } from "../../cache/change-clock.js";
+import type { ChangeFeed, ChangeScope } from "../../cache/change-clock.js";
 
 export const changeChannel = "is_rights_changed";
+// Migration 0008: the token table's trigger says "tokens"; every other table's says nothing.
+const scopeOf = (payload: string | undefined): ChangeScope => (payload === "tokens" ? "tokens" : "any");
 
 // Named in pg_stat_activity, so operators (and the tests) can tell it from the pool.
 export const changeFeedApplicationName = "identity-server change feed";
@@ -52,7 +54,7 @@ export function postgresChangeFeed(uri: string): ChangeFeed {
           fetch_types: false,
           connection: { application_name: changeFeedApplicationName },
           onnotice: () => {},
-          onnotify: (channel: string) => channel === changeChannel && changed(),
+          onnotify: (channel: string, payload: string) => channel === changeChannel && changed(scopeOf(payload)),
           // A closed connection has lost its LISTEN: whatever happens next goes unheard.
           onclose: () => sql === own && lost(),
         } as postgres.Options<{}>);
@@ -97,7 +99,7 @@ export function postgresChangeFeed(uri: string): ChangeFeed {
 export function pgliteChangeFeed(client: Pick<PGlite, "listen">): ChangeFeed {
   return {
     async subscribe(changed, trusted) {
-      const unlisten = await client.listen(changeChannel, () => changed());
+      const unlisten = await client.listen(changeChannel, (payload) => changed(scopeOf(payload)));
       trusted(true);
       return async () => {
         await unlisten().catch(() => {});

@@ -102,6 +102,23 @@ export function oauthStore(h: Handles, tenantId: string, transact: <R>(fn: (h: H
       .leftJoin(clients, and(eq(clients.tenant_id, tokens.tenant_id), eq(clients.client_id, tokens.client_id)))
       .where(and(eq(tokens.tenant_id, tenantId), eq(tokens.id, placeholder("id"))))
       .limit(1));
+  // Every refresh reads and rotates its token: built once.
+  const tokenById = () => h.primary.select().from(tokens).where(and(eq(tokens.tenant_id, tenantId), eq(tokens.id, placeholder("id"))));
+  const getTokenQuery = preparedOnce("oauth_access_token_get", () => tokenById().for("update"));
+  const readTokenQuery = preparedOnce("oauth_access_token_read", () => tokenById());
+  const rotateTokenQuery = preparedOnce("oauth_access_token_rotate", () =>
+    h.primary
+      .update(tokens)
+      .set({
+        access_token_hash: sql`${placeholder("access")}`,
+        refresh_token_hash: sql`${placeholder("refresh")}`,
+        rights: sql`${placeholder("rights")}::int[]`,
+        // As text: the driver serializes no dates (drizzle's columns do, and these bypass them).
+        created_at: sql`${placeholder("at")}::timestamptz`,
+        expires_at: sql`${placeholder("expiresAt")}::timestamptz`,
+      })
+      .where(and(eq(tokens.tenant_id, tenantId), eq(tokens.id, placeholder("id")), eq(tokens.refresh_token_hash, placeholder("expected"))))
+      .returning({ id: tokens.id }));
   const deleteTokensOf = async (hp: Handles["primary"], owner: OAuthOwner): Promise<number> => {
     const gone = await hp.delete(tokens).where(owned(tokens, owner)).returning({ id: tokens.id });
     // Unused codes would mint new tokens; used ones stay for replay detection.
@@ -216,16 +233,14 @@ export function oauthStore(h: Handles, tenantId: string, transact: <R>(fn: (h: H
       };
     },
 
-    async getToken(id) {
-      const [row] = await h.primary.select().from(tokens).where(and(eq(tokens.tenant_id, tenantId), eq(tokens.id, id))).for("update");
+    async getToken(id, opts) {
+      const [row] = await (opts?.lock === false ? readTokenQuery : getTokenQuery)({ id });
       return row ? toStoredToken(row) : undefined;
     },
 
-    async rotateToken(id, hashes, rights, at, expiresAt) {
-      await h.primary
-        .update(tokens)
-        .set({ access_token_hash: hashes.access, refresh_token_hash: hashes.refresh ?? null, rights: [...rights], created_at: at, expires_at: expiresAt })
-        .where(and(eq(tokens.tenant_id, tenantId), eq(tokens.id, id)));
+    async rotateToken(id, refreshHash, hashes, rights, at, expiresAt) {
+      const rows = await rotateTokenQuery({ id, expected: refreshHash, access: hashes.access, refresh: hashes.refresh ?? null, rights: [...rights], at: at.toISOString(), expiresAt: expiresAt.toISOString() });
+      return rows.length === 1;
     },
 
     async findTokens(userId, clientId, page) {
