@@ -36,8 +36,12 @@ import { openDatabase, type Database } from "./store/pg/database.js";
 import { authCache } from "./cache/index.js";
 import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
+import { createPgTenantStore } from "./store/pg/tenants.js";
+import { tenantDirectory } from "./tenancy/directory.js";
+import { tenantResolver } from "./tenancy/resolve.js";
 import type { Store } from "./store/interfaces.js";
 
+/** `tenancy.default-id`'s default: the tenant of everything from before tenants. */
 export const defaultTenant = "default";
 
 export interface ServerOptions {
@@ -46,7 +50,7 @@ export interface ServerOptions {
   now?: () => Date;
   /** An already opened and migrated database (tests share one); left open on close. */
   database?: Database;
-  /** The tenant this server serves; "default" until tenant administration arrives. */
+  /** The default tenant, instead of `tenancy.default-id` (tests give each server its own). */
   tenantId?: string;
   /** The hash pool (default: cores - 1 slots); tests pass a small one to fill it. */
   hashPool?: HashPool;
@@ -66,7 +70,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function openStore(config: Config, tenantId = defaultTenant): Promise<{ store: Store; databases: Database[] }> {
+/** The primary database, migrated, and the read replica when configured. */
+export async function openDatabases(config: Config): Promise<{ primary: Database; replica?: Database; databases: Database[] }> {
   const opts = { maxOpenConns: config.is.databaseMaxOpenConns, idleTimeoutSeconds: config.is.databaseMaxIdleConns === 0 ? 1 : 60 };
   // A new embedded database folder: a copy of the template rather than initdb.
   seedFromTemplate(config.is.databaseUri);
@@ -76,11 +81,17 @@ export async function openStore(config: Config, tenantId = defaultTenant): Promi
     await primary.migrate();
     const replica = config.is.readDatabaseUri ? await openDatabase(config.is.readDatabaseUri, opts) : undefined;
     if (replica) databases.push(replica);
-    return { store: createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), databases };
+    return { primary, replica, databases };
   } catch (err) {
     await Promise.all(databases.map((d) => d.close()));
     throw err;
   }
+}
+
+/** The store of one tenant (`tenancy.default-id` unless given), for the commands (is-db). */
+export async function openStore(config: Config, tenantId = config.tenancy.defaultId): Promise<{ store: Store; databases: Database[] }> {
+  const { primary, replica, databases } = await openDatabases(config);
+  return { store: createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), databases };
 }
 
 /** A system error at start (a port in use, a missing file) as a ConfigError naming the option, its value and origin. */
@@ -167,14 +178,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
   if (!providerSecrets.keyId) log.warn({}, "is.authentication-providers.encryption-key-id is not set: client secrets of authentication providers are stored in plaintext");
   const emails = await createEmails({ config, log, now });
-  const opened = opts.database
-    ? { store: createPgStore({ primary: opts.database.db, tenantId: opts.tenantId ?? defaultTenant }), databases: [] }
-    : await openStore(config, opts.tenantId);
-  const { databases } = opened;
-  const primary = opts.database ?? databases[0]!;
-  // Requests read credentials and memberships through the auth cache (src/cache/).
-  const cache = authCache(primary, opened.store, createPgStore({ primary: primary.db, tenantId: opened.store.tenantId }), config.is.authCache.membershipTtl);
-  const store = cache.store;
+  const opened = opts.database ? { primary: opts.database, replica: undefined, databases: [] } : await openDatabases(config);
+  const { databases, primary, replica } = opened;
+  // Requests read credentials and memberships through the auth cache (src/cache/), each tenant's store its own.
+  const cache = authCache(primary, config.is.authCache.membershipTtl);
+  const tenants = tenantDirectory({
+    defaultId: opts.tenantId ?? config.tenancy.defaultId,
+    storeOf: (tenantId) =>
+      cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
+    records: createPgTenantStore(primary.db),
+    clock: cache.clock,
+    ttlMs: cache.ttlMs,
+  });
+  // The default tenant's store: what is not per tenant yet (OAuth pages, e-mail worker) uses it.
+  const store = tenants.store(tenants.defaultId);
   // Single sign-on only, but no provider to sign on with: say so now, not when people fail to log in.
   await warnIfNobodyCanLogIn(config, store, log).catch((err: unknown) => log.warn({ err }, "could not check for authentication providers"));
   // Every password and client secret hash of this server runs in this one bounded pool.
@@ -188,7 +205,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
-  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, store, now, emails, log }), policyInterceptor()];
+  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver: tenantResolver({ defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains }), now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createInProcessTransport(routes, { interceptors });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });

@@ -12,7 +12,7 @@ import type { User, UserSession } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import {
   errAPIKeyExpired, errAPIKeyNotFound, errInvalidAuthorization, errInvalidClusterKey, errOAuthClientRejected, errOAuthClientSuspended,
   errTokenExpired, errTokenNotFound, errUnauthenticated, errUnsupportedAuthorization, errUserRejected, errUserRequested,
-  errUserSessionNotFound, errUserSuspended,
+  errUserSessionNotFound, errUserSuspended, errInvalidTenantAdminKey,
 } from "../errors/index.js";
 import { adminRights, clusterRights, implied, intersect, RIGHT_ALL, rightByName, sorted, type RightSet } from "../rights/algebra.js";
 import type { EntityRef, Store, StoredAPIKey } from "../store/interfaces.js";
@@ -21,7 +21,7 @@ import { parseToken, TokenType } from "./tokens.js";
 import { entityIdentifiers } from "./identifiers.js";
 
 export interface Caller {
-  method: "none" | "api_key" | "cluster" | "oauth_access_token" | "user_session";
+  method: "none" | "api_key" | "cluster" | "oauth_access_token" | "user_session" | "tenant_admin";
   /** The holder of the credential. */
   entity?: EntityRef;
   apiKey?: APIKey;
@@ -47,6 +47,8 @@ export const anonymous: Caller = { method: "none", credentialRights: new Set(), 
 export interface AuthenticateDeps {
   store: Store;
   clusterKeys: readonly Buffer[];
+  /** `is.tenancy.admin-keys`: what `authorization: TenantAdminKey <hex>` must match. */
+  tenantAdminKeys?: readonly Buffer[];
   adminRightsAll: boolean;
   now: () => Date;
   /** `is.user-registration.contact-info-validation.required`: unvalidated users are restricted. */
@@ -59,6 +61,7 @@ export async function authenticate(header: string | null, deps: AuthenticateDeps
   const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
   const value = space < 0 ? "" : header.slice(space + 1).trim();
   if (scheme === "clusterkey") return clusterCaller(value, deps);
+  if (scheme === "tenantadminkey") return tenantAdminCaller(value, deps);
   if (scheme !== "bearer") throw errUnsupportedAuthorization();
   const token = parseToken(value);
   if (token.type === TokenType.AccessToken) return accessTokenCaller(token.id, token.secret, deps);
@@ -75,6 +78,19 @@ function clusterCaller(hex: string, deps: AuthenticateDeps): Caller {
   const presented = /^[0-9a-fA-F]+$/.test(hex) && hex.length % 2 === 0 ? Buffer.from(hex, "hex") : Buffer.alloc(0);
   if (!deps.clusterKeys.some((k) => constantTimeEqual(k, presented))) throw errInvalidClusterKey();
   return { method: "cluster", credentialRights: new Set(), universalRights: new Set(clusterRights), isAdmin: false };
+}
+
+/**
+ * `TenantAdminKey <hex>`: tenant administration (TenantRegistry only; the policy
+ * refuses it elsewhere). Compared in constant time against every configured key,
+ * so the time taken tells nothing about which key came close.
+ */
+function tenantAdminCaller(hex: string, deps: AuthenticateDeps): Caller {
+  const presented = /^[0-9a-fA-F]+$/.test(hex) && hex.length % 2 === 0 ? Buffer.from(hex, "hex") : Buffer.alloc(0);
+  let ok = false;
+  for (const key of deps.tenantAdminKeys ?? []) ok = constantTimeEqual(key, presented) || ok;
+  if (!ok) throw errInvalidTenantAdminKey();
+  return { method: "tenant_admin", credentialRights: new Set(), universalRights: new Set(), isAdmin: false };
 }
 
 const named = (...names: string[]) => new Set(names.map((n) => rightByName(n)!));

@@ -1,6 +1,8 @@
-// Opens the request scope: which tenant's store serves the request and who
-// the caller is (resolved once, when first needed). Sets the `warning` header
-// when the caller's rights are restricted, on answers and on errors alike.
+// Opens the request scope: which tenant's store serves the request (from its
+// host name or `tenant-id` header, see src/tenancy/; an unknown, suspended or
+// deleted tenant is refused here, before any handler) and who the caller is
+// (resolved once, when first needed). Sets the `warning` header when the
+// caller's rights are restricted, on answers and on errors alike.
 //
 // Every call runs through here, so the scope is a small class (its methods
 // live on the prototype, not in closures made per call) and what does not
@@ -11,19 +13,26 @@ import { toConnectError } from "../errors/index.js";
 import type { Emails } from "../email/api.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/interfaces.js";
+import type { TenantDirectory } from "../tenancy/directory.js";
+import { tenantHeader, type TenantResolver } from "../tenancy/resolve.js";
 import { authenticate, type AuthenticateDeps, type Caller } from "./caller.js";
 import { scopeKey, type RequestScope } from "./scope.js";
 
 export interface ScopeDeps {
   config: Config;
-  store: Store;
+  tenants: TenantDirectory;
+  resolver: TenantResolver;
   now: () => Date;
   emails: Emails;
   log: Logger;
 }
 
+/** TenantRegistry is served to tenant admin keys, for no tenant in particular. */
+const tenantAdministration = "tti.lorawan.v3.TenantRegistry";
+
 class Scope implements RequestScope {
   readonly config: Config;
+  readonly tenants: TenantDirectory;
   readonly store: Store;
   readonly now: () => Date;
   readonly emails: Emails;
@@ -31,9 +40,15 @@ class Scope implements RequestScope {
   readonly rights = new Map();
   private resolved: Promise<Caller> | undefined;
 
-  constructor(deps: ScopeDeps, private readonly auth: AuthenticateDeps, private readonly header: string | null) {
+  constructor(
+    deps: ScopeDeps,
+    readonly tenantId: string,
+    private readonly auth: AuthenticateDeps,
+    private readonly header: string | null,
+  ) {
     this.config = deps.config;
-    this.store = deps.store;
+    this.tenants = deps.tenants;
+    this.store = auth.store;
     this.now = deps.now;
     this.emails = deps.emails;
     this.log = deps.log;
@@ -53,15 +68,27 @@ class Scope implements RequestScope {
 }
 
 export function scopeInterceptor(deps: ScopeDeps): Interceptor {
-  const auth: AuthenticateDeps = {
-    store: deps.store,
+  const base = {
     clusterKeys: deps.config.cluster.keys.map((k) => Buffer.from(k, "hex")),
+    tenantAdminKeys: deps.config.is.tenancy.adminKeys.map((k) => Buffer.from(k, "hex")),
     adminRightsAll: deps.config.is.adminRights.all,
     now: deps.now,
     validationRequired: deps.config.is.userRegistration.contactInfoValidation.required,
   };
+  // Per tenant: what authentication needs, with the tenant's store (made once per tenant store).
+  const auths = new WeakMap<Store, AuthenticateDeps>();
+  const authOf = (store: Store) => {
+    let auth = auths.get(store);
+    if (!auth) auths.set(store, (auth = { ...base, store }));
+    return auth;
+  };
   return (next) => async (req) => {
-    const scope = new Scope(deps, auth, req.header.get("authorization"));
+    let tenantId = deps.tenants.defaultId;
+    if (req.service.typeName !== tenantAdministration) {
+      tenantId = deps.resolver.resolve(req.header.get("host"), req.header.get(tenantHeader));
+      await deps.tenants.admit(tenantId);
+    }
+    const scope = new Scope(deps, tenantId, authOf(deps.tenants.store(tenantId)), req.header.get("authorization"));
     req.contextValues.set(scopeKey, scope);
     let res;
     try {

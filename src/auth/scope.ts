@@ -7,10 +7,16 @@ import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import type { Emails } from "../email/api.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/interfaces.js";
+import type { TenantDirectory } from "../tenancy/directory.js";
 import type { Caller } from "./caller.js";
 
 export interface RequestScope {
   readonly config: Config;
+  /** The tenant of the request (src/tenancy/resolve.ts). */
+  readonly tenantId: string;
+  /** Every tenant's store and the tenant records (TenantRegistry). */
+  readonly tenants: TenantDirectory;
+  /** The request's tenant's store. */
   readonly store: Store;
   readonly now: () => Date;
   /** E-mail through the outbox (see email/api.ts). */

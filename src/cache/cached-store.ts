@@ -19,6 +19,7 @@ const reads = new Set([
   "get", "getMany", "getByEUI", "find", "search", "count", "countAdmins", "all", "chains", "chainsMany", "lookup", "lookupToken",
   "getToken", "getCode", "getAuthorization", "findAuthorizations", "findTokens", "findByEUIs", "getByExternalId", "getByUserId",
   "byLookup", "addressRegistered", "pending", "recipients", "adminIds", "signingKeys", "holdings", "verify",
+  "totals", "byEndDeviceEUIs", "byGatewayEUI", "byBillingIdentifiers",
 ]);
 
 /**
@@ -57,7 +58,7 @@ async function ticking<T>(clock: ChangeClock, write: () => Promise<T>, scope: Ch
 }
 
 /** Wraps every write method of a sub-store so it moves the clock. */
-function tickOnWrites<S extends object>(clock: ChangeClock, sub: S, scope: ChangeScope): S {
+export function tickOnWrites<S extends object>(clock: ChangeClock, sub: S, scope: ChangeScope): S {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(sub)) {
     out[name] = typeof value === "function" && !reads.has(name) ? (...args: unknown[]) => ticking(clock, () => (value as (...a: unknown[]) => Promise<unknown>).apply(sub, args), scope) : value;

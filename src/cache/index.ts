@@ -8,23 +8,32 @@
 // cached. Plugged in at one seam: the Store the server hands to requests.
 import type { Database } from "../store/pg/database.js";
 import type { Store } from "../store/interfaces.js";
-import { acquireChangeClock, type ChangeFeed } from "./change-clock.js";
+import { acquireChangeClock, type ChangeClock, type ChangeFeed } from "./change-clock.js";
 import { withAuthCache } from "./cached-store.js";
 
 // A database that cannot tell of changes: never trusted, so nothing is cached.
 const silence: ChangeFeed = { subscribe: async () => async () => {} };
 
 export interface AuthCache {
-  /** The store requests use: cached lookups, writes moving the clock. */
-  store: Store;
+  /**
+   * `store` (one tenant's) with the auth cache in front: cached lookups, writes
+   * moving the clock. Misses read `primary` (the same tenant's store on the
+   * primary database), so a read replica's lag is never cached.
+   */
+  wrap(store: Store, primary: Store): Store;
+  /** The database's change clock, for other caches of what lives in it (tenant records). */
+  clock: ChangeClock;
+  ttlMs: number;
   release(): Promise<void>;
 }
 
-/**
- * `store` with the auth cache in front; misses read `primary` (a store on the
- * primary database), so a read replica's lag is never cached.
- */
-export function authCache(database: Pick<Database, "db" | "changeFeed">, store: Store, primary: Store, ttlMs: number): AuthCache {
+/** The auth cache of one database: one change clock for every tenant's store on it. */
+export function authCache(database: Pick<Database, "db" | "changeFeed">, ttlMs: number): AuthCache {
   const held = acquireChangeClock(database.db, database.changeFeed ?? silence);
-  return { store: withAuthCache(store, { clock: held.clock, ttlMs, source: primary }), release: () => held.release() };
+  return {
+    wrap: (store, primary) => withAuthCache(store, { clock: held.clock, ttlMs, source: primary }),
+    clock: held.clock,
+    ttlMs,
+    release: () => held.release(),
+  };
 }

@@ -559,6 +559,14 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
     if (!/^([0-9a-fA-F]{2})+$/.test(key)) fail("cluster.keys", `entry ${i + 1} is not an even-length hex string`);
   });
 
+  config.is.tenancy.adminKeys.forEach((key, i) => {
+    if (!/^([0-9a-fA-F]{2})+$/.test(key) || ![16, 24, 32].includes(key.length / 2)) fail("is.tenancy.admin-keys", `entry ${i + 1} must be 16, 24 or 32 hex-encoded bytes`);
+  });
+  if (!/^[a-z0-9](?:-?[a-z0-9]){2,35}$/.test(config.tenancy.defaultId)) fail("tenancy.default-id", `${JSON.stringify(config.tenancy.defaultId)} is not a tenant ID (3-36 lowercase letters, digits and single dashes)`);
+  config.tenancy.baseDomains.forEach((domain, i) => {
+    if (!/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(domain)) fail("tenancy.base-domains", `entry ${i + 1} (${JSON.stringify(domain)}) is not a domain name`);
+  });
+
   // Key material never appears in these messages: only key IDs and positions.
   const vaultIds = config.keyVault.static.map((entry, i) => {
     const m = /^([^=\s]+)=((?:[0-9a-fA-F]{2})+)$/.exec(entry.trim());

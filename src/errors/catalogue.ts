@@ -208,3 +208,19 @@ export const errLoginRateLimited = defineError("pkg/ratelimit", "rate_limited", 
 // The hash pool (src/auth/hash-pool.ts) is full: retrying later helps, so 429 / RESOURCE_EXHAUSTED with Retry-After.
 export const errHashingBusy = defineError("pkg/auth", "hashing_busy", "the server is busy checking passwords; retry in {retry_after} seconds", Code.ResourceExhausted);
 export const errPageNotFound = defineError("pkg/account", "page_not_found", "page `{path}` not found", Code.NotFound);
+
+// Tenants (src/tenancy/, TenantRegistry): the stack's tenant errors.
+const TENANT = "pkg/tenant";
+export const errTenantNotFound = defineError(STORE, "tenant_not_found", "tenant `{tenant_id}` not found", Code.NotFound);
+export const errTenantIDTaken = defineError(STORE, "tenant_id_taken", "tenant ID `{tenant_id}` is already taken", Code.AlreadyExists);
+export const errTenantSuspended = defineError(TENANT, "tenant_suspended", "tenant `{tenant_id}` is suspended: {description}", Code.PermissionDenied);
+export const errTenantDeleted = defineError(TENANT, "tenant_deleted", "tenant `{tenant_id}` was deleted", Code.PermissionDenied);
+export const errTenantMismatch = defineError(TENANT, "tenant_mismatch", "the request names tenant `{requested}` but its host belongs to tenant `{host}`", Code.InvalidArgument);
+export const errInvalidTenantID = defineError(TENANT, "invalid_tenant_id", "invalid tenant ID `{tenant_id}`", Code.InvalidArgument);
+export const errInvalidTenantAdminKey = defineError(TENANT, "invalid_tenant_admin_key", "invalid tenant admin key", Code.Unauthenticated);
+export const errTenantAdminKeyRequired = defineError(TENANT, "tenant_admin_key_required", "tenant administration needs `Authorization: TenantAdminKey <hex>`", Code.Unauthenticated);
+export const errTenantAdminKeyElsewhere = defineError(TENANT, "tenant_admin_key_not_accepted", "a tenant admin key is only accepted by the TenantRegistry", Code.PermissionDenied);
+export const errDefaultTenant = defineError(TENANT, "default_tenant", "the default tenant `{tenant_id}` cannot be {action}", Code.FailedPrecondition);
+export const errTenantLimitReached = (name: string, what: string) =>
+  defineError(TENANT, `tenant_${name}_limit_reached`, `tenant \`{tenant_id}\` has reached its limit of {limit} ${what}`, Code.FailedPrecondition);
+export const errAmbiguousTenant = defineError(TENANT, "ambiguous_tenant", "more than one tenant has {what}", Code.FailedPrecondition);

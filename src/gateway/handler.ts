@@ -51,7 +51,8 @@ interface Response {
 }
 
 /** Request headers passed on to the service call. */
-const forwardedRequestHeaders = ["authorization", "x-request-id"];
+// `host` and `tenant-id` choose the tenant (src/tenancy/), as on a direct RPC.
+const forwardedRequestHeaders = ["authorization", "x-request-id", "host", "tenant-id"];
 /** Response metadata (gRPC headers or trailers) -> HTTP response header. */
 const forwardedResponseHeaders: ReadonlyArray<[string, string]> = [
   ["x-total-count", "X-Total-Count"],

@@ -15,7 +15,10 @@ import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/ide
 import { EntityStateChangedNotificationSchema, NotificationReceiver } from "../../gen/ttn/lorawan/v3/notification_service_pb.js";
 import { APIKeySchema, CollaboratorSchema, type APIKey, type Collaborator } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { CreateUserRequestSchema, UserSchema, type User } from "../../gen/ttn/lorawan/v3/user_pb.js";
-import type { RequestScope } from "../auth/scope.js";
+import type { RequestScope as FullScope } from "../auth/scope.js";
+
+/** What the hooks read of a request scope (the OAuth pages make one without the tenant directory). */
+type RequestScope = Omit<FullScope, "tenantId" | "tenants">;
 import type { EntityRef } from "../store/interfaces.js";
 import { notify, notifyAdmins, type NotifyRequest } from "./notify.js";
 

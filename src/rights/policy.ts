@@ -3,11 +3,25 @@
 // method missing from this table is refused (a test keeps the table complete).
 import type { Interceptor } from "@connectrpc/connect";
 import { scopeKey } from "../auth/scope.js";
-import { errInternal, errUnauthenticated } from "../errors/index.js";
+import { errInternal, errTenantAdminKeyElsewhere, errTenantAdminKeyRequired, errUnauthenticated } from "../errors/index.js";
 
-export type Policy = "public" | "authenticated";
+/** "tenant-admin": only `TenantAdminKey` (TenantRegistry), which no other policy accepts. */
+export type Policy = "public" | "authenticated" | "tenant-admin";
 
 export const methodPolicies: Readonly<Record<string, Policy>> = {
+  // Tenant administration: tenant admin keys only.
+  "tti.lorawan.v3.TenantRegistry/Create": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/Get": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/List": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/Update": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/Delete": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/Restore": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/Purge": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/GetRegistryTotals": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/BatchGetRegistryTotals": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/GetIdentifiersForEndDeviceEUIs": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/GetIdentifiersForGatewayEUI": "tenant-admin",
+  "tti.lorawan.v3.TenantRegistry/GetIdentifiersForBillingIdentifiers": "tenant-admin",
   "grpc.health.v1.Health/Check": "public",
   "grpc.health.v1.Health/Watch": "public",
   "ttn.lorawan.v3.Is/GetConfiguration": "public",
@@ -151,10 +165,20 @@ export function policyKey(method: { parent: { typeName: string }; name: string }
   return `${method.parent.typeName}/${method.name}`;
 }
 
+const tenantAdminScheme = /^\s*tenantadminkey(?:\s|$)/i;
+
 export function policyInterceptor(policies: Readonly<Record<string, Policy>> = methodPolicies): Interceptor {
   return (next) => async (req) => {
     const policy = policies[policyKey(req.method)];
     if (!policy) throw errInternal({}, { cause: new Error(`no policy for ${policyKey(req.method)}`) });
+    if (policy === "tenant-admin") {
+      // Any other credential, of any tenant, is refused here.
+      const caller = await req.contextValues.get(scopeKey)!.caller();
+      if (caller.method !== "tenant_admin") throw errTenantAdminKeyRequired();
+      return next(req);
+    }
+    // A tenant admin key is good for nothing else, public methods included.
+    if (tenantAdminScheme.test(req.header.get("authorization") ?? "")) throw errTenantAdminKeyElsewhere();
     if (policy === "authenticated") {
       const caller = await req.contextValues.get(scopeKey)!.caller();
       if (caller.method === "none" && caller.universalRights.size === 0) throw errUnauthenticated();

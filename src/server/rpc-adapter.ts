@@ -78,6 +78,10 @@ export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
   const grpcUnary = grpcUnaryHandler({ interceptors: opts.interceptors ?? [], readMaxBytes: opts.readMaxBytes, acceptCompression, convert });
 
   return (req, res) => {
+    // HTTP/2 names the host in :authority, which handlers never see: as `host`,
+    // the tenant (src/tenancy/) comes from the same header on every protocol.
+    const authority = req.headers[":authority"];
+    if (authority !== undefined) req.headers.host = String(authority);
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);

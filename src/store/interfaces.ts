@@ -13,6 +13,7 @@ import type { Invitation } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import type { OAuthAccessToken, OAuthClientAuthorization } from "../../gen/ttn/lorawan/v3/oauth_pb.js";
 import type { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import type { AuthenticationProvider, ExternalUser } from "../../gen/ttn/lorawan/v3/authentication_provider_pb.js";
+import type { Tenant, TenantRegistryTotals } from "../../gen/tti/lorawan/v3/tenant_pb.js";
 import type { EntityKind } from "../rights/algebra.js";
 
 export type AccountKind = "user" | "organization";
@@ -601,4 +602,32 @@ export interface Store {
    * committed (never on rollback); at once outside a transaction.
    */
   afterCommit(hook: () => void): void;
+}
+
+/**
+ * Tenants themselves (src/tenancy/): not bound to a tenant, unlike Store. The
+ * default tenant may have no record; `get` of it then fails like any other.
+ */
+export interface TenantStore {
+  /** `tenant_id_taken` when a live or deleted tenant has the ID. */
+  create(tenant: Tenant): Promise<Tenant>;
+  /** `tenant_not_found`; deleted tenants only with includeDeleted. */
+  get(id: string, opts?: GetOptions): Promise<Tenant>;
+  /** Order by `tenant_id`, `name`, `created_at` (`-` for descending). */
+  find(opts: PageOptions & { deleted?: boolean }): Promise<Page<Tenant>>;
+  /** Writes the masked top-level fields; returns the whole stored tenant. */
+  update(id: string, tenant: Tenant, paths: readonly string[]): Promise<Tenant>;
+  /** Soft delete. */
+  delete(id: string): Promise<void>;
+  restore(id: string): Promise<void>;
+  /** The tenant's record and every row of every table that belongs to it. */
+  purge(id: string): Promise<void>;
+  /** What exists in the tenant (live entities; activated end devices: those with a session). */
+  totals(id: string): Promise<TenantRegistryTotals>;
+  /** The tenants with a live end device of this JoinEUI and DevEUI. */
+  byEndDeviceEUIs(joinEui: Uint8Array, devEui: Uint8Array): Promise<string[]>;
+  /** The tenants with a live gateway of this EUI. */
+  byGatewayEUI(eui: Uint8Array): Promise<string[]>;
+  /** The tenant with these billing identifiers, if any. */
+  byBillingIdentifiers(billingId: string): Promise<string[]>;
 }

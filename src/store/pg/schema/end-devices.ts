@@ -35,6 +35,8 @@ export const endDevices = pgTable(
     primaryKey({ name: "end_devices_pkey", columns: [t.tenant_id, t.application_id, t.device_id] }),
     uniqueIndex("end_devices_eui_index").on(t.tenant_id, t.join_eui, t.dev_eui).where(sql`${t.join_eui} IS NOT NULL AND ${t.dev_eui} IS NOT NULL`),
     index("end_devices_dev_eui_index").on(t.tenant_id, t.dev_eui),
+    // Which tenant has a DevEUI (TenantRegistry.GetIdentifiersForEndDeviceEUIs), across tenants.
+    index("end_devices_eui_any_tenant_index").on(t.dev_eui, t.join_eui),
     trigramIndex("end_devices_device_id_trgm_index", t.device_id),
   ],
 );

@@ -2,7 +2,7 @@
 // CUPS key, claim code) are stored encrypted inside their JSON columns. The EUI
 // is unique among live gateways.
 import { sql } from "drizzle-orm";
-import { boolean, customType, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, customType, integer, jsonb, pgTable, index, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { describedEntity, tenantId, trigramIndex } from "./columns.js";
 
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
@@ -41,5 +41,7 @@ export const gateways = pgTable(
     primaryKey({ name: "gateways_pkey", columns: [t.tenant_id, t.gateway_id] }),
     trigramIndex("gateways_gateway_id_trgm_index", t.gateway_id),
     uniqueIndex("gateways_eui_index").on(t.tenant_id, t.gateway_eui).where(sql`${t.deleted_at} IS NULL AND ${t.gateway_eui} IS NOT NULL`),
+    // Which tenant has a gateway EUI (TenantRegistry.GetIdentifiersForGatewayEUI), across tenants.
+    index("gateways_eui_any_tenant_index").on(t.gateway_eui).where(sql`${t.deleted_at} IS NULL AND ${t.gateway_eui} IS NOT NULL`),
   ],
 );

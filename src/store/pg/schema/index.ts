@@ -16,3 +16,4 @@ export * from "./notifications.js";
 export * from "./email-outbox.js";
 export * from "./oauth.js";
 export * from "./authentication-providers.js";
+export * from "./tenants.js";
