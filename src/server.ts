@@ -184,6 +184,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const cache = authCache(primary, config.is.authCache.membershipTtl);
   const tenants = tenantDirectory({
     defaultId: opts.tenantId ?? config.tenancy.defaultId,
+    config,
     storeOf: (tenantId) =>
       cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
     records: createPgTenantStore(primary.db),

@@ -42,11 +42,12 @@ class Scope implements RequestScope {
 
   constructor(
     deps: ScopeDeps,
+    config: Config,
     readonly tenantId: string,
     private readonly auth: AuthenticateDeps,
     private readonly header: string | null,
   ) {
-    this.config = deps.config;
+    this.config = config;
     this.tenants = deps.tenants;
     this.store = auth.store;
     this.now = deps.now;
@@ -84,11 +85,13 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
   };
   return (next) => async (req) => {
     let tenantId = deps.tenants.defaultId;
+    let config = deps.config;
     if (req.service.typeName !== tenantAdministration) {
       tenantId = deps.resolver.resolve(req.header.get("host"), req.header.get(tenantHeader));
       await deps.tenants.admit(tenantId);
+      config = await deps.tenants.config(tenantId);
     }
-    const scope = new Scope(deps, tenantId, authOf(deps.tenants.store(tenantId)), req.header.get("authorization"));
+    const scope = new Scope(deps, config, tenantId, authOf(deps.tenants.store(tenantId)), req.header.get("authorization"));
     req.contextValues.set(scopeKey, scope);
     let res;
     try {

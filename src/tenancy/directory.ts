@@ -11,10 +11,14 @@ import { BoundedCache } from "../cache/bounded-cache.js";
 import { tickOnWrites } from "../cache/cached-store.js";
 import type { ChangeClock } from "../cache/change-clock.js";
 import { errTenantDeleted, errTenantNotFound, errTenantSuspended } from "../errors/index.js";
+import type { Config } from "../config/index.js";
 import type { Store, TenantStore } from "../store/interfaces.js";
+import { effectiveConfig } from "./configuration.js";
 
 export interface TenantDirectoryOptions {
   defaultId: string;
+  /** The server-wide options. */
+  config: Config;
   /** A new Store for the tenant (cached by the directory). */
   storeOf(tenantId: string): Store;
   records: TenantStore;
@@ -39,6 +43,8 @@ export interface TenantDirectory {
    * (also for a rejected or still requested tenant).
    */
   admit(tenantId: string): Promise<void>;
+  /** The tenant's effective configuration (configuration.ts): the global options with the tenant's overrides. */
+  config(tenantId: string): Promise<Config>;
 }
 
 export function tenantDirectory(opts: TenantDirectoryOptions): TenantDirectory {
@@ -53,10 +59,19 @@ export function tenantDirectory(opts: TenantDirectoryOptions): TenantDirectory {
         throw err;
       }),
     )) ?? undefined;
+  // One effective configuration per tenant record read: rebuilt only when the record is.
+  const configs = new WeakMap<Tenant, Config>();
   return {
     defaultId: opts.defaultId,
     records,
     record,
+    async config(tenantId) {
+      const tenant = await record(tenantId);
+      if (!tenant) return opts.config;
+      let config = configs.get(tenant);
+      if (!config) configs.set(tenant, (config = effectiveConfig(opts.config, tenant)));
+      return config;
+    },
     store(tenantId) {
       let store = stores.get(tenantId);
       if (store) {
