@@ -37,7 +37,7 @@ import { authCache } from "./cache/index.js";
 import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
 import { createPgTenantStore } from "./store/pg/tenants.js";
-import { tenantDirectory } from "./tenancy/directory.js";
+import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
 import { tenantResolver } from "./tenancy/resolve.js";
 import type { Store } from "./store/interfaces.js";
 
@@ -63,7 +63,10 @@ export interface RunningServer {
   grpcAddress?: string;
   httpsAddress?: string;
   grpcsAddress?: string;
+  /** The default tenant's store. */
   store: Store;
+  /** Every tenant's store and the tenant records. */
+  tenants: TenantDirectory;
   /** The server's e-mail: `queue` through its worker (tests trigger mail with it). */
   emails: EmailService;
   /** Drains: health turns NOT_SERVING, listeners stop accepting, running requests finish. */
@@ -275,6 +278,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       httpsAddress,
       grpcsAddress,
       store,
+      tenants,
       emails,
       async close() {
         health.serving = false;
