@@ -27,8 +27,11 @@ export interface ScopeDeps {
   log: Logger;
 }
 
-/** TenantRegistry is served to tenant admin keys, for no tenant in particular. */
-const tenantAdministration = "tti.lorawan.v3.TenantRegistry";
+/**
+ * Served for no tenant in particular: TenantRegistry (tenant admin keys) and
+ * gRPC health (a probe must not depend on which host name it dialed).
+ */
+const tenantless = new Set(["tti.lorawan.v3.TenantRegistry", "grpc.health.v1.Health"]);
 
 class Scope implements RequestScope {
   readonly config: Config;
@@ -86,7 +89,7 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
   return (next) => async (req) => {
     let tenantId = deps.tenants.defaultId;
     let config = deps.config;
-    if (req.service.typeName !== tenantAdministration) {
+    if (!tenantless.has(req.service.typeName)) {
       tenantId = deps.resolver.resolve(req.header.get("host"), req.header.get(tenantHeader));
       await deps.tenants.admit(tenantId);
       config = await deps.tenants.config(tenantId);
