@@ -86,7 +86,7 @@ export function http(server: TestServer, verb: string, path: string, auth: Auth 
 
 /** The answer of a call that must succeed. */
 export function ok(a: Answer): Json {
-  assert.is(a.err, undefined, a.err && `${a.name}: ${a.err.details}`);
+  if (a.err) assert.unreachable(`unexpected ${grpc.status[a.err.code]} ${a.name}: ${a.err.details}`);
   return a.res;
 }
 
