@@ -13,6 +13,7 @@ import type { TenantRegistry } from "../../gen/tti/lorawan/v3/tenant_services_pb
 import type { PasswordHasher } from "../auth/passwords.js";
 import { scopeOf, type RequestScope } from "../auth/scope.js";
 import { errDefaultTenant } from "../errors/index.js";
+import type { Store } from "../store/interfaces.js";
 import { topLevelPaths } from "../messages/fieldmask.js";
 import { effectiveConfig } from "../tenancy/configuration.js";
 import { checkTenantId } from "../tenancy/resolve.js";
@@ -50,7 +51,7 @@ export function tenantRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       const adminDeps = { config: effectiveConfig(scope.config, tenant), hasher: deps.hasher, now };
       const admin = req.initialUser ? await initialUser(req.initialUser, adminDeps) : undefined;
       // The tenant and its first user commit together or not at all.
-      const init = admin && ((store: Parameters<typeof storeInitialUser>[1]) => storeInitialUser({ ...adminDeps, emails: scope.emails }, store, admin));
+      const init = admin && ((store: Store) => storeInitialUser({ ...adminDeps, emails: scope.emails }, store, admin));
       return scope.tenants.records.create(tenant, init);
     },
 
