@@ -3,11 +3,8 @@
 // API key carrying all of the admin's rights, so an install can be scripted).
 import { parseArgs } from "node:util";
 import { create } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { APIKeySchema } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { UserSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
-import { assertPasswordStrength } from "../auth/password-rules.js";
 import { createHashPool } from "../auth/hash-pool.js";
 import { createPasswordHasher } from "../auth/passwords.js";
 import { hashSecret } from "../auth/secrets.js";
@@ -15,7 +12,7 @@ import { generateToken, TokenType } from "../auth/tokens.js";
 import type { Config } from "../config/index.js";
 import { RIGHT_ALL } from "../rights/algebra.js";
 import { openStore } from "../server.js";
-import { initialLimits } from "../services/shared/limits.js";
+import { newAdminUser } from "../accounts/admin-user.js";
 import { checks, check } from "../services/shared/validate.js";
 import { boolFlagWords, UsageError } from "./usage.js";
 import { createOAuthClient, createOAuthClientUsage } from "./create-oauth-client.js";
@@ -78,25 +75,16 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
   if (!password) throw new UsageError("--password or --password-stdin is required", isDbUsage);
   check("id", values.id, checks.id2);
   check("email", values.email, checks.email);
-  assertPasswordStrength(password, values.id, config.is.userRegistration.passwordRequirements);
+  const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
+  // Password rules and hashing as for every admin an operator makes (accounts/admin-user.ts).
+  const admin = await newAdminUser(create(UserSchema, { ids: { userId: values.id }, name: values.name ?? "", primaryEmailAddress: values.email, password }), {
+    config,
+    hasher,
+    now: new Date(),
+  });
 
   const { store, databases } = await openStore(config);
   try {
-    const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
-    const now = timestampFromDate(new Date());
-    const admin = create(UserSchema, {
-      ids: { userId: values.id },
-      name: values.name ?? "",
-      primaryEmailAddress: values.email,
-      primaryEmailAddressValidatedAt: now,
-      password: await hasher.hash(password),
-      passwordUpdatedAt: now,
-      state: State.APPROVED,
-      admin: true,
-    });
-    // A new user like any other: it starts with the configured is.user-limits.*
-    // (limits bind admins too; an admin raises its own when needed).
-    initialLimits("user", admin, config, false);
     await store.transact(async (tx) => {
       await tx.users.create(admin);
       out(`created admin user ${values.id}`);

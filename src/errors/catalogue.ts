@@ -224,3 +224,5 @@ export const errDefaultTenant = defineError(TENANT, "default_tenant", "the defau
 export const errTenantLimitReached = (name: string, what: string) =>
   defineError(TENANT, `tenant_${name}_limit_reached`, `tenant \`{tenant_id}\` has reached its limit of {limit} ${what}`, Code.FailedPrecondition);
 export const errAmbiguousTenant = defineError(TENANT, "ambiguous_tenant", "more than one tenant has {what}", Code.FailedPrecondition);
+// TenantRegistry.GetIdentifiersFor*: no (live) tenant has the device, gateway or billing account.
+export const errNoTenantWith = defineError(TENANT, "no_tenant_with", "no tenant has {what}", Code.NotFound);

@@ -19,6 +19,14 @@ export function getField(msg: Message, field: DescField): unknown {
   return obj[field.localName];
 }
 
+/**
+ * A google.protobuf.Struct field: protobuf-es holds its value as a plain JSON
+ * object (JsonObject), not as a message (a Struct inside a Value stays one).
+ */
+export function isStructField(field: DescField): boolean {
+  return field.fieldKind === "message" && field.message.typeName === "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value";
+}
+
 /** A deep copy of a field value, so two messages never share a sub-message, list or map. */
 export function copyValue(field: DescField, value: unknown): unknown {
   if (value === undefined) return undefined;
@@ -26,6 +34,7 @@ export function copyValue(field: DescField, value: unknown): unknown {
     case "message":
       // Singular wrapper fields (google.protobuf.UInt64Value...) hold the unboxed scalar.
       if (isWrapperDesc(field.message)) return value;
+      if (isStructField(field)) return structuredClone(value);
       return clone(field.message, value as Message);
     case "list":
       return field.listKind === "message"

@@ -17,6 +17,7 @@ import { NotificationService } from "../../gen/ttn/lorawan/v3/notification_servi
 import { OAuthAuthorizationRegistry } from "../../gen/ttn/lorawan/v3/oauth_services_pb.js";
 import { AuthenticationProviderRegistry, ExternalUserRegistry } from "../../gen/ttn/lorawan/v3/authentication_provider_pb.js";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
+import { TenantRegistry } from "../../gen/tti/lorawan/v3/tenant_services_pb.js";
 import type { PasswordHasher } from "../auth/passwords.js";
 import { applicationAccess } from "../services/application-access.js";
 import { applicationRegistry } from "../services/application-registry.js";
@@ -48,9 +49,10 @@ import { userSessionRegistry } from "../services/user-sessions.js";
 import { oauthAuthorizationRegistry } from "../services/oauth-authorizations.js";
 import { authenticationProviderRegistry } from "../services/authentication-provider-registry.js";
 import { externalUserRegistry } from "../services/external-user-registry.js";
+import { tenantRegistry } from "../services/tenant-registry.js";
 
-/** The ttn.lorawan.v3 services, in the order they are registered. */
-export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry, NotificationService, UserSessionRegistry, EmailValidationRegistry, ContactInfoRegistry, UserInvitations, OAuthAuthorizationRegistry, AuthenticationProviderRegistry, ExternalUserRegistry];
+/** The ttn.lorawan.v3 services and tti.lorawan.v3.TenantRegistry, in the order they are registered. */
+export const apiServices: readonly DescService[] = [Is, EntityAccess, UserRegistry, UserAccess, ApplicationRegistry, ApplicationAccess, ClientRegistry, ClientAccess, OrganizationRegistry, OrganizationAccess, GatewayRegistry, GatewayAccess, GatewayBatchRegistry, GatewayBatchAccess, EndDeviceRegistry, EndDeviceBatchRegistry, EndDeviceRegistrySearch, EntityRegistrySearch, UserBookmarkRegistry, NotificationService, UserSessionRegistry, EmailValidationRegistry, ContactInfoRegistry, UserInvitations, OAuthAuthorizationRegistry, AuthenticationProviderRegistry, ExternalUserRegistry, TenantRegistry];
 
 export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthState; gatewaySecrets: GatewaySecrets; endDeviceSecrets: EndDeviceSecrets; providerSecrets: SealedStrings }) {
   return (router: ConnectRouter) => {
@@ -81,6 +83,7 @@ export function registerRoutes(deps: { hasher: PasswordHasher; health: HealthSta
     router.service(OAuthAuthorizationRegistry, oauthAuthorizationRegistry());
     router.service(AuthenticationProviderRegistry, authenticationProviderRegistry({ secrets: deps.providerSecrets }));
     router.service(ExternalUserRegistry, externalUserRegistry());
+    router.service(TenantRegistry, tenantRegistry({ hasher: deps.hasher }));
     router.service(Health, healthService(deps.health, apiServices.map((s) => s.typeName)));
   };
 }

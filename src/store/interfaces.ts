@@ -609,25 +609,29 @@ export interface Store {
  * default tenant may have no record; `get` of it then fails like any other.
  */
 export interface TenantStore {
-  /** `tenant_id_taken` when a live or deleted tenant has the ID. */
-  create(tenant: Tenant): Promise<Tenant>;
+  /**
+   * `tenant_id_taken` when a live or deleted tenant has the ID. `init` runs in
+   * the same transaction with the new tenant's Store (its first user): when it
+   * fails, nothing of the tenant remains.
+   */
+  create(tenant: Tenant, init?: (store: Store) => Promise<void>): Promise<Tenant>;
   /** `tenant_not_found`; deleted tenants only with includeDeleted. */
   get(id: string, opts?: GetOptions): Promise<Tenant>;
   /** Order by `tenant_id`, `name`, `created_at` (`-` for descending). */
   find(opts: PageOptions & { deleted?: boolean }): Promise<Page<Tenant>>;
-  /** Writes the masked top-level fields; returns the whole stored tenant. */
+  /** Writes the masked fields (nested paths too, as entity updates do); returns the whole stored tenant. */
   update(id: string, tenant: Tenant, paths: readonly string[]): Promise<Tenant>;
   /** Soft delete. */
   delete(id: string): Promise<void>;
   restore(id: string): Promise<void>;
   /** The tenant's record and every row of every table that belongs to it. */
   purge(id: string): Promise<void>;
-  /** What exists in the tenant (live entities; activated end devices: those with a session). */
+  /** What exists in the tenant (live entities; activated end devices: those with `activated_at`). */
   totals(id: string): Promise<TenantRegistryTotals>;
-  /** The tenants with a live end device of this JoinEUI and DevEUI. */
+  /** The tenants (not deleted ones) with an end device of this JoinEUI and DevEUI, sorted. */
   byEndDeviceEUIs(joinEui: Uint8Array, devEui: Uint8Array): Promise<string[]>;
-  /** The tenants with a live gateway of this EUI. */
+  /** The tenants (not deleted ones) with a live gateway of this EUI, sorted. */
   byGatewayEUI(eui: Uint8Array): Promise<string[]>;
-  /** The tenant with these billing identifiers, if any. */
+  /** The live tenants whose billing identifiers have this billing ID, sorted. */
   byBillingIdentifiers(billingId: string): Promise<string[]>;
 }

@@ -520,6 +520,30 @@ test("a malformed key vault entry or an unknown encryption key id stops the star
   assert.is(msg(["--is.gateways.encryption-key-id", "k1", "--key-vault.static", `k1=${key}`]), "");
 });
 
+test("a bad is.tenancy.admin-keys entry (not hex, odd or wrong length) stops the start naming the option, never the key", () => {
+  const good = "ab".repeat(32);
+  const cases: { argv?: string[]; env?: Record<string, string>; yaml?: string; entry: number }[] = [
+    { argv: ["--is.tenancy.admin-keys", "zz".repeat(16)], entry: 1 },
+    { argv: ["--is.tenancy.admin-keys", `${good},${"a".repeat(33)}`], entry: 2 },
+    { env: { TTN_LW_IS_TENANCY_ADMIN_KEYS: "00".repeat(20) }, entry: 1 },
+    { yaml: `is:\n  tenancy:\n    admin-keys:\n      - ${good}\n      - ${"0f".repeat(8)}ff\n`, entry: 2 },
+    { argv: ["--is.tenancy.admin-keys", "0x" + "00".repeat(16)], entry: 1 },
+  ];
+  for (const c of cases) {
+    const argv = c.argv ?? [];
+    if (c.yaml !== undefined) argv.push("--config", yamlFile(c.yaml));
+    const err = throwsConfigError(() => load(argv, c.env ?? {}), "is.tenancy.admin-keys", `entry ${c.entry}`, "16, 24 or 32 hex-encoded bytes");
+    assert.is(err.option, "is.tenancy.admin-keys");
+    assert.not.match(err.message, /zz|0f0f|aaaa|0000/, "no key material in the message");
+  }
+  for (const bytes of [16, 24, 32]) {
+    const key = "Ab".repeat(bytes);
+    assert.equal(load(["--is.tenancy.admin-keys", key]).config.is.tenancy.adminKeys, [key]);
+  }
+  const out = formatConfig(load(["--is.tenancy.admin-keys", good]).config);
+  assert.not.ok(out.includes(good), "admin keys are masked when the configuration is printed");
+});
+
 // ---- typed strings: URLs, listen addresses, hex keys, enums ---------------------
 
 test("URL, listen address, hex key and enum values are checked in every source; the message names option, value, source and expectation", () => {

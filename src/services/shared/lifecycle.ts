@@ -13,8 +13,8 @@ import type { EntityRef, EntityStore, Store } from "../../store/interfaces.js";
 
 type Deletable = EntityStore<{ deletedAt?: Timestamp }>;
 
-/** Throws unless the entity is deleted and still within the restore window. */
-export async function assertRestorable(scope: RequestScope, store: Deletable, id: string): Promise<void> {
+/** Throws unless the entity (or tenant) is deleted and still within the restore window. */
+export async function assertRestorable(scope: RequestScope, store: Pick<Deletable, "get">, id: string): Promise<void> {
   const entity = await store.get(id, { includeDeleted: true });
   if (!entity.deletedAt) throw errNotDeleted({ id });
   const window = scope.config.is.delete.restore;

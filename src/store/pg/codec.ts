@@ -1,10 +1,11 @@
 // Message <-> row by descriptor: every top-level field with a column of the same
 // name is stored there. Timestamps are timestamptz, enums and scalars are plain
-// columns, sub-messages, lists and maps are jsonb in the proto JSON mapping.
+// columns, sub-messages (Struct fields as their JSON object), lists and maps are
+// jsonb in the proto JSON mapping.
 // Identifiers are the caller's business (they differ per entity).
 import { create, fromJson, toJson, type DescField, type DescMessage, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { isWrapperDesc, timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import { getField, setField } from "../../messages/fields.js";
+import { getField, isStructField, setField } from "../../messages/fields.js";
 
 type Row = Record<string, unknown>;
 
@@ -20,6 +21,8 @@ function toColumn(field: DescField, value: unknown): unknown {
       if (isTimestamp(field)) return timestampDate(value as Timestamp);
       // Singular wrapper fields hold the unboxed scalar; the column holds its proto JSON ("5" for UInt64Value).
       if (isWrapperDesc(field.message)) return toJson(field.message, create(field.message, { value } as never));
+      // A Struct field holds its JSON object already (its proto JSON).
+      if (isStructField(field)) return value;
       return toJson(field.message, value as Message, { useProtoFieldName: true });
     case "list":
       if ((value as unknown[]).length === 0) return null;
@@ -43,6 +46,7 @@ function fromColumn(field: DescField, value: unknown): unknown {
     case "message":
       if (isTimestamp(field)) return timestampFromDate(value as Date);
       if (isWrapperDesc(field.message)) return (fromJson(field.message, value as JsonValue) as unknown as { value: unknown }).value;
+      if (isStructField(field)) return value;
       return fromJson(field.message, value as JsonValue, { ignoreUnknownFields: true });
     case "list":
       if (field.listKind === "message") return (value as JsonValue[]).map((v) => fromJson(field.message, v, { ignoreUnknownFields: true }));
