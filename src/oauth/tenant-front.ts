@@ -59,7 +59,7 @@ export function tenantOAuthConfig(config: Config, tenantId: string, hosts: Tenan
   };
 }
 
-/** The in-process services, called for `tenantId` (the pages' calls carry no host). */
+/** The in-process services, called for `tenantId` (the pages' calls carry no host, which means the default tenant). */
 function tenantTransport(transport: Transport, tenantId: string): Transport {
   const withTenant = (header: ConstructorParameters<typeof Headers>[0]) => {
     const headers = new Headers(header);
@@ -101,7 +101,7 @@ export function tenantOAuth(deps: TenantOAuthDeps): TenantOAuth {
           config: tenantOAuthConfig(effective, tenantId, hosts),
           store: tenants.store(tenantId),
           tenantId,
-          transport: tenantTransport(deps.transport, tenantId),
+          transport: tenantId === tenants.defaultId ? deps.transport : tenantTransport(deps.transport, tenantId),
           throttle,
         },
         shared,

@@ -4,12 +4,15 @@
 // of one tenant are worthless on the other's host, each host's discovery
 // document names its own issuer, a suspended or unknown tenant's pages are
 // refused, a `tenant-id` header never picks the tenant of a page or a cookie,
-// and a password reset e-mail (real SMTP server) links to the tenant's host.
+// a password reset e-mail (real SMTP server) links to the tenant's host, and
+// single sign-on gives the OpenID Provider a callback URL on the tenant's host.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { startTestServer } from "../helpers/harness.js";
+import { WebClient } from "../helpers/browser.js";
 import { startMailbox } from "../helpers/mailbox.js";
+import { startOidcProvider } from "../helpers/oidc-provider.js";
 import { freePort } from "../oauth/core-helpers.js";
 import { createTenant, HostClient, hostRequest, redirectUri, tenantClient, tenantName } from "./helpers.js";
 
@@ -217,6 +220,38 @@ test("a password reset on acme's pages e-mails alice of acme a link on acme's ho
 
   const otherMail = await mailbox.next(`alice@${otherId}.example`, 10_000);
   assert.match(otherMail.text, `http://${otherHost}/oauth/update-password?user=alice`);
+});
+
+test("single sign-on on acme's host: the OpenID Provider gets acme's callback URL, and the user lands in acme", async () => {
+  const op = await startOidcProvider({ accounts: { "sub-sso": { email: "sso@acme.example", email_verified: true, name: "Sso Person" } } });
+  try {
+    const callback = `http://${acmeHost}/oauth/login/corp/callback`;
+    op.addClient({ client_id: "acme-at-op", client_secret: "op-secret", redirect_uris: [callback] });
+    const admin = await acme.population.user({ id: "acme-admin", admin: true });
+    const created = await hostRequest(port, acmeHost, "POST", "/api/v3/authentication_providers", { authorization: `Bearer ${admin.apiKey}`, "content-type": "application/json" }, JSON.stringify({
+      provider: { ids: { provider_id: "corp" }, name: "Corp", allow_registrations: true, configuration: { oidc: { client_id: "acme-at-op", client_secret: "op-secret", provider_url: op.issuer } } },
+    }));
+    assert.is(created.status, 200, created.text);
+
+    const browser = new HostClient(port, acmeHost);
+    const start = await browser.get("/oauth/login/corp");
+    assert.is(start.status, 302, start.text);
+    assert.is(new URL(start.location!).searchParams.get("redirect_uri"), callback);
+    const back = new URL(await op.loginAs(new WebClient(op.issuer), start.location!, "sub-sso"));
+    assert.is(`${back.origin}${back.pathname}`, callback);
+    const done = await browser.get(back.pathname + back.search);
+    assert.is(done.status, 302, done.text.slice(0, 400));
+    const me = await browser.get("/oauth/api/me");
+    assert.is(me.status, 200, me.text);
+    assert.is(me.json.user.primary_email_address, "sso@acme.example");
+    const userId = me.json.user.ids.user_id as string;
+    assert.ok(await acme.store.users.get(userId), "registered in acme");
+    assert.is(await other.store.users.get(userId).then(() => "found", () => "not found"), "not found", "not in other");
+    // The provider is acme's: other's host has no such provider.
+    assert.is((await hostRequest(port, otherHost, "GET", "/oauth/login/corp")).status, 404);
+  } finally {
+    await op.close();
+  }
 });
 
 test.after(async () => {
