@@ -2,8 +2,9 @@
 // protocol endpoints (token, userinfo, JWKS, discovery) go to the OAuth core;
 // the JSON API (api/auth/*, api/me) and the pages are served here. Also the
 // pages' built-in assets under is.oauth.ui.assets-base-url when that is a path
-// on this server. Called from the server's fallback before the /api/v3
-// gateway; answers false for anything it does not serve.
+// on this server. One per tenant, bound to its store, ID and configuration:
+// tenant-front.ts picks it by the request's host, from the server's fallback
+// before the /api/v3 gateway; answers false for anything it does not serve.
 import type { Transport } from "@connectrpc/connect";
 import { strictQuery } from "../messages/query.js";
 import { checkParams } from "../messages/text.js";
