@@ -17,7 +17,7 @@ import { createGateway } from "./gateway/index.js";
 import { textInterceptor } from "./messages/text.js";
 import type { Logger } from "./log.js";
 import { policyInterceptor } from "./rights/policy.js";
-import { createOAuthHttp } from "./oauth/http.js";
+import { tenantOAuth } from "./oauth/tenant-front.js";
 import { oauthCore } from "./oauth/core/index.js";
 import { loadJose } from "./oauth/core/oidc/keys.js";
 import { loadImageCodec } from "./pictures/image.js";
@@ -36,6 +36,7 @@ import { openDatabase, type Database } from "./store/pg/database.js";
 import { authCache } from "./cache/index.js";
 import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
+import { deploymentOutbox } from "./store/pg/email-outbox.js";
 import { createPgTenantStore } from "./store/pg/tenants.js";
 import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
 import { tenantResolver } from "./tenancy/resolve.js";
@@ -180,13 +181,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!opts.database) await probeListeners(config);
   if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
   if (!providerSecrets.keyId) log.warn({}, "is.authentication-providers.encryption-key-id is not set: client secrets of authentication providers are stored in plaintext");
-  const emails = await createEmails({ config, log, now });
+  const defaultTenantId = opts.tenantId ?? config.tenancy.defaultId;
+  const emails = await createEmails({ config, log, now, defaultTenantId });
   const opened = opts.database ? { primary: opts.database, replica: undefined, databases: [] } : await openDatabases(config);
   const { databases, primary, replica } = opened;
   // Requests read credentials and memberships through the auth cache (src/cache/), each tenant's store its own.
   const cache = authCache(primary, config.is.authCache.membershipTtl);
   const tenants = tenantDirectory({
-    defaultId: opts.tenantId ?? config.tenancy.defaultId,
+    defaultId: defaultTenantId,
     config,
     storeOf: (tenantId) =>
       cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
@@ -194,7 +196,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clock: cache.clock,
     ttlMs: cache.ttlMs,
   });
-  // The default tenant's store: what is not per tenant yet (OAuth pages, e-mail worker) uses it.
+  // The default tenant's store (the start check below, RunningServer.store).
   const store = tenants.store(tenants.defaultId);
   // Single sign-on only, but no provider to sign on with: say so now, not when people fail to log in.
   await warnIfNobodyCanLogIn(config, store, log).catch((err: unknown) => log.warn({ err }, "could not check for authentication providers"));
@@ -209,12 +211,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
-  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver: tenantResolver({ defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains }), now, emails, log }), policyInterceptor()];
+  const resolver = tenantResolver({ defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains });
+  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createInProcessTransport(routes, { interceptors });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
-  // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API.
-  const oauth = createOAuthHttp({ config, store, now, log, emails, core: oauthCore, hasher, transport, tenantId: store.tenantId, providerSecrets });
+  // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API, per tenant of the host.
+  const oauth = tenantOAuth({ config, tenants, resolver, now, log, emails, core: oauthCore, hasher, transport, providerSecrets });
 
   const healthPaths = healthHttp(health);
   const blobs = blobHandler(blobStoreOf(config), (err) => log.error({ err }, "reading a blob failed"));
@@ -232,7 +235,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     oauth
       .serve(req, res)
-      .then((handled) => handled || (path.startsWith("/api/") && !oauth.sessionCredential(req, res)) || gateway(req, res))
+      .then(async (handled) => handled || (path.startsWith("/api/") && !(await oauth.sessionCredential(req, res))) || gateway(req, res))
       .then((handled) => {
         if (!handled) {
           res.writeHead(404, { "content-type": "text/plain" });
@@ -270,7 +273,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const [option, address, secure] of listenAddresses(config)) bound.push(await bind(option, address, secure));
     const [httpAddress, grpcAddress, httpsAddress, grpcsAddress] = bound;
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
-    emails.start(store);
+    // One worker for the mail of every tenant of the deployment.
+    emails.start(deploymentOutbox({ primary: primary.db, read: primary.db }, tenants.defaultId));
     warmUp(log);
     return {
       httpAddress,

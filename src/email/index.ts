@@ -1,9 +1,10 @@
 // Builds the server's e-mail sender from the `is.email.*` options: checks the
 // options, loads and checks the templates (a broken override stops the start),
-// picks the provider, and runs the outbox worker for the server's tenant.
+// picks the provider, and runs the outbox worker for the deployment's tenants.
 // `queue` renders at once and writes the outbox row through the caller's store,
 // so it commits or rolls back with the caller's transaction; the worker is
-// kicked once that transaction commits.
+// kicked once that transaction commits. Links in a tenant's mail go to the
+// tenant's host: the network URLs moved onto it (src/tenancy/urls.ts).
 // Rendered mail carries live tokens and temporary passwords: while queued its
 // subject, text and HTML are sealed with `is.email.encryption-key-id` (open,
 // `:`-prefixed, without one), and the store scrubs them once the message is
@@ -13,7 +14,8 @@ import type { Config } from "../config/index.js";
 import type { Logger } from "../log.js";
 import { parseKeyVault, staticKeyVault } from "../secrets/key-vault.js";
 import { sealedStrings } from "../secrets/sealed-string.js";
-import type { Store } from "../store/interfaces.js";
+import type { OutboxQueue } from "../store/interfaces.js";
+import { tenantUrl, tenantUrlOn, type TenantHosts } from "../tenancy/urls.js";
 import type { EmailRequest, Emails } from "./api.js";
 import { checkEmailConfig } from "./config.js";
 import { providerOf } from "./providers/index.js";
@@ -26,16 +28,34 @@ export type { Emails } from "./api.js";
 export { TemplateError } from "./templates/render.js";
 
 export interface EmailService extends Emails {
-  /** The subject, text and HTML a request renders to (what `queue` stores). */
-  render(email: EmailRequest): Rendered;
-  /** Starts delivering the outbox of `store`'s tenant (no-op without a provider). */
-  start(store: Store): void;
+  /** The subject, text and HTML a request renders to for the tenant (default: the default tenant); what `queue` stores. */
+  render(email: EmailRequest, tenantId?: string): Rendered;
+  /** Starts delivering the outboxes (no-op without a provider). */
+  start(outbox: OutboxQueue): void;
   /** Stops the worker after the sends under way; no timers stay behind. */
   close(): Promise<void>;
 }
 
-/** Throws a ConfigError naming the option, or a TemplateError naming the template file. */
-export async function createEmails(deps: { config: Config; log: Logger; now?: () => Date }): Promise<EmailService> {
+/** Tenants kept with their network URLs; beyond it the map starts over. */
+const maxNetworks = 1024;
+
+/**
+ * The network as `tenantId`'s mail shows it: the Identity Server and Console
+ * URLs on the tenant's host. A URL on a host of its own (not a base domain)
+ * goes to the tenant's host under the first base domain: mail has no request
+ * whose host could tell.
+ */
+export function tenantNetwork(network: Network, tenantId: string, hosts: TenantHosts): Network {
+  const moved = (url: string) => tenantUrl(url, tenantId, hosts) ?? tenantUrlOn(url, tenantId, hosts.baseDomains[0]!);
+  return { ...network, identityServerURL: moved(network.identityServerURL), consoleURL: moved(network.consoleURL) };
+}
+
+/**
+ * Throws a ConfigError naming the option, or a TemplateError naming the
+ * template file. `defaultTenantId` (default `tenancy.default-id`) is the tenant
+ * whose links stay as configured.
+ */
+export async function createEmails(deps: { config: Config; log: Logger; now?: () => Date; defaultTenantId?: string }): Promise<EmailService> {
   const { config, log } = deps;
   const e = config.is.email;
   checkEmailConfig(config);
@@ -56,11 +76,21 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
   let worker: Worker | undefined;
   let closed = false;
 
-  const render = (email: EmailRequest) => renderEmail(templates, network, email);
+  const hosts: TenantHosts = { defaultId: deps.defaultTenantId ?? config.tenancy.defaultId, baseDomains: config.tenancy.baseDomains };
+  const networks = new Map<string, Network>();
+  const networkOf = (tenantId: string) => {
+    let n = networks.get(tenantId);
+    if (!n) {
+      if (networks.size >= maxNetworks) networks.clear();
+      networks.set(tenantId, (n = tenantNetwork(network, tenantId, hosts)));
+    }
+    return n;
+  };
+  const render = (email: EmailRequest, tenantId = hosts.defaultId) => renderEmail(templates, networkOf(tenantId), email);
   return {
     render,
     async queue(store, email) {
-      const rendered = render(email);
+      const rendered = render(email, store.tenantId);
       const fields = { template: email.template, to: email.to.address, subject: rendered.subject };
       if (!provider) {
         log.info(fields, "e-mail not sent: no is.email.provider configured");
@@ -82,10 +112,10 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
       });
       store.afterCommit(() => worker?.kick());
     },
-    start(store) {
+    start(outbox) {
       if (!provider || worker || closed) return;
       worker = startWorker({
-        store,
+        outbox,
         provider,
         log,
         open: bodies.open,

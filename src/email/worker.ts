@@ -1,4 +1,6 @@
-// Drains the tenant's outbox through the provider. It runs when kicked (after
+// Drains the outboxes of the deployment's tenants through the provider (one
+// claim across tenants per round: store/pg/email-outbox.ts deploymentOutbox,
+// cheaper than a claim per tenant every poll interval). It runs when kicked (after
 // a transaction that queued mail commits), when a retry falls due, and every
 // poll interval (mail queued by other replicas, leases of crashed ones).
 // Delivery is at least once: a message sent just before a crash or a failed
@@ -8,11 +10,11 @@
 // Timing uses the wall clock, not the server's injectable `now`: retries are
 // about real time passing, and a test's frozen clock must not stall them.
 import type { Logger } from "../log.js";
-import type { ClaimedOutboxMessage, Store } from "../store/interfaces.js";
+import type { OutboxQueue, TenantOutboxMessage } from "../store/interfaces.js";
 import { DeliveryError, type OutgoingMail, type Provider } from "./providers/index.js";
 
 export interface WorkerOptions {
-  store: Store;
+  outbox: OutboxQueue;
   provider: Provider;
   log: Logger;
   /** Opens a stored (sealed or `:`-prefixed open) subject or body. */
@@ -65,8 +67,8 @@ export function startWorker(o: WorkerOptions): Worker {
     timer.unref();
   };
 
-  const deliver = async (m: ClaimedOutboxMessage) => {
-    const fields = { id: m.id, template: m.template, to: m.to.address, attempt: m.attempts };
+  const deliver = async (m: TenantOutboxMessage) => {
+    const fields = { id: m.id, tenant_id: m.tenantId, template: m.template, to: m.to.address, attempt: m.attempts };
     try {
       // A key this replica's key-vault.static lacks fails here and is retried like
       // an outage: during a key roll-out another replica (or a fixed config) sends it.
@@ -79,20 +81,20 @@ export function startWorker(o: WorkerOptions): Worker {
       const expired = o.giveUpAfterMs > 0 && Date.now() + delay - m.createdAt.getTime() > o.giveUpAfterMs;
       if (permanent || expired) {
         o.log.error({ ...fields, err: message }, permanent ? "e-mail refused, not retried" : "e-mail given up after failing for is.email.queue.give-up-after");
-        await o.store.emailOutbox.markFailed(m.id, message, undefined);
+        await o.outbox.markFailed(m.tenantId, m.id, message, undefined);
       } else {
         o.log.warn({ ...fields, err: message, retryInMs: delay }, "e-mail not sent, will retry");
-        await o.store.emailOutbox.markFailed(m.id, message, new Date(Date.now() + delay));
+        await o.outbox.markFailed(m.tenantId, m.id, message, new Date(Date.now() + delay));
         wakeIn(delay);
       }
       return;
     }
-    await o.store.emailOutbox.markSent(m.id, new Date());
+    await o.outbox.markSent(m.tenantId, m.id, new Date());
     o.log.info(fields, "e-mail sent");
   };
 
   // Sends `batch` with at most `concurrency` sends at once.
-  const sendAll = async (batch: ClaimedOutboxMessage[]) => {
+  const sendAll = async (batch: TenantOutboxMessage[]) => {
     let next = 0;
     const lane = async () => {
       while (next < batch.length) {
@@ -107,9 +109,9 @@ export function startWorker(o: WorkerOptions): Worker {
     do {
       again = false;
       const now = Date.now();
-      let batch: ClaimedOutboxMessage[];
+      let batch: TenantOutboxMessage[];
       try {
-        batch = await o.store.emailOutbox.claimDue(batchSize, new Date(now), new Date(now + leaseMs));
+        batch = await o.outbox.claimDue(batchSize, new Date(now), new Date(now + leaseMs));
       } catch (err) {
         if (!stopped) o.log.warn({ err }, "e-mail outbox not readable, trying again later");
         return;

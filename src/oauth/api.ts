@@ -64,6 +64,8 @@ export interface AuthorizeRequest {
 }
 
 export interface OAuthCore {
+  /** The paths of the protocol endpoints `handle` serves, relative to the mount. */
+  readonly paths: readonly string[];
   /**
    * Validates client, redirect URI, response type, PKCE and client state.
    * Errors about the client or redirect URI are thrown (shown as a page, never

@@ -2,12 +2,14 @@
 // protocol endpoints (token, userinfo, JWKS, discovery) go to the OAuth core;
 // the JSON API (api/auth/*, api/me) and the pages are served here. Also the
 // pages' built-in assets under is.oauth.ui.assets-base-url when that is a path
-// on this server. Called from the server's fallback before the /api/v3
-// gateway; answers false for anything it does not serve.
+// on this server. One per tenant, bound to its store, ID and configuration:
+// tenant-front.ts picks it by the request's host, from the server's fallback
+// before the /api/v3 gateway; answers false for anything it does not serve.
 import type { Transport } from "@connectrpc/connect";
 import { strictQuery } from "../messages/query.js";
 import { checkParams } from "../messages/text.js";
 import type { SealedStrings } from "../secrets/sealed-string.js";
+import type { Config } from "../config/index.js";
 import type { OAuthCore, OAuthDeps, Request, Response } from "./api.js";
 import { cookieKeys, decodeSessionCookie, sessionCookieName, sessionToken } from "./session-cookie.js";
 import { checkCsrfToken, csrfCookieName, csrfFromCookie, csrfHeader } from "./ui/csrf.js";
@@ -15,10 +17,11 @@ import { parseCookies, sendJsonError } from "./ui/http-util.js";
 import { accountApiPaths, serveAccountApi } from "./ui/account-api.js";
 import { builtinAssets, serveAsset } from "./ui/assets.js";
 import { UiContext, type UiDeps } from "./ui/context.js";
+import { sendError } from "./core/http.js";
 import { errorPage, pages, servePage } from "./ui/pages/index.js";
 import { ssoPage } from "./ui/pages/sso.js";
 import { setBaseHeaders } from "./ui/security.js";
-import { loginThrottle } from "./ui/throttle.js";
+import { loginThrottle, type LoginThrottle } from "./ui/throttle.js";
 
 export interface OAuthHttpDeps extends OAuthDeps {
   core: OAuthCore;
@@ -26,6 +29,15 @@ export interface OAuthHttpDeps extends OAuthDeps {
   tenantId: string;
   /** Opens the stored client secrets of authentication providers (single sign-on). */
   providerSecrets: SealedStrings;
+  /** The tenant's failed-login counter (a new one when absent). */
+  throttle?: LoginThrottle;
+}
+
+/** What the OAuth HTTP of every tenant of a server shares: cookie keys, assets, the dummy hash. */
+export interface OAuthShared {
+  keys: UiDeps["keys"];
+  assets: UiDeps["assets"];
+  dummyHash: Promise<string>;
 }
 
 export interface OAuthHttp {
@@ -38,7 +50,15 @@ export interface OAuthHttp {
    * X-CSRF-Token. Returns false when it answered the request itself (refused).
    */
   sessionCredential(req: Request, res: Response): boolean;
+  /** Answers `err` for a request under the mount, as its endpoint, API or page would answer an error. */
+  refuse(req: Request, res: Response, err: unknown): void;
 }
+
+/** Which of the server's paths the OAuth HTTP serves: built-in assets, or the OAuth server itself (per tenant). */
+export type OAuthPath = "asset" | "oauth" | undefined;
+
+/** OpenID Connect discovery, also at the server's root, where clients of an issuer at the root look. */
+const discoveryPath = "/.well-known/openid-configuration";
 
 /** is.oauth.mount without trailing slashes; must be a path. */
 function mountOf(mount: string): string {
@@ -51,24 +71,38 @@ function localAssetsPath(url: string): string | undefined {
   return url.startsWith("/") && !url.startsWith("//") ? url.replace(/\/+$/, "") : undefined;
 }
 
-export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
+/** Built once per server: a missing cookie key is generated (and warned about) once, the dummy hash computed once. */
+export function oauthShared(deps: Pick<OAuthHttpDeps, "config" | "log" | "hasher">): OAuthShared {
+  const dummyHash = deps.hasher.hash("not a password: only checked for unknown users");
+  // Computed now, so a failure shows at start; awaited where used.
+  dummyHash.catch(() => {});
+  return { keys: cookieKeys(deps.config, deps.log), assets: builtinAssets(deps.config.is.oauth.ui.iconPrefix), dummyHash };
+}
+
+// At the root mount only our own paths are ours: the rest belongs to /api/v3 and friends.
+const uiPaths = new Set([...Object.keys(pages), ...accountApiPaths]);
+
+/** Classifies a request path (without query) for the server's fallback, before any tenant is looked at. */
+export function oauthPathOf(config: Config, core: OAuthCore, path: string): OAuthPath {
+  const mount = mountOf(config.is.oauth.mount);
+  const assetsPath = localAssetsPath(config.is.oauth.ui.assetsBaseUrl);
+  if (assetsPath !== undefined && (path === assetsPath || path.startsWith(assetsPath + "/"))) return "asset";
+  if (path === discoveryPath) return "oauth";
+  if (mount !== "") return path === mount || path.startsWith(mount + "/") ? "oauth" : undefined;
+  return core.paths.includes(path) || uiPaths.has(path) || ssoPage(path) ? "oauth" : undefined;
+}
+
+export function createOAuthHttp(deps: OAuthHttpDeps, shared: OAuthShared = oauthShared(deps)): OAuthHttp {
   const { config } = deps;
   const mount = mountOf(config.is.oauth.mount);
-  const ui = config.is.oauth.ui;
   const uiDeps: UiDeps = {
     ...deps,
-    keys: cookieKeys(config, deps.log),
-    throttle: loginThrottle(),
+    ...shared,
+    throttle: deps.throttle ?? loginThrottle(),
     mount,
-    assets: builtinAssets(ui.iconPrefix),
-    dummyHash: deps.hasher.hash("not a password: only checked for unknown users"),
   };
-  // Computed now, so a failure shows at start; awaited where used.
-  uiDeps.dummyHash.catch(() => {});
-  const assetsPath = localAssetsPath(ui.assetsBaseUrl);
+  const assetsPath = localAssetsPath(config.is.oauth.ui.assetsBaseUrl);
   // The login throttle also counts the token endpoint's password grant.
-  // At the root mount only our own paths are ours: the rest belongs to /api/v3 and friends.
-  const uiPaths = new Set([...Object.keys(pages), ...accountApiPaths]);
   const oauthDeps: OAuthDeps = { config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, hasher: deps.hasher, throttle: uiDeps.throttle };
 
   const serve = async (req: Request, res: Response): Promise<boolean> => {
@@ -76,8 +110,7 @@ export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     if (assetsPath !== undefined && serveAsset(uiDeps.assets, assetsPath, path, req, res)) return true;
-    // OpenID Connect discovery also at the root, where clients of an issuer at the root look.
-    if (path === "/.well-known/openid-configuration") return deps.core.handle(oauthDeps, path, req, res);
+    if (path === discoveryPath) return deps.core.handle(oauthDeps, path, req, res);
     if (!(path === mount || path.startsWith(mount + "/") || mount === "")) return false;
     const sub = path.slice(mount.length) || "/";
     setBaseHeaders(res);
@@ -120,5 +153,14 @@ export function createOAuthHttp(deps: OAuthHttpDeps): OAuthHttp {
     return true;
   };
 
-  return { serve, sessionCredential };
+  const refuse = (req: Request, res: Response, err: unknown): void => {
+    const path = (req.url ?? "/").split("?", 1)[0]!;
+    const sub = path === discoveryPath ? path : path.slice(mount.length) || "/";
+    setBaseHeaders(res);
+    if (deps.core.paths.includes(sub)) return sendError(res, deps.log, err);
+    if (accountApiPaths.includes(sub)) return sendJsonError(res, err);
+    errorPage(new UiContext(uiDeps, req, res, sub, new URLSearchParams()), err);
+  };
+
+  return { serve, sessionCredential, refuse };
 }

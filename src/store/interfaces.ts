@@ -383,6 +383,22 @@ export interface EmailOutboxStore {
   markFailed(id: string, error: string, nextAttemptAt: Date | undefined): Promise<void>;
 }
 
+/** A claimed message of some tenant's outbox. */
+export interface TenantOutboxMessage extends ClaimedOutboxMessage {
+  tenantId: string;
+}
+
+/**
+ * The outboxes of every tenant of the deployment at once, for the e-mail
+ * worker: one claim per poll whatever the number of tenants. Claims, leases
+ * and marks like EmailOutboxStore; a message is marked in its own tenant's outbox.
+ */
+export interface OutboxQueue {
+  claimDue(limit: number, now: Date, leaseUntil: Date): Promise<TenantOutboxMessage[]>;
+  markSent(tenantId: string, id: string, at: Date): Promise<void>;
+  markFailed(tenantId: string, id: string, error: string, nextAttemptAt: Date | undefined): Promise<void>;
+}
+
 /** A validation of a user's primary e-mail address; the token is kept only as a hash. */
 export interface EmailValidationRecord {
   id: string;

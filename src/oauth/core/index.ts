@@ -37,6 +37,7 @@ const endpoints: Record<string, Endpoint> = {
 };
 
 export const oauthCore: OAuthCore = {
+  paths: Object.keys(endpoints),
   checkAuthorize,
   needsConsent,
   approve,

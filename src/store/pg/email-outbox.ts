@@ -7,10 +7,43 @@
 // Subject and bodies arrive sealed (or `:`-prefixed open) from the e-mail
 // module and hold live tokens: marking a row sent or given up sets them to
 // NULL in the same UPDATE, so only the metadata outlives delivery.
-import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import type { ClaimedOutboxMessage, EmailOutboxStore } from "../interfaces.js";
+// `deploymentOutbox` claims the same way across the deployment's tenants, for
+// the one e-mail worker of a process.
+import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import type { EmailOutboxStore, OutboxQueue, TenantOutboxMessage } from "../interfaces.js";
 import type { Handles } from "./handle.js";
-import { emailOutbox as o } from "./schema/index.js";
+import { emailOutbox as o, tenants } from "./schema/index.js";
+
+type Row = typeof o.$inferSelect;
+
+const claimedOf = (r: Row): TenantOutboxMessage => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  template: r.template,
+  to: r.recipient as { name: string; address: string },
+  subject: r.subject ?? "",
+  text: r.text_body ?? "",
+  html: r.html_body ?? "",
+  createdAt: r.created_at,
+  attempts: r.attempts,
+});
+
+/** Claims up to `limit` due rows of the tenants `which` selects (see the header). */
+async function claim(h: Handles, which: SQL, limit: number, now: Date, leaseUntil: Date): Promise<TenantOutboxMessage[]> {
+  const due = h.primary
+    .select({ id: o.id })
+    .from(o)
+    .where(and(which, isNull(o.sent_at), lte(o.next_attempt_at, now), isNotNull(o.text_body)))
+    .orderBy(asc(o.next_attempt_at), asc(o.created_at), asc(o.id))
+    .limit(limit)
+    .for("update", { of: o, skipLocked: true });
+  const claimed = await h.primary
+    .update(o)
+    .set({ next_attempt_at: leaseUntil, attempts: sql`${o.attempts} + 1` })
+    .where(and(which, inArray(o.id, due)))
+    .returning();
+  return claimed.map(claimedOf).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+}
 
 export function emailOutboxStore(h: Handles, tenantId: string): EmailOutboxStore {
   const one = (id: string) => and(eq(o.tenant_id, tenantId), eq(o.id, id));
@@ -30,32 +63,7 @@ export function emailOutboxStore(h: Handles, tenantId: string): EmailOutboxStore
       });
     },
 
-    async claimDue(limit, now, leaseUntil) {
-      const due = h.primary
-        .select({ id: o.id })
-        .from(o)
-        .where(and(eq(o.tenant_id, tenantId), isNull(o.sent_at), lte(o.next_attempt_at, now), isNotNull(o.text_body)))
-        .orderBy(asc(o.next_attempt_at), asc(o.created_at), asc(o.id))
-        .limit(limit)
-        .for("update", { skipLocked: true });
-      const claimed = await h.primary
-        .update(o)
-        .set({ next_attempt_at: leaseUntil, attempts: sql`${o.attempts} + 1` })
-        .where(and(eq(o.tenant_id, tenantId), inArray(o.id, due)))
-        .returning();
-      return claimed
-        .map((r): ClaimedOutboxMessage => ({
-          id: r.id,
-          template: r.template,
-          to: r.recipient as { name: string; address: string },
-          subject: r.subject ?? "",
-          text: r.text_body ?? "",
-          html: r.html_body ?? "",
-          createdAt: r.created_at,
-          attempts: r.attempts,
-        }))
-        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
-    },
+    claimDue: (limit, now, leaseUntil) => claim(h, eq(o.tenant_id, tenantId), limit, now, leaseUntil),
 
     async markSent(id, at) {
       await h.primary.update(o).set({ sent_at: at, last_error: null, ...scrubbed }).where(one(id));
@@ -68,5 +76,21 @@ export function emailOutboxStore(h: Handles, tenantId: string): EmailOutboxStore
         .set(nextAttemptAt ? { last_error, next_attempt_at: nextAttemptAt } : { last_error, next_attempt_at: sql`'infinity'::timestamptz`, ...scrubbed })
         .where(one(id));
     },
+  };
+}
+
+/**
+ * The outboxes of the deployment's tenants: the default tenant's and those of
+ * every tenant with a record. One query however many tenants there are, on the
+ * index of due rows, which does not hold the tenant anyway. Rows of tenant
+ * IDs the deployment does not know (other servers sharing the database, such
+ * as test servers with tenants of their own) are left alone.
+ */
+export function deploymentOutbox(h: Handles, defaultTenantId: string): OutboxQueue {
+  const ours = or(eq(o.tenant_id, defaultTenantId), inArray(o.tenant_id, h.primary.select({ id: tenants.tenant_id }).from(tenants)))!;
+  return {
+    claimDue: (limit, now, leaseUntil) => claim(h, ours, limit, now, leaseUntil),
+    markSent: (tenantId, id, at) => emailOutboxStore(h, tenantId).markSent(id, at),
+    markFailed: (tenantId, id, error, nextAttemptAt) => emailOutboxStore(h, tenantId).markFailed(id, error, nextAttemptAt),
   };
 }
