@@ -1,6 +1,7 @@
 // `identity-server is-db`: database bootstrap as operators know it from the
 // stack: migrate/init the schema and create the first admin (optionally with an
-// API key carrying all of the admin's rights, so an install can be scripted).
+// API key carrying all of the admin's rights, so an install can be scripted),
+// in the default tenant or the existing tenant named by --tenant-id.
 import { parseArgs } from "node:util";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
@@ -15,6 +16,7 @@ import { generateToken, TokenType } from "../auth/tokens.js";
 import type { Config } from "../config/index.js";
 import { RIGHT_ALL } from "../rights/algebra.js";
 import { openStore } from "../server.js";
+import { openTenantStore, tenantIdUsage, tenantOf } from "./tenant.js";
 import { initialLimits } from "../services/shared/limits.js";
 import { checks, check } from "../services/shared/validate.js";
 import { boolFlagWords, UsageError } from "./usage.js";
@@ -26,8 +28,10 @@ Commands:
   migrate              apply pending database migrations
   init                 create the schema (same as migrate on a new database)
   create-admin-user    --id ID --email EMAIL (--password PW | --password-stdin) [--name NAME] [--api-key]
+                       [--tenant-id ID]
                        create an approved admin user; with --api-key also print an API key with all rights
-${createOAuthClientUsage}`;
+${createOAuthClientUsage}
+${tenantIdUsage}`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -66,6 +70,7 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
         "password-stdin": { type: "boolean" },
         name: { type: "string" },
         "api-key": { type: "boolean" },
+        "tenant-id": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -74,13 +79,14 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
     throw new UsageError((err as Error).message, isDbUsage);
   }
   if (!values.id || !values.email) throw new UsageError("--id and --email are required", isDbUsage);
+  const tenantId = tenantOf(config, values["tenant-id"], isDbUsage);
   const password = values["password-stdin"] ? await readStdin() : values.password;
   if (!password) throw new UsageError("--password or --password-stdin is required", isDbUsage);
   check("id", values.id, checks.id2);
   check("email", values.email, checks.email);
   assertPasswordStrength(password, values.id, config.is.userRegistration.passwordRequirements);
 
-  const { store, databases } = await openStore(config);
+  const { store, databases } = await openTenantStore(config, tenantId, isDbUsage, out);
   try {
     const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
     const now = timestampFromDate(new Date());
@@ -99,7 +105,7 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
     initialLimits("user", admin, config, false);
     await store.transact(async (tx) => {
       await tx.users.create(admin);
-      out(`created admin user ${values.id}`);
+      out(`created admin user ${values.id}${tenantId === config.tenancy.defaultId ? "" : ` in tenant ${tenantId}`}`);
       if (values["api-key"]) {
         const token = generateToken(TokenType.APIKey);
         const key = create(APIKeySchema, { id: token.id, name: "admin key (is-db create-admin-user)", rights: [RIGHT_ALL] });
