@@ -14,6 +14,17 @@ export const DEFAULT_GRPC_ADDRESS = "localhost:1884";
 export const ENV_GRPC_ADDRESS = "IS_CLI_GRPC_ADDRESS";
 export const ENV_API_KEY = "IS_CLI_API_KEY";
 export const ENV_OAUTH_SERVER_ADDRESS = "IS_CLI_OAUTH_SERVER_ADDRESS";
+export const ENV_TENANT_ID = "IS_CLI_TENANT_ID";
+
+/** A tenant ID: 3-36 lowercase letters and digits, single dashes between (as the server checks it). */
+const TENANT_ID = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
+export const tenantIdRule = "3-36 lowercase letters, digits and single dashes";
+
+/** `id` itself when it is a tenant ID; otherwise an Error saying what one is. */
+export function checkTenantId(id: string): string {
+  if (!TENANT_ID.test(id)) throw new Error(`"${id}" is not a tenant ID (${tenantIdRule})`);
+  return id;
+}
 
 // ---- command tree -----------------------------------------------------------
 
@@ -46,6 +57,8 @@ export interface FlagSpec {
 export interface PositionalSpec {
   readonly name: string;
   readonly description: string;
+  /** May be left out; only the last positional may be optional. */
+  readonly optional?: boolean;
   /** Checks the value at parse time (e.g. `parseEUI`); throws an Error saying what is wrong. */
   readonly check?: (value: string) => unknown;
 }
@@ -81,6 +94,10 @@ export interface GlobalArgs {
   readonly apiKey?: string;
   /** The server's OAuth URL (its `is.oauth.ui.canonical-url`), when given; see `oauthServerURL`. */
   readonly oauthServerAddress?: string;
+  /** The tenant addressed (`--tenant-id`, else the environment); sent as the `tenant-id` header. */
+  readonly tenantId?: string;
+  /** The tenant ID came from the environment, not from the command line. */
+  readonly tenantIdFromEnv?: boolean;
 }
 
 /**
@@ -110,6 +127,10 @@ export class ParsedArgs {
     const v = this.positionals[name];
     if (v === undefined) throw new Error(`bug: no positional ${name}`);
     return v;
+  }
+  /** An optional positional, when given. */
+  optionalArg(name: string): string | undefined {
+    return this.positionals[name];
   }
   str(flag: string): string | undefined {
     return this.typed(flag, (v): v is string => typeof v === "string");
@@ -179,6 +200,11 @@ const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: { kind: "string" },
     placeholder: "URL",
     description: `the server's OAuth URL, its is.oauth.ui.canonical-url (env ${ENV_OAUTH_SERVER_ADDRESS}; default: ${defaultOAuthServerAddress}, the server's default)`,
+  },
+  "tenant-id": {
+    type: { kind: "string" },
+    placeholder: "ID",
+    description: `the tenant to address, sent as the "tenant-id" header (env ${ENV_TENANT_ID}; default: the server's, from its host name or tenancy.default-id); for tenants commands, the tenant acted on`,
   },
 };
 
@@ -278,14 +304,15 @@ export function parse<C extends CommandSpec>(
 
   // 3. Positionals.
   const wanted = command.positionals ?? [];
-  if (positionals.length < wanted.length) {
+  const required = wanted.filter((p) => !p.optional).length;
+  if (positionals.length < required) {
     throw new UsageError(`missing argument <${wanted[positionals.length]!.name}>`, usage);
   }
   if (positionals.length > wanted.length) {
     throw new UsageError(`unexpected argument "${positionals[wanted.length]}"`, usage);
   }
   const pos: Record<string, string> = {};
-  wanted.forEach((p, i) => {
+  wanted.slice(0, positionals.length).forEach((p, i) => {
     const value = positionals[i]!;
     try {
       p.check?.(value);
@@ -341,11 +368,21 @@ export function parse<C extends CommandSpec>(
     if (!/^https?:\/\/[^/?#]/i.test(oauth) || !URL.canParse(oauth)) throw new UsageError(`invalid OAuth server address "${oauth}" (want http(s)://host[:port]/path)`, usage);
     oauthServerAddress = oauth.replace(/\/+$/, "");
   }
+  const tenantFlag = last("tenant-id");
+  const tenantId = tenantFlag ?? (env[ENV_TENANT_ID] || undefined);
+  if (tenantId !== undefined) {
+    try {
+      checkTenantId(tenantId);
+    } catch (err) {
+      throw new UsageError(`invalid ${tenantFlag !== undefined ? "--tenant-id" : ENV_TENANT_ID}: ${firstLine(err)}`, usage);
+    }
+  }
+  const tenant = tenantId === undefined ? {} : { tenantId, ...(tenantFlag === undefined ? { tenantIdFromEnv: true } : {}) };
   return {
     kind: "run",
     command,
     path,
-    args: new ParsedArgs(pos, flags, { baseUrl, ...(apiKey ? { apiKey } : {}), ...(oauthServerAddress ? { oauthServerAddress } : {}) }),
+    args: new ParsedArgs(pos, flags, { baseUrl, ...(apiKey ? { apiKey } : {}), ...(oauthServerAddress ? { oauthServerAddress } : {}), ...tenant }),
   };
 }
 
@@ -585,7 +622,7 @@ const GLOBAL_USAGE = `Global flags:\n${table([
 ])}`;
 
 export function commandUsage(command: CommandSpec, path: readonly string[]): string {
-  const pos = (command.positionals ?? []).map((p) => `<${p.name}>`);
+  const pos = (command.positionals ?? []).map((p) => (p.optional ? `[<${p.name}>]` : `<${p.name}>`));
   const flags = command.flags ?? {};
   const hasFlags = Object.keys(flags).length > 0;
   const parts = [`Usage: ${PROGRAM} ${[...path, ...pos].join(" ")}${hasFlags ? " [flags]" : ""}`, "", command.summary];

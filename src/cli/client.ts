@@ -1,8 +1,9 @@
 // Transport and RPC plumbing for is-cli: the RpcCommand type (a parser
 // CommandSpec plus the unary method to call and how to build its request), the
-// gRPC transport with the bearer-token interceptor, calling a command, and
-// rendering responses and errors as JSON (the HTTP API's mapping: proto field
-// names, EUIs as upper-case hex).
+// gRPC transport with the request headers (the API key as a bearer token and
+// the `tenant-id` header, or a command's own credentials such as a tenant
+// admin key), calling a command, and rendering responses and errors as JSON
+// (the HTTP API's mapping: proto field names, EUIs as upper-case hex).
 import { createRegistry, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -20,7 +21,7 @@ import { file_ttn_lorawan_v3_rights } from "../../gen/ttn/lorawan/v3/rights_pb.j
 import { file_ttn_lorawan_v3_user } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { file_ttn_lorawan_v3_user_services } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
 import { messageToJson } from "../gateway/json.js";
-import type { CommandSpec, GlobalArgs, GroupSpec, ParsedArgs } from "./args.js";
+import type { CommandSpec, GroupSpec, ParsedArgs } from "./args.js";
 
 /** What a request builder may use besides the parsed arguments. */
 export interface RequestContext {
@@ -39,7 +40,16 @@ export interface RpcCommand extends CommandSpec {
   readonly list?: boolean;
   /** Lines for stderr after a successful call (e.g. what to do next); may make further calls. */
   readonly notes?: (response: any, args: ParsedArgs, transport: Transport) => Promise<string[]>;
+  /**
+   * Credentials of their own instead of the API key (tenant administration):
+   * the `authorization` header's value, or a UsageError. Such a command is
+   * for no tenant in particular: no `tenant-id` header is sent.
+   */
+  readonly authorization?: (args: ParsedArgs, env: Env) => string;
 }
+
+/** The environment the CLI runs in. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 export type CommandTree = GroupSpec<RpcCommand>;
 
@@ -50,6 +60,7 @@ export function rpc<I extends DescMessage, O extends DescMessage>(
     readonly request: (args: ParsedArgs, ctx: RequestContext) => MessageInitShape<I> | Promise<MessageInitShape<I>>;
     readonly list?: boolean;
     readonly notes?: (response: MessageShape<O>, args: ParsedArgs, transport: Transport) => Promise<string[]>;
+    readonly authorization?: (args: ParsedArgs, env: Env) => string;
   },
 ): RpcCommand {
   return { kind: "command", ...spec };
@@ -61,18 +72,22 @@ export function group(name: string, summary: string, children: readonly (Command
 
 // ---- transport --------------------------------------------------------------
 
-export function bearerInterceptor(apiKey: string): Interceptor {
+/** The headers every call of `command` carries (gRPC metadata). */
+export function requestHeaders(command: RpcCommand, args: ParsedArgs, env: Env): Record<string, string> {
+  if (command.authorization) return { authorization: command.authorization(args, env) };
+  const { apiKey, tenantId } = args.global;
+  return { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(tenantId ? { "tenant-id": tenantId } : {}) };
+}
+
+function headersInterceptor(headers: Readonly<Record<string, string>>): Interceptor {
   return (next) => async (req) => {
-    req.header.set("authorization", `Bearer ${apiKey}`);
+    for (const [name, value] of Object.entries(headers)) req.header.set(name, value);
     return next(req);
   };
 }
 
-export function createTransport(global: GlobalArgs): Transport {
-  return createGrpcTransport({
-    baseUrl: global.baseUrl,
-    interceptors: global.apiKey ? [bearerInterceptor(global.apiKey)] : [],
-  });
+export function createTransport(baseUrl: string, headers: Readonly<Record<string, string>>): Transport {
+  return createGrpcTransport({ baseUrl, interceptors: Object.keys(headers).length ? [headersInterceptor(headers)] : [] });
 }
 
 export interface CallResult {

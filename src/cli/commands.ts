@@ -1,4 +1,5 @@
-// The full is-cli command tree: one group per entity kind, `search`, plus the
+// The full is-cli command tree: one group per entity kind, `search`, `tenants`
+// (tenant administration, with a tenant admin key), plus the
 // server-wide commands `auth-info` (EntityAccess.AuthInfo) and
 // `is-configuration` (Is.GetConfiguration).
 import { EntityAccess, Is } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
@@ -12,6 +13,7 @@ import { gateways } from "./gateways.js";
 import { notifications } from "./notifications.js";
 import { organizations } from "./organizations.js";
 import { search } from "./search.js";
+import { tenants } from "./tenants.js";
 import { users } from "./users.js";
 
 export const commands: CommandTree = group("", "Command-line client for the LoRaWAN Identity Server (gRPC).", [
@@ -25,6 +27,7 @@ export const commands: CommandTree = group("", "Command-line client for the LoRa
   notifications,
   contactInfo,
   authenticationProviders,
+  tenants,
   rpc({
     name: "auth-info",
     summary: "Show what the credentials give access to",

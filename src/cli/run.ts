@@ -4,7 +4,7 @@
 // (from the parser, or from a request builder checking flags together).
 import { commandUsage, parse, UsageError } from "./args.js";
 import { EntityAccess } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
-import { call, createTransport, errorJson } from "./client.js";
+import { call, createTransport, errorJson, requestHeaders } from "./client.js";
 import { commands } from "./commands.js";
 
 export interface CliIO {
@@ -28,7 +28,7 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
   }
   const { command, args } = parsed;
   try {
-    const transport = createTransport(args.global);
+    const transport = createTransport(args.global.baseUrl, requestHeaders(command, args, env));
     const callerUserId = async () => {
       const info = await transport.unary(EntityAccess.method.authInfo, undefined, undefined, undefined, {});
       const ids = info.message.accessMethod.case === "apiKey" ? info.message.accessMethod.value.entityIds?.ids : undefined;

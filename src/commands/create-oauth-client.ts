@@ -18,15 +18,15 @@ import { base32 } from "../auth/tokens.js";
 import type { Config } from "../config/index.js";
 import { errValidation } from "../errors/index.js";
 import { allRightOf, RIGHT_ALL, rightByName } from "../rights/algebra.js";
-import { openStore } from "../server.js";
 import { checks, check } from "../services/shared/validate.js";
 import type { AccountRef } from "../store/interfaces.js";
+import { openTenantStore, tenantOf } from "./tenant.js";
 import { boolFlagWords, UsageError } from "./usage.js";
 
 export const createOAuthClientUsage = `  create-oauth-client  --id ID --owner USER_ID --redirect-uri URI [--redirect-uri URI ...]
                        (--secret SECRET | --no-secret) [--name NAME] [--logout-redirect-uri URI ...]
                        [--grants authorization_code,refresh_token,password] [--rights RIGHT_ALL,...]
-                       [--owner-organization] [--no-skip-authorization] [--no-endorsed]
+                       [--owner-organization] [--no-skip-authorization] [--no-endorsed] [--tenant-id ID]
                        create an approved OAuth client (default: authorization_code and refresh_token
                        grants, all rights, endorsed, no consent page); without --secret or --no-secret
                        a secret is generated and printed`;
@@ -83,6 +83,7 @@ export async function createOAuthClient(config: Config, args: string[], out: (li
         rights: { type: "string" },
         "no-skip-authorization": { type: "boolean" },
         "no-endorsed": { type: "boolean" },
+        "tenant-id": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -91,6 +92,7 @@ export async function createOAuthClient(config: Config, args: string[], out: (li
     throw new UsageError((err as Error).message, createOAuthClientUsage);
   }
   if (!values.id || !values.owner) throw new UsageError("--id and --owner are required", createOAuthClientUsage);
+  const tenantId = tenantOf(config, values["tenant-id"], createOAuthClientUsage);
   if (values.secret !== undefined && values["no-secret"]) throw new UsageError("--secret and --no-secret exclude each other", createOAuthClientUsage);
   const redirectUris = values["redirect-uri"] ?? [];
   const logoutRedirectUris = values["logout-redirect-uri"] ?? [];
@@ -109,7 +111,7 @@ export async function createOAuthClient(config: Config, args: string[], out: (li
   const grants = grantsOf(values.grants);
   const rights = rightsOf(values.rights);
 
-  const { store, databases } = await openStore(config);
+  const { store, databases } = await openTenantStore(config, tenantId, createOAuthClientUsage, out);
   try {
     const hasher = createPasswordHasher(config.is.passwordHashing, createHashPool());
     const hashed = secret ? await hashClientSecret(hasher, secret, generated ? "generated" : "chosen") : "";

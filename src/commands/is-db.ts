@@ -1,6 +1,7 @@
 // `identity-server is-db`: database bootstrap as operators know it from the
 // stack: migrate/init the schema and create the first admin (optionally with an
-// API key carrying all of the admin's rights, so an install can be scripted).
+// API key carrying all of the admin's rights, so an install can be scripted),
+// in the default tenant or the existing tenant named by --tenant-id.
 import { parseArgs } from "node:util";
 import { create } from "@bufbuild/protobuf";
 import { APIKeySchema } from "../../gen/ttn/lorawan/v3/rights_pb.js";
@@ -13,6 +14,7 @@ import type { Config } from "../config/index.js";
 import { RIGHT_ALL } from "../rights/algebra.js";
 import { openStore } from "../server.js";
 import { newAdminUser } from "../accounts/admin-user.js";
+import { openTenantStore, tenantIdUsage, tenantOf } from "./tenant.js";
 import { checks, check } from "../services/shared/validate.js";
 import { boolFlagWords, UsageError } from "./usage.js";
 import { createOAuthClient, createOAuthClientUsage } from "./create-oauth-client.js";
@@ -23,8 +25,10 @@ Commands:
   migrate              apply pending database migrations
   init                 create the schema (same as migrate on a new database)
   create-admin-user    --id ID --email EMAIL (--password PW | --password-stdin) [--name NAME] [--api-key]
+                       [--tenant-id ID]
                        create an approved admin user; with --api-key also print an API key with all rights
-${createOAuthClientUsage}`;
+${createOAuthClientUsage}
+${tenantIdUsage}`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -63,6 +67,7 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
         "password-stdin": { type: "boolean" },
         name: { type: "string" },
         "api-key": { type: "boolean" },
+        "tenant-id": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -71,6 +76,7 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
     throw new UsageError((err as Error).message, isDbUsage);
   }
   if (!values.id || !values.email) throw new UsageError("--id and --email are required", isDbUsage);
+  const tenantId = tenantOf(config, values["tenant-id"], isDbUsage);
   const password = values["password-stdin"] ? await readStdin() : values.password;
   if (!password) throw new UsageError("--password or --password-stdin is required", isDbUsage);
   check("id", values.id, checks.id2);
@@ -83,11 +89,11 @@ async function createAdminUser(config: Config, args: string[], out: (line: strin
     now: new Date(),
   });
 
-  const { store, databases } = await openStore(config);
+  const { store, databases } = await openTenantStore(config, tenantId, isDbUsage, out);
   try {
     await store.transact(async (tx) => {
       await tx.users.create(admin);
-      out(`created admin user ${values.id}`);
+      out(`created admin user ${values.id}${tenantId === config.tenancy.defaultId ? "" : ` in tenant ${tenantId}`}`);
       if (values["api-key"]) {
         const token = generateToken(TokenType.APIKey);
         const key = create(APIKeySchema, { id: token.id, name: "admin key (is-db create-admin-user)", rights: [RIGHT_ALL] });
