@@ -38,8 +38,9 @@ import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
 import { createPgTenantStore } from "./store/pg/tenants.js";
 import { tenantDirectory } from "./tenancy/directory.js";
+import { withTenantLimits } from "./tenancy/limits.js";
 import { tenantResolver } from "./tenancy/resolve.js";
-import type { Store } from "./store/interfaces.js";
+import type { Store, TenantStore } from "./store/interfaces.js";
 
 /** `tenancy.default-id`'s default: the tenant of everything from before tenants. */
 export const defaultTenant = "default";
@@ -54,6 +55,8 @@ export interface ServerOptions {
   tenantId?: string;
   /** The hash pool (default: cores - 1 slots); tests pass a small one to fill it. */
   hashPool?: HashPool;
+  /** Where tenant records are read (default: the tenants table of the database). */
+  tenantRecords?: TenantStore;
 }
 
 export interface RunningServer {
@@ -185,9 +188,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tenants = tenantDirectory({
     defaultId: opts.tenantId ?? config.tenancy.defaultId,
     config,
+    // Behind the auth cache, each tenant's entity limits (src/tenancy/limits.ts) on every create.
     storeOf: (tenantId) =>
-      cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
-    records: createPgTenantStore(primary.db),
+      withTenantLimits(
+        cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
+        () => tenants.record(tenantId),
+      ),
+    records: opts.tenantRecords ?? createPgTenantStore(primary.db),
     clock: cache.clock,
     ttlMs: cache.ttlMs,
   });
