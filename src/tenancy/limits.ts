@@ -1,16 +1,19 @@
 // A tenant's entity limits (Tenant.max_users, max_applications, ...): the one
 // seam every create of a tenant's user, organization, application, gateway,
-// OAuth client or end device passes, whatever service, flow or command makes
-// it. The tenant's Store is wrapped so that `create` (and `restore`, which
-// brings an entity back to life) first takes the tenant's holdings of the kind
-// in the same transaction as the insert: the store locks (tenant, kind) and
-// counts, so of concurrent creates at the limit exactly the allowed number
-// commit, and a refused create writes nothing.
+// OAuth client or end device on the request path passes, whatever service or
+// flow makes it (the operator's `is-db` commands open a plain store). The
+// tenant's Store is wrapped so that `create` (and `restore`, which brings an
+// entity back to life) first takes the tenant's holdings of the kind in the
+// same transaction as the insert: the store locks (tenant, kind) and counts,
+// so of concurrent creates at the limit exactly the allowed number commit, and
+// a refused create writes nothing.
 //
-// The limit itself is read in that transaction from the tenant's record, so a
-// raised or lowered limit applies to the next create on every replica. A
-// tenant without a record (the default tenant of a deployment without
-// tenants) has no limits and pays nothing: its record lookup is cached.
+// The limit itself is read in that transaction from the tenant's row
+// (tenants.max_*), not from the cached record: a raised or lowered limit
+// applies to the next create on every replica, and the count and its limit
+// come from one moment. The cached record only tells whether the tenant has a
+// row at all: a tenant without one (the default tenant of a deployment
+// without tenants) has no limits and pays nothing.
 import type { Tenant } from "../../gen/tti/lorawan/v3/tenant_pb.js";
 import { errTenantEntityLimit } from "../errors/index.js";
 import type { Store, TenantLimitedKind } from "../store/interfaces.js";
