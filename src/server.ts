@@ -39,6 +39,7 @@ import { createPgStore } from "./store/pg/store.js";
 import { deploymentOutbox } from "./store/pg/email-outbox.js";
 import { createPgTenantStore } from "./store/pg/tenants.js";
 import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
+import { withTenantLimits } from "./tenancy/limits.js";
 import { tenantResolver } from "./tenancy/resolve.js";
 import type { Store } from "./store/interfaces.js";
 
@@ -190,8 +191,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tenants = tenantDirectory({
     defaultId: defaultTenantId,
     config,
+    // Behind the auth cache, each tenant's entity limits (src/tenancy/limits.ts) on every create.
     storeOf: (tenantId) =>
-      cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
+      withTenantLimits(
+        cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
+        () => tenants.record(tenantId),
+      ),
     records: createPgTenantStore(primary.db),
     clock: cache.clock,
     ttlMs: cache.ttlMs,

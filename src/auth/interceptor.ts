@@ -6,7 +6,10 @@
 //
 // Every call runs through here, so the scope is a small class (its methods
 // live on the prototype, not in closures made per call) and what does not
-// change between calls (the authentication settings) is built once.
+// change between calls (the authentication settings) is built once per
+// tenant configuration. The scope's config is the tenant's effective one
+// (src/tenancy/configuration.ts): handlers read options there, never from a
+// config captured at start.
 import type { Interceptor } from "@connectrpc/connect";
 import type { Config } from "../config/index.js";
 import { toConnectError } from "../errors/index.js";
@@ -75,16 +78,20 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
   const base = {
     clusterKeys: deps.config.cluster.keys.map((k) => Buffer.from(k, "hex")),
     tenantAdminKeys: deps.config.is.tenancy.adminKeys.map((k) => Buffer.from(k, "hex")),
-    adminRightsAll: deps.config.is.adminRights.all,
     now: deps.now,
-    validationRequired: deps.config.is.userRegistration.contactInfoValidation.required,
   };
-  // Per tenant: what authentication needs, with the tenant's store (made once per tenant store).
-  const auths = new WeakMap<Store, AuthenticateDeps>();
-  const authOf = (store: Store) => {
-    let auth = auths.get(store);
-    if (!auth) auths.set(store, (auth = { ...base, store }));
-    return auth;
+  // Per tenant: what authentication needs, with the tenant's store and the
+  // options of its effective configuration (admin rights, validation
+  // required), made again only when either changes (a new tenant record gives
+  // a new configuration object).
+  const auths = new WeakMap<Store, { config: Config; auth: AuthenticateDeps }>();
+  const authOf = (store: Store, config: Config) => {
+    let held = auths.get(store);
+    if (held?.config !== config) {
+      const auth = { ...base, store, adminRightsAll: config.is.adminRights.all, validationRequired: config.is.userRegistration.contactInfoValidation.required };
+      auths.set(store, (held = { config, auth }));
+    }
+    return held.auth;
   };
   return (next) => async (req) => {
     let tenantId = deps.tenants.defaultId;
@@ -94,7 +101,7 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
       await deps.tenants.admit(tenantId);
       config = await deps.tenants.config(tenantId);
     }
-    const scope = new Scope(deps, config, tenantId, authOf(deps.tenants.store(tenantId)), req.header.get("authorization"));
+    const scope = new Scope(deps, config, tenantId, authOf(deps.tenants.store(tenantId), config), req.header.get("authorization"));
     req.contextValues.set(scopeKey, scope);
     let res;
     try {

@@ -223,6 +223,9 @@ export const errTenantAdminKeyElsewhere = defineError(TENANT, "tenant_admin_key_
 export const errDefaultTenant = defineError(TENANT, "default_tenant", "the default tenant `{tenant_id}` cannot be {action}", Code.FailedPrecondition);
 export const errTenantLimitReached = (name: string, what: string) =>
   defineError(TENANT, `tenant_${name}_limit_reached`, `tenant \`{tenant_id}\` has reached its limit of {limit} ${what}`, Code.FailedPrecondition);
+// A tenant's max_* reached (src/tenancy/limits.ts), as the stack reports it: entity_type says which limit
+// ("application", "client", "end device", "gateway", "organization", "user"); this server has no upgrade URL.
+export const errTenantEntityLimit = defineError(IS, "tenant_entity_limit", "limit for {entity_type} entities in tenant reached, upgrade at {subscription_upgrade_url}", Code.FailedPrecondition);
 export const errAmbiguousTenant = defineError(TENANT, "ambiguous_tenant", "more than one tenant has {what}", Code.FailedPrecondition);
 // TenantRegistry.GetIdentifiersFor*: no (live) tenant has the device, gateway or billing account.
 export const errNoTenantWith = defineError(TENANT, "no_tenant_with", "no tenant has {what}", Code.NotFound);

@@ -188,7 +188,18 @@ export interface LimitStore {
    * under one owner count one after the other. Call it inside `transact`.
    */
   holdings(owner: EntityRef, kind: LimitedKind): Promise<LimitHoldings>;
+  /**
+   * The tenant's own limit for `kind` (its record's `max_<kind>s`; none
+   * without a record) and its live entities of the kind. When there is a
+   * limit, concurrent calls for the tenant and kind take turns until the
+   * surrounding transaction ends (an advisory lock), so each counts what its
+   * predecessors committed. Call it inside `transact`.
+   */
+  tenantHoldings(kind: TenantLimitedKind): Promise<LimitHoldings>;
 }
+
+/** What a tenant's `max_*` limits count. */
+export type TenantLimitedKind = "user" | "application" | "organization" | "client" | "gateway" | "end_device";
 
 export interface Membership {
   account: AccountRef;

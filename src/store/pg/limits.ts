@@ -1,14 +1,16 @@
 // Entity limits: an owner's `<kind>_limit` column read with the owner's row
 // locked, and what the owner holds, counted in the same transaction. The lock
 // makes concurrent creates under one owner take turns, so (in READ COMMITTED)
-// each one counts the rows its predecessors committed.
+// each one counts the rows its predecessors committed. A tenant's own limits
+// (tenants.max_*) work the same way, under an advisory lock on (tenant, kind):
+// the tenant's row is not locked, so tenant writes never wait for creates.
 import { and, count, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { errApplicationNotFound, errOrganizationNotFound, errUserNotFound } from "../../errors/index.js";
-import type { EntityRef, LimitedKind, LimitHoldings, LimitStore } from "../interfaces.js";
+import type { EntityRef, LimitedKind, LimitHoldings, LimitStore, TenantLimitedKind } from "../interfaces.js";
 import type { Handles } from "./handle.js";
 import { rows } from "./handle.js";
-import { applications, clients, endDevices, gateways, memberships, organizations, users } from "./schema/index.js";
+import { applications, clients, endDevices, gateways, memberships, organizations, tenants, users } from "./schema/index.js";
 
 /** The tables of entities counted through memberships, with their ID columns. */
 const heldTables = {
@@ -17,6 +19,17 @@ const heldTables = {
   gateway: { table: gateways, id: gateways.gateway_id, tenant: gateways.tenant_id, deleted: gateways.deleted_at },
   organization: { table: organizations, id: organizations.organization_id, tenant: organizations.tenant_id, deleted: organizations.deleted_at },
 } as const;
+
+/** Per kind a tenant limits: its limit column and the live entities it counts. */
+const tenantKinds: Record<TenantLimitedKind, { limit: PgColumn; table: PgTable; tenant: PgColumn; live: SQL }> = {
+  user: { limit: tenants.max_users, table: users, tenant: users.tenant_id, live: isNull(users.deleted_at) },
+  application: { limit: tenants.max_applications, table: applications, tenant: applications.tenant_id, live: isNull(applications.deleted_at) },
+  organization: { limit: tenants.max_organizations, table: organizations, tenant: organizations.tenant_id, live: isNull(organizations.deleted_at) },
+  client: { limit: tenants.max_clients, table: clients, tenant: clients.tenant_id, live: isNull(clients.deleted_at) },
+  gateway: { limit: tenants.max_gateways, table: gateways, tenant: gateways.tenant_id, live: isNull(gateways.deleted_at) },
+  // End devices are deleted for good: every row counts.
+  end_device: { limit: tenants.max_end_devices, table: endDevices, tenant: endDevices.tenant_id, live: sql`true` },
+};
 
 interface OwnerRow {
   table: PgTable;
@@ -83,6 +96,16 @@ export function limitStore(h: Handles, tenantId: string): LimitStore {
         sql`SELECT count(*) AS n FROM ${memberships} m JOIN ${held.table} ON ${held.tenant} = m.tenant_id AND ${held.id} = m.entity_id AND ${held.deleted} IS NULL
             WHERE m.tenant_id = ${tenantId} AND m.entity_kind = ${kind} AND m.account_kind = ${owner.kind} AND m.account_id = ${owner.id}`,
       );
+      return { limit, count: Number(row?.n ?? 0) };
+    },
+
+    async tenantHoldings(kind): Promise<LimitHoldings> {
+      const k = tenantKinds[kind];
+      const [record] = await h.primary.select({ limit: k.limit }).from(tenants).where(eq(tenants.tenant_id, tenantId));
+      const limit = limitOf(record?.limit);
+      if (limit === undefined) return { count: 0 };
+      await h.primary.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`tenant_limit:${tenantId}:${kind}`}))`);
+      const [row] = await h.primary.select({ n: count() }).from(k.table).where(and(eq(k.tenant, tenantId), k.live));
       return { limit, count: Number(row?.n ?? 0) };
     },
   };
