@@ -221,8 +221,6 @@ export const errInvalidTenantAdminKey = defineError(TENANT, "invalid_tenant_admi
 export const errTenantAdminKeyRequired = defineError(TENANT, "tenant_admin_key_required", "tenant administration needs `Authorization: TenantAdminKey <hex>`", Code.Unauthenticated);
 export const errTenantAdminKeyElsewhere = defineError(TENANT, "tenant_admin_key_not_accepted", "a tenant admin key is only accepted by the TenantRegistry", Code.PermissionDenied);
 export const errDefaultTenant = defineError(TENANT, "default_tenant", "the default tenant `{tenant_id}` cannot be {action}", Code.FailedPrecondition);
-export const errTenantLimitReached = (name: string, what: string) =>
-  defineError(TENANT, `tenant_${name}_limit_reached`, `tenant \`{tenant_id}\` has reached its limit of {limit} ${what}`, Code.FailedPrecondition);
 // A tenant's max_* reached (src/tenancy/limits.ts), as the stack reports it: entity_type says which limit
 // ("application", "client", "end device", "gateway", "organization", "user"); this server has no upgrade URL.
 export const errTenantEntityLimit = defineError(IS, "tenant_entity_limit", "limit for {entity_type} entities in tenant reached, upgrade at {subscription_upgrade_url}", Code.FailedPrecondition);
