@@ -198,7 +198,10 @@ test("HomeNSReq 1.1 (client certificate, TLS, HTTP/1.1 and HTTP/2): SenderNSID a
 });
 
 test("HTenantID is the device's tenant outside the default tenant; empty values are left out", async () => {
-  const other = await send(asPacketBroker, homeNSReq({ version: "1.1", sender: "000000", receiver: otherDevice.joinEui, devEui: otherDevice.devEui }));
+  // (A 0x prefix is read too.)
+  const other = await send(asPacketBroker, homeNSReq({ version: "1.1", sender: "0x000000", receiver: `0x${otherDevice.joinEui}`, devEui: otherDevice.devEui }));
+  assert.is(other.body.SenderID, otherDevice.joinEui);
+  assert.is(other.body.ReceiverID, "000000");
   assert.equal(other.body.VSExtension, { VendorID: "EC656E", Object: { TTSV3: { HTenantID: otherTenant, HNSAddress: "ns.other-tenant.example" } } });
   assert.is(other.body.HNetID, netId);
   const noAddress = await send(asPacketBroker, homeNSReq({ version: "1.1", sender: "000000", receiver: bare.joinEui, devEui: bare.devEui }));
