@@ -13,6 +13,7 @@ import { ConfigError, describeOption, type Config, type OptionName } from "./con
 import { checkEmailConfig } from "./email/config.js";
 import { createEmails, type EmailService } from "./email/index.js";
 import { errorInterceptor } from "./errors/interceptor.js";
+import { createInterop } from "./interop/index.js";
 import { createGateway } from "./gateway/index.js";
 import { textInterceptor } from "./messages/text.js";
 import type { Logger } from "./log.js";
@@ -65,6 +66,9 @@ export interface RunningServer {
   grpcAddress?: string;
   httpsAddress?: string;
   grpcsAddress?: string;
+  /** "host:port" of the LoRaWAN Backend Interfaces listeners (interop.listen, interop.listen-tls), when enabled. */
+  interopAddress?: string;
+  interopTlsAddress?: string;
   /** The default tenant's store. */
   store: Store;
   /** Every tenant's store and the tenant records. */
@@ -100,11 +104,12 @@ export async function openStore(config: Config, tenantId = config.tenancy.defaul
 }
 
 /** A system error at start (a port in use, a missing file) as a ConfigError naming the option, its value and origin. */
-/** The four listen options, their addresses and whether they serve TLS. */
+/** The listen options, their addresses and whether they serve TLS; the last two serve LoRaWAN Backend Interfaces (src/interop/). */
 function listenAddresses(config: Config): Array<[OptionName, string, boolean]> {
   return [
     ["http.listen", config.http.listen, false], ["grpc.listen", config.grpc.listen, false],
     ["http.listen-tls", config.http.listenTls, true], ["grpc.listen-tls", config.grpc.listenTls, true],
+    ["interop.listen", config.interop.listen, false], ["interop.listen-tls", config.interop.listenTls, true],
   ];
 }
 
@@ -265,19 +270,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const listeners: Listener[] = [];
   const bind = async (option: OptionName, address: string, secure: boolean) => {
     if (!address) return undefined;
-    const l = await listen({ address, handler: handler as never, tls: secure ? tls : undefined }).catch((err: unknown) => {
+    // LoRaWAN Backend Interfaces have listeners of their own; their TLS asks senders for client certificates.
+    const interopOption = option.startsWith("interop.");
+    const options = interopOption ? { handler: interop.handler, tls: secure && tls ? interop.tls(tls) : undefined } : { handler: handler as never, tls: secure ? tls : undefined };
+    const l = await listen({ address, ...options }).catch((err: unknown) => {
       throw startError(config, option, "cannot listen on", err);
     });
     listeners.push(l);
     return l.address;
   };
   let tls: { cert: Buffer; key: Buffer } | undefined;
+  let interop!: ReturnType<typeof createInterop>;
   try {
     tls = config.tls.certificate ? { cert: readOptionFile(config, "tls.certificate"), key: readOptionFile(config, "tls.key") } : undefined;
+    interop = createInterop({ config, tenants, log });
     const bound: Array<string | undefined> = [];
     for (const [option, address, secure] of listenAddresses(config)) bound.push(await bind(option, address, secure));
-    const [httpAddress, grpcAddress, httpsAddress, grpcsAddress] = bound;
-    log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress }, "identity server listening");
+    const [httpAddress, grpcAddress, httpsAddress, grpcsAddress, interopAddress, interopTlsAddress] = bound;
+    log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress, interop: interopAddress, interopTls: interopTlsAddress }, "identity server listening");
     // One worker for the mail of every tenant of the deployment.
     emails.start(deploymentOutbox({ primary: primary.db, read: primary.db }, tenants.defaultId));
     warmUp(log);
@@ -286,6 +296,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       grpcAddress,
       httpsAddress,
       grpcsAddress,
+      interopAddress,
+      interopTlsAddress,
       store,
       tenants,
       emails,

@@ -116,9 +116,10 @@ function expected(o: OptionDef): string {
 }
 
 /** Names whose values are credentials themselves, not paths to them. */
-// `tls.key` is deliberately not matched: it is a file path, useful when debugging.
+// `tls.key` is deliberately not matched: it is a file path, useful when debugging;
+// nor `interop.packet-broker.token-issuer`: a URL naming who issues tokens.
 function isSecret(name: string): boolean {
-  return name.startsWith("key-vault.") || /(^keys$|-keys?$|password|secret|token)/.test(name.split(".").pop()!);
+  return name.startsWith("key-vault.") || /(^keys$|-keys?$|password|secret|token(?!-issuer$))/.test(name.split(".").pop()!);
 }
 
 function invalid(o: OptionDef, raw: unknown, source: string): ConfigError {
@@ -203,6 +204,8 @@ function parseYamlValue(o: OptionDef, raw: unknown, source: string): Value {
     case "string-list":
       if (raw === null) return [];
       if (Array.isArray(raw) && raw.every((s) => typeof s === "string")) return [...raw];
+      // The stack's map options (`<key>: <value>`), as the `<key>=<value>` entries of flags and env.
+      if (o.map && isMapping(raw) && Object.values(raw).every((v) => typeof v === "string")) return Object.entries(raw).map(([k, v]) => `${k}=${v as string}`);
       break;
     case "enum":
       break;
@@ -539,6 +542,16 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
   if (config.tls.key && !config.tls.certificate) fail("tls.key", "tls.certificate must be set as well");
   if (config.http.listenTls && !config.tls.certificate) fail("http.listen-tls", "TLS listener needs tls.certificate and tls.key");
   if (config.grpc.listenTls && !config.tls.certificate) fail("grpc.listen-tls", "TLS listener needs tls.certificate and tls.key");
+  if (config.interop.listenTls && !config.tls.certificate) fail("interop.listen-tls", "TLS listener needs tls.certificate and tls.key");
+
+  // LoRaWAN Backend Interfaces (src/interop/): the network answered to HomeNSReq, and who may ask.
+  if (!config.is.network.netId) fail("is.network.net-id", "the NetID must be set (3 bytes, hex; 000000 when the network has none of its own)");
+  const cas = config.interop.senderClientCa;
+  if (cas.source === "directory" && !cas.directory) fail("interop.sender-client-ca.directory", "must be set when interop.sender-client-ca.source is directory");
+  config.interop.senderClientCas.forEach((entry, i) => {
+    if (!/^[^=\s]+=\S.*$/.test(entry.trim())) fail("interop.sender-client-cas", `entry ${i + 1} must be <SenderID>=<PEM file of its client CAs>`);
+  });
+  // interop.packet-broker.enabled needs interop.public-tls-address and a token issuer: checked when the interop server starts (src/interop/).
 
   const mount = config.is.oauth.mount;
   if (!mount.startsWith("/") || /[?#\s]/.test(mount)) fail("is.oauth.mount", 'expected a path starting with "/"');

@@ -23,7 +23,8 @@ export type OptionDef = { readonly name: string; readonly description: string } 
   | { readonly type: "int"; readonly default: number }
   | { readonly type: "bool"; readonly default: boolean }
   | { readonly type: "duration"; readonly default: string }
-  | { readonly type: "string-list"; readonly default: readonly string[] }
+  /** With `map`, a YAML mapping is accepted too and read as `<key>=<value>` entries (the stack's map options). */
+  | { readonly type: "string-list"; readonly default: readonly string[]; readonly map?: boolean }
   | { readonly type: "enum"; readonly values: readonly string[]; readonly default: string }
 );
 
@@ -162,6 +163,17 @@ export const options = [
   { name: "is.oauth.ui.support-plan-applies", type: "string", default: "", description: "The support plan of this deployment, e.g. priority, 24h" },
   { name: "is.oauth.ui.support-plan-information-url", type: "url", default: "", description: "A URL with information about the support plan of this deployment" },
   { name: "is.oauth.ui.sentry-dsn", type: "url", default: "", description: "The Sentry DSN, passed to the pages' configuration" },
+  { name: "is.network.net-id", type: "hex", bytes: [3], default: "000000", description: "The NetID of the network; when running a Network Server, this needs to be the same value as ns.net-id (answered as HNetID to HomeNSReq)" },
+  { name: "is.network.tenant-id", type: "string", default: "", description: "The Tenant ID in the host NetID; leave blank if the used NetID is dedicated for this Identity Server (answered as HTenantID for devices of the default tenant)" },
+  { name: "is.network.ns-id", type: "hex", bytes: [8], default: "", description: "The NSID (EUI-64) of the Home Network Server, answered as HNSID to HomeNSReq of LoRaWAN Backend Interfaces 1.1 (empty: not answered)" },
+  { name: "interop.listen", type: "address", default: ":1886", description: "Address for the interop server for LoRaWAN Backend Interfaces to listen on (empty = off)" },
+  { name: "interop.listen-tls", type: "address", default: "", description: "TLS address for the interop server for LoRaWAN Backend Interfaces to listen on, with tls.certificate; asks senders for client certificates (empty = off)" },
+  { name: "interop.public-tls-address", type: "string", default: "", description: "Public address of the interop server for LoRaWAN Backend Interfaces; the audience Packet Broker tokens must have" },
+  { name: "interop.sender-client-ca.source", type: "enum", values: ["", "directory"], default: "", description: "Source of the sender client CA configuration: directory (a config.yml of `<SenderID>: <CA file>` in interop.sender-client-ca.directory)" },
+  { name: "interop.sender-client-ca.directory", type: "string", default: "", description: "OS filesystem directory, which contains the sender client CA configuration (config.yml and the CA files it names)" },
+  { name: "interop.sender-client-cas", type: "string-list", map: true, default: [], description: "(deprecated) Client CAs of sender IDs to trust: `<SenderID>=<PEM file>` entries (in YAML, a mapping)" },
+  { name: "interop.packet-broker.enabled", type: "bool", default: false, description: "Enable Packet Broker to authenticate with a bearer token (as NetID 000000); needs interop.public-tls-address" },
+  { name: "interop.packet-broker.token-issuer", type: "url", default: "https://iam.packetbroker.net", description: "Required issuer of Packet Broker tokens (its keys are read from <issuer>/.well-known/jwks.json)" },
   { name: "http.cookie.hash-key", type: "hex", bytes: [32, 64], default: "", description: "Hex key that signs cookies (HMAC-SHA256, 32 or 64 bytes); empty: random at start (sessions end on restart)" },
   { name: "http.cookie.block-key", type: "hex", bytes: [16, 24, 32], default: "", description: "Hex AES key (16, 24 or 32 bytes) that encrypts cookies; empty: random at start" },
 ] as const satisfies readonly OptionDef[];

@@ -12,7 +12,7 @@ const otherSections = [
   // Components of The Things Stack Enterprise (Network Operations Center, Tenant Billing Server).
   "noc", "tbs",
   // Shared base settings of the stack that this server does not use.
-  "cache", "redis", "events", "interop", "sentry", "frequency-plans", "device-repository", "rights", "rate-limiting",
+  "cache", "redis", "events", "sentry", "frequency-plans", "device-repository", "rights", "rate-limiting",
   "tracing", "telemetry", "experimental", "skip-version-check", "output-format",
 ];
 

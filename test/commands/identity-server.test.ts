@@ -61,7 +61,7 @@ test("is-db create-admin-user, start, serve, SIGTERM", async () => {
   const key = created.stdout.trim().split("\n").at(-1)!;
   assert.match(key, /^NNSXS\./);
 
-  const server = spawn(process.execPath, [bin, "start", "--is.database-uri", uri, "--http.listen", "127.0.0.1:0", "--grpc.listen", "127.0.0.1:0", "--log.format", "json"], { env: clean });
+  const server = spawn(process.execPath, [bin, "start", "--is.database-uri", uri, "--http.listen", "127.0.0.1:0", "--grpc.listen", "127.0.0.1:0", "--interop.listen", "", "--log.format", "json"], { env: clean });
   let log = "";
   server.stderr.on("data", (c) => (log += c));
   const address = await new Promise<string>((resolve, reject) => {

@@ -54,7 +54,7 @@ function request(agent: http.Agent, address: string, sigterm: () => number, opts
 
 test("SIGTERM under load: in-flight requests finish, kept-alive connections close, exit within 5 s", async () => {
   const uri = process.env.DATABASE_URL || `pglite://${join(dir, "data")}`;
-  const server = spawn(process.execPath, [bin, "start", "--is.database-uri", uri, "--http.listen", "127.0.0.1:0", "--grpc.listen", "", "--log.format", "json"], { env: clean });
+  const server = spawn(process.execPath, [bin, "start", "--is.database-uri", uri, "--http.listen", "127.0.0.1:0", "--grpc.listen", "", "--interop.listen", "", "--log.format", "json"], { env: clean });
   let log = "";
   server.stderr.on("data", (c) => (log += c));
   server.stdout.on("data", (c) => (log += c));

@@ -29,7 +29,7 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 const admin = ["is-db", "create-admin-user", "--id", "admin", "--email", "admin@example.com", "--password", "Str0ng-password"];
 
 test("while a server holds the folder, other processes refuse at once and write nothing", async () => {
-  const server = spawn(process.execPath, [bin, "start", "--is.database-uri", uri, "--http.listen", "127.0.0.1:0", "--grpc.listen", "", "--log.format", "json"], { env });
+  const server = spawn(process.execPath, [bin, "start", "--is.database-uri", uri, "--http.listen", "127.0.0.1:0", "--grpc.listen", "", "--interop.listen", "", "--log.format", "json"], { env });
   let log = "";
   server.stderr.on("data", (c) => (log += c));
   const exited = new Promise<number | null>((resolve) => server.on("close", resolve));
@@ -42,7 +42,7 @@ test("while a server holds the folder, other processes refuse at once and write 
       run(admin),
       run(["is-db", "migrate"]),
       run(["is-db", "create-oauth-client", "--id", "console", "--owner", "admin", "--redirect-uri", "https://c.example.com/cb", "--secret", "s"]),
-      run(["start", "--http.listen", "127.0.0.1:0", "--grpc.listen", ""]),
+      run(["start", "--http.listen", "127.0.0.1:0", "--grpc.listen", "", "--interop.listen", ""]),
     ]);
     for (const r of refused) {
       assert.is.not(r.code, 0, r.stdout);
