@@ -166,7 +166,7 @@ export const options = [
   { name: "is.network.net-id", type: "hex", bytes: [3], default: "000000", description: "The NetID of the network; when running a Network Server, this needs to be the same value as ns.net-id (answered as HNetID to HomeNSReq)" },
   { name: "is.network.tenant-id", type: "string", default: "", description: "The Tenant ID in the host NetID; leave blank if the used NetID is dedicated for this Identity Server (answered as HTenantID for devices of the default tenant)" },
   { name: "is.network.ns-id", type: "hex", bytes: [8], default: "", description: "The NSID (EUI-64) of the Home Network Server, answered as HNSID to HomeNSReq of LoRaWAN Backend Interfaces 1.1 (empty: not answered)" },
-  { name: "interop.listen", type: "address", default: ":1886", description: "Address for the interop server for LoRaWAN Backend Interfaces to listen on (empty = off)" },
+  { name: "interop.listen", type: "address", default: ":8886", description: "Address for the interop server for LoRaWAN Backend Interfaces to listen on (empty = off)" },
   { name: "interop.listen-tls", type: "address", default: "", description: "TLS address for the interop server for LoRaWAN Backend Interfaces to listen on, with tls.certificate; asks senders for client certificates (empty = off)" },
   { name: "interop.public-tls-address", type: "string", default: "", description: "Public address of the interop server for LoRaWAN Backend Interfaces; the audience Packet Broker tokens must have" },
   { name: "interop.sender-client-ca.source", type: "enum", values: ["", "directory"], default: "", description: "Source of the sender client CA configuration: directory (a config.yml of `<SenderID>: <CA file>` in interop.sender-client-ca.directory)" },

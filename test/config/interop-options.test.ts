@@ -24,10 +24,10 @@ function refused(argv: string[], ...fragments: string[]) {
   assert.unreachable(`${argv.join(" ")} was accepted`);
 }
 
-test("defaults: NetID 000000, interop on :1886 (cleartext), TLS off, Packet Broker off with its issuer", () => {
+test("defaults: NetID 000000, interop on :8886 (cleartext), TLS off, Packet Broker off with its issuer", () => {
   const { config, warnings } = load([]);
   assert.equal(config.is.network, { netId: "000000", tenantId: "", nsId: "" });
-  assert.is(config.interop.listen, ":1886");
+  assert.is(config.interop.listen, ":8886");
   assert.is(config.interop.listenTls, "");
   assert.equal(config.interop.packetBroker, { enabled: false, tokenIssuer: "https://iam.packetbroker.net" });
   assert.equal(config.interop.senderClientCas, []);

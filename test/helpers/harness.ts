@@ -30,7 +30,7 @@ export function testConfig(options: Record<string, unknown> = {}): Config {
   const all: Record<string, unknown> = {
     "http.listen": "127.0.0.1:0",
     "grpc.listen": "127.0.0.1:0",
-    // Off unless a test asks for it (the default :1886 would collide between servers).
+    // Off unless a test asks for it (the default :8886 would collide between servers).
     "interop.listen": "",
     "is.password-hashing.memory-cost": 64,
     "is.password-hashing.time-cost": 1,
