@@ -17,6 +17,7 @@ import { createPgStore } from "./store.js";
 import { tenantLookups } from "./tenant-lookups.js";
 import { deleteTenantRows } from "./tenant-purge.js";
 import { mapUniqueViolation } from "./violations.js";
+import { withUnavailableErrors } from "./unavailable.js";
 
 type Row = typeof tenants.$inferSelect;
 
@@ -40,6 +41,11 @@ function orderBy(order: string | undefined) {
 }
 
 export function createPgTenantStore(db: Db): TenantStore {
+  // A lost or refused database connection surfaces as database_unavailable (503), as from every tenant's store.
+  return withUnavailableErrors(tenantStore(db));
+}
+
+function tenantStore(db: Db): TenantStore {
   return {
     async create(tenant, init) {
       const id = tenant.ids?.tenantId ?? "";
