@@ -88,6 +88,24 @@ function grpcJsGet(authority: string, key: string): Promise<{ name?: string; cod
   });
 }
 
+/**
+ * Retries `check` for up to a second: changes made here by SQL reach the
+ * server's cache of tenant records through PostgreSQL's notifications, a few
+ * milliseconds after the commit (PGlite's arrive at once).
+ */
+async function soon(check: () => Promise<unknown>): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() - start > 1000) throw err;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
 test("the same IDs in two tenants: each host and each tenant-id sees its own", async () => {
   assert.is((await grpcJsGet(hostOf(acme), aliceA.apiKey)).name, "Acme's app");
   assert.is((await grpcJsGet(hostOf(other), aliceB.apiKey)).name, "Other's app");
@@ -134,7 +152,7 @@ test("a suspended tenant refuses its credentials until it is approved again; the
   await client.get(getApp1); // cached record and credentials
   await db.execute(sql`UPDATE tenants SET state = ${State.SUSPENDED}, state_description = 'unpaid invoices' WHERE tenant_id = ${acme}`);
   try {
-    await rejects(client.get(getApp1), Code.PermissionDenied, "tenant_suspended");
+    await soon(() => rejects(client.get(getApp1), Code.PermissionDenied, "tenant_suspended"));
     const res = await api(server, "GET", "/applications/app1", { key: aliceA.apiKey, headers: { "tenant-id": acme } });
     httpError(res, 403, "tenant_suspended");
     assert.match(res.body.message, /unpaid invoices/);
@@ -143,17 +161,17 @@ test("a suspended tenant refuses its credentials until it is approved again; the
   } finally {
     await db.execute(sql`UPDATE tenants SET state = ${State.APPROVED}, state_description = '' WHERE tenant_id = ${acme}`);
   }
-  assert.is((await client.get(getApp1)).name, "Acme's app");
+  await soon(async () => assert.is((await client.get(getApp1)).name, "Acme's app"));
 });
 
 test("a deleted tenant is refused as deleted", async () => {
   await db.execute(sql`UPDATE tenants SET deleted_at = now() WHERE tenant_id = ${other}`);
   try {
-    await rejects(byMetadata(other, aliceB.apiKey).get(getApp1), Code.PermissionDenied, "tenant_deleted");
+    await soon(() => rejects(byMetadata(other, aliceB.apiKey).get(getApp1), Code.PermissionDenied, "tenant_deleted"));
   } finally {
     await db.execute(sql`UPDATE tenants SET deleted_at = NULL WHERE tenant_id = ${other}`);
   }
-  assert.is((await byMetadata(other, aliceB.apiKey).get(getApp1)).name, "Other's app");
+  await soon(async () => assert.is((await byMetadata(other, aliceB.apiKey).get(getApp1)).name, "Other's app"));
 });
 
 test("hosts that name no tenant (the base domain itself, an IP address, another domain) are the default tenant's", async () => {
