@@ -31,9 +31,11 @@ const unrelated = new Set(["endDevices", "euiBlocks", "emailOutbox", "notificati
 /**
  * What the writes of a sub-store may change, when less than anything: the
  * OAuth store writes consents, codes, tokens and signing keys, which only token
- * lookups read (a token's user and client come from their own sub-stores).
+ * lookups read (a token's user and client come from their own sub-stores); login
+ * sessions (every login writes one) are read by no cached answer, and counted
+ * with tokens to stay on the safe side.
  */
-const scopes: Record<string, ChangeScope> = { oauth: "tokens" };
+const scopes: Record<string, ChangeScope> = { oauth: "tokens", sessions: "tokens" };
 
 export interface AuthCacheOptions {
   clock: ChangeClock;
