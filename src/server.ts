@@ -42,6 +42,7 @@ import { createPgTenantStore } from "./store/pg/tenants.js";
 import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
 import { withTenantLimits } from "./tenancy/limits.js";
 import { tenantResolver } from "./tenancy/resolve.js";
+import { createMetrics } from "./telemetry/metrics/index.js";
 import type { Store } from "./store/interfaces.js";
 
 /** `tenancy.default-id`'s default: the tenant of everything from before tenants. */
@@ -188,11 +189,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!endDeviceSecrets.keyId) log.warn({}, "is.end-devices.encryption-key-id is not set: end device claim authentication codes are stored in plaintext");
   if (!providerSecrets.keyId) log.warn({}, "is.authentication-providers.encryption-key-id is not set: client secrets of authentication providers are stored in plaintext");
   const defaultTenantId = opts.tenantId ?? config.tenancy.defaultId;
+  // Prometheus metrics (http.metrics.enable): a registry of this server's own, fed at the seams below.
+  const metrics = createMetrics({ config, log });
   const emails = await createEmails({ config, log, now, defaultTenantId });
   const opened = opts.database ? { primary: opts.database, replica: undefined, databases: [] } : await openDatabases(config);
   const { databases, primary, replica } = opened;
   // Requests read credentials and memberships through the auth cache (src/cache/), each tenant's store its own.
-  const cache = authCache(primary, config.is.authCache.membershipTtl);
+  const cache = authCache(primary, config.is.authCache.membershipTtl, metrics?.cache);
   const tenants = tenantDirectory({
     defaultId: defaultTenantId,
     config,
@@ -222,16 +225,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
   const resolver = tenantResolver({ defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains });
-  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log }), policyInterceptor()];
+  const chain = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log, observeAuthentication: metrics?.observeAuthentication }), policyInterceptor()];
+  // Metrics first: they see every call with the code its caller gets; in-process calls count as protocol "api".
+  const interceptors = metrics ? [metrics.wireInterceptor, ...chain] : chain;
   // The gateway calls the services in-process, through the same interceptors.
-  const transport = createInProcessTransport(routes, { interceptors });
+  const transport = createInProcessTransport(routes, { interceptors: metrics ? [metrics.apiInterceptor, ...chain] : chain });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
   // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API, per tenant of the host.
-  const oauth = tenantOAuth({ config, tenants, resolver, now, log, emails, core: oauthCore, hasher, transport, providerSecrets });
+  const oauth = tenantOAuth({ config, tenants, resolver, now, log, emails, core: oauthCore, hasher, transport, providerSecrets, events: metrics?.oauth });
 
   const healthPaths = healthHttp(health);
   const blobs = blobHandler(blobStoreOf(config), (err) => log.error({ err }, "reading a blob failed"));
-  const fallback = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
+  const serveFallback = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
     const path = (req.url ?? "/").split("?", 1)[0];
     if (healthPaths(req, res)) return;
     if (path.startsWith(blobPathPrefix)) {
@@ -258,6 +263,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.end();
       });
   };
+  // With metrics: /metrics, and the fallback's requests counted by route.
+  const fallback = metrics ? metrics.http(serveFallback) : serveFallback;
   const handler = withSpecGrpcMessage(rpcAdapter({
     routes,
     interceptors,
@@ -289,7 +296,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const [httpAddress, grpcAddress, httpsAddress, grpcsAddress, interopAddress, interopTlsAddress] = bound;
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress, interop: interopAddress, interopTls: interopTlsAddress }, "identity server listening");
     // One worker for the mail of every tenant of the deployment.
-    emails.start(deploymentOutbox({ primary: primary.db, read: primary.db }, tenants.defaultId));
+    const outbox = deploymentOutbox({ primary: primary.db, read: primary.db }, tenants.defaultId);
+    emails.start(outbox, metrics?.email);
+    metrics?.outbox(outbox);
+    metrics?.database(primary.queries, "primary");
+    if (replica) metrics?.database(replica.queries, "replica");
     warmUp(log);
     return {
       httpAddress,
@@ -306,6 +317,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         drain();
         await Promise.all(listeners.map((l) => l.close(config.http.shutdownTimeout)));
         await emails.close(); // the send under way finishes; the rest stays queued for the next start
+        metrics?.close();
         await cache.release();
         await Promise.all(databases.map((d) => d.close()));
       },
@@ -313,6 +325,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close(0)));
     await emails.close();
+    metrics?.close();
     await cache.release();
     await Promise.all(databases.map((d) => d.close()));
     throw err;

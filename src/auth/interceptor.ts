@@ -28,6 +28,8 @@ export interface ScopeDeps {
   now: () => Date;
   emails: Emails;
   log: Logger;
+  /** Sees every authentication of a presented credential (src/telemetry/metrics/auth.ts); absent when metrics are off. */
+  observeAuthentication?: (header: string, caller: Promise<Caller>) => Promise<Caller>;
 }
 
 /**
@@ -44,6 +46,7 @@ class Scope implements RequestScope {
   readonly emails: Emails;
   readonly log: Logger;
   readonly rights = new Map();
+  private readonly observeAuthentication: ScopeDeps["observeAuthentication"];
   private resolved: Promise<Caller> | undefined;
 
   constructor(
@@ -59,10 +62,14 @@ class Scope implements RequestScope {
     this.now = deps.now;
     this.emails = deps.emails;
     this.log = deps.log;
+    this.observeAuthentication = deps.observeAuthentication;
   }
 
   caller(): Promise<Caller> {
-    return (this.resolved ??= authenticate(this.header, this.auth));
+    if (this.resolved) return this.resolved;
+    const resolved = authenticate(this.header, this.auth);
+    const observe = this.observeAuthentication;
+    return (this.resolved = observe && this.header ? observe(this.header, resolved) : resolved);
   }
 
   /** The caller's warning, when the call asked who the caller is (a failed authentication has none). */

@@ -7,6 +7,14 @@ import type { ChangeClock } from "./change-clock.js";
 export type Follows = "any" | "beside-tokens";
 const generationOf = (clock: ChangeClock, follows: Follows) => (follows === "any" ? clock.generation : clock.generationBesideTokens);
 
+/** What a cache reports (src/telemetry/metrics/cache.ts counts it); absent when metrics are off. */
+export interface CacheObserver {
+  hit(): void;
+  miss(): void;
+  /** Cached answers were dropped because something changed. */
+  invalidated(): void;
+}
+
 interface Entry<V> {
   value: V;
   expiresAt: number;
@@ -22,6 +30,7 @@ export class BoundedCache<V> {
     private readonly maxEntries: number,
     private readonly follows: Follows = "any",
     private readonly now: () => number = Date.now,
+    private readonly observer?: CacheObserver,
   ) {}
 
   /**
@@ -31,15 +40,23 @@ export class BoundedCache<V> {
    */
   async get(key: string, read: () => Promise<V>): Promise<V> {
     const clock = this.clock;
-    if (!clock.trusted || this.ttlMs <= 0) return read();
+    if (!clock.trusted || this.ttlMs <= 0) {
+      this.observer?.miss(); // the cache is bypassed while changes could go unnoticed
+      return read();
+    }
     const current = generationOf(clock, this.follows);
     if (this.generation !== current) {
+      if (this.entries.size > 0) this.observer?.invalidated();
       this.entries = new Map(); // everything cached before a change is stale
       this.generation = current;
     }
     const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > this.now()) return hit.value;
+    if (hit && hit.expiresAt > this.now()) {
+      this.observer?.hit();
+      return hit.value;
+    }
     if (hit) this.entries.delete(key);
+    this.observer?.miss();
     const value = await read();
     const after = generationOf(clock, this.follows);
     if (clock.trusted && after === current && this.generation === current) {

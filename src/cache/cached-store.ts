@@ -11,7 +11,7 @@
 import { clone } from "@bufbuild/protobuf";
 import { ClientSchema, type Client } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import type { Store } from "../store/interfaces.js";
-import { BoundedCache, type Follows } from "./bounded-cache.js";
+import { BoundedCache, type CacheObserver, type Follows } from "./bounded-cache.js";
 import type { ChangeClock, ChangeScope } from "./change-clock.js";
 
 /** Methods that only read, on any sub-store. */
@@ -47,6 +47,8 @@ export interface AuthCacheOptions {
    * so a replica's lag never lands in the cache for a whole TTL.
    */
   source?: Store;
+  /** The observer of each cache by name (api_key, access_token, membership, entity, client), for metrics. */
+  observe?: (cache: string) => CacheObserver;
 }
 
 /** Runs `write`, moving the clock before it (reads overlapping it are not kept) and after it (reads made before it are dropped). */
@@ -86,12 +88,12 @@ export function withAuthCache(store: Store, opts: AuthCacheOptions): Store {
   if (opts.ttlMs <= 0) return store;
   const source = opts.source ?? store;
   const max = opts.maxEntries ?? 10_000;
-  const cache = <V>(follows: Follows = "beside-tokens") => new BoundedCache<V>(clock, opts.ttlMs, max, follows);
-  const apiKeys = cache<Awaited<ReturnType<Store["apiKeys"]["lookup"]>>>();
-  const tokens = cache<Awaited<ReturnType<Store["oauth"]["lookupToken"]>>>("any");
-  const chains = cache<Awaited<ReturnType<Store["memberships"]["chains"]>>>();
-  const exists = cache<boolean>();
-  const clients = cache<Client>();
+  const cache = <V>(name: string, follows: Follows = "beside-tokens") => new BoundedCache<V>(clock, opts.ttlMs, max, follows, Date.now, opts.observe?.(name));
+  const apiKeys = cache<Awaited<ReturnType<Store["apiKeys"]["lookup"]>>>("api_key");
+  const tokens = cache<Awaited<ReturnType<Store["oauth"]["lookupToken"]>>>("access_token", "any");
+  const chains = cache<Awaited<ReturnType<Store["memberships"]["chains"]>>>("membership");
+  const exists = cache<boolean>("entity");
+  const clients = cache<Client>("client");
   const key = (...parts: unknown[]) => JSON.stringify(parts);
 
   const cached = tickingStore(store, clock);

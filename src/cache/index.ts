@@ -8,11 +8,14 @@
 // cached. Plugged in at one seam: the Store the server hands to requests.
 import type { Database } from "../store/pg/database.js";
 import type { Store } from "../store/interfaces.js";
+import type { CacheObserver } from "./bounded-cache.js";
 import { acquireChangeClock, type ChangeClock, type ChangeFeed } from "./change-clock.js";
 import { withAuthCache } from "./cached-store.js";
 
 // A database that cannot tell of changes: never trusted, so nothing is cached.
 const silence: ChangeFeed = { subscribe: async () => async () => {} };
+
+export type { CacheObserver } from "./bounded-cache.js";
 
 export interface AuthCache {
   /**
@@ -28,10 +31,10 @@ export interface AuthCache {
 }
 
 /** The auth cache of one database: one change clock for every tenant's store on it. */
-export function authCache(database: Pick<Database, "db" | "changeFeed">, ttlMs: number): AuthCache {
+export function authCache(database: Pick<Database, "db" | "changeFeed">, ttlMs: number, observe?: (cache: string) => CacheObserver): AuthCache {
   const held = acquireChangeClock(database.db, database.changeFeed ?? silence);
   return {
-    wrap: (store, primary) => withAuthCache(store, { clock: held.clock, ttlMs, source: primary }),
+    wrap: (store, primary) => withAuthCache(store, { clock: held.clock, ttlMs, source: primary, observe }),
     clock: held.clock,
     ttlMs,
     release: () => held.release(),

@@ -39,6 +39,8 @@ export const options = [
   { name: "http.listen-tls", type: "address", default: "", description: "TLS address for the same as http.listen (empty = off; needs tls.certificate)" },
   { name: "http.shutdown-timeout", type: "duration", default: "5s", description: "After SIGTERM, how long requests in flight may take before the remaining connections are cut" },
   { name: "http.max-body-size", type: "int", default: 16777216, description: "Largest accepted request body in bytes" },
+  { name: "http.metrics.enable", type: "bool", default: true, description: "Serve Prometheus metrics on /metrics of the HTTP listener (src/telemetry/metrics/)" },
+  { name: "http.metrics.password", type: "string", default: "", description: "Password of /metrics (HTTP Basic, user name `metrics`); empty: open to anyone who reaches the listener" },
   { name: "grpc.listen", type: "address", default: ":1884", description: "gRPC address for other stack components (empty = off)" },
   { name: "grpc.listen-tls", type: "address", default: "", description: "TLS gRPC address for other stack components (empty = off; needs tls.certificate)" },
   { name: "tls.certificate", type: "string", default: "", description: "PEM certificate (chain) file used by the TLS listeners" },

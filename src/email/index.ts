@@ -22,7 +22,7 @@ import { providerOf } from "./providers/index.js";
 import { checkTemplates, renderEmail, type Rendered } from "./templates/render.js";
 import { loadTemplateSet } from "./templates/sources.js";
 import type { Network } from "./templates/view.js";
-import { startWorker, type Worker } from "./worker.js";
+import { startWorker, type DeliveryEvents, type Worker } from "./worker.js";
 
 export type { Emails } from "./api.js";
 export { TemplateError } from "./templates/render.js";
@@ -30,8 +30,8 @@ export { TemplateError } from "./templates/render.js";
 export interface EmailService extends Emails {
   /** The subject, text and HTML a request renders to for the tenant (default: the default tenant); what `queue` stores. */
   render(email: EmailRequest, tenantId?: string): Rendered;
-  /** Starts delivering the outboxes (no-op without a provider). */
-  start(outbox: OutboxQueue): void;
+  /** Starts delivering the outboxes (no-op without a provider); `events` sees each delivery's outcome (metrics). */
+  start(outbox: OutboxQueue, events?: DeliveryEvents): void;
   /** Stops the worker after the sends under way; no timers stay behind. */
   close(): Promise<void>;
 }
@@ -112,7 +112,7 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
       });
       store.afterCommit(() => worker?.kick());
     },
-    start(outbox) {
+    start(outbox, events) {
       if (!provider || worker || closed) return;
       worker = startWorker({
         outbox,
@@ -125,6 +125,7 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
         giveUpAfterMs: e.queue.giveUpAfter,
         pollIntervalMs: e.queue.pollInterval,
         concurrency: e.provider === "smtp" ? e.smtp.connections : 4,
+        events,
       });
     },
     async close() {

@@ -27,6 +27,17 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   /** Messages sent at the same time. */
   concurrency: number;
+  /** Sees each delivery's outcome (src/telemetry/metrics/email.ts); absent when metrics are off. */
+  events?: DeliveryEvents;
+}
+
+/** Outcomes of delivery attempts, for metrics. */
+export interface DeliveryEvents {
+  sent(): void;
+  /** An attempt failed; the message is tried again later. */
+  retried(): void;
+  /** Given up: refused for good by the provider, or still failing after is.email.queue.give-up-after. */
+  gaveUp(reason: "refused" | "expired"): void;
 }
 
 export interface Worker {
@@ -81,14 +92,17 @@ export function startWorker(o: WorkerOptions): Worker {
       const expired = o.giveUpAfterMs > 0 && Date.now() + delay - m.createdAt.getTime() > o.giveUpAfterMs;
       if (permanent || expired) {
         o.log.error({ ...fields, err: message }, permanent ? "e-mail refused, not retried" : "e-mail given up after failing for is.email.queue.give-up-after");
+        o.events?.gaveUp(permanent ? "refused" : "expired");
         await o.outbox.markFailed(m.tenantId, m.id, message, undefined);
       } else {
+        o.events?.retried();
         o.log.warn({ ...fields, err: message, retryInMs: delay }, "e-mail not sent, will retry");
         await o.outbox.markFailed(m.tenantId, m.id, message, new Date(Date.now() + delay));
         wakeIn(delay);
       }
       return;
     }
+    o.events?.sent();
     await o.outbox.markSent(m.tenantId, m.id, new Date());
     o.log.info(fields, "e-mail sent");
   };

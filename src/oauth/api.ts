@@ -26,6 +26,16 @@ export interface OAuthDeps {
   hasher: PasswordHasher;
   /** Failed-login throttling shared by the login page and the token endpoint's password grant. */
   throttle?: LoginAttempts;
+  /** Sees token requests and throttled logins (src/telemetry/metrics/oauth.ts); absent when metrics are off. */
+  events?: OAuthEvents;
+}
+
+/** What the OAuth server reports for metrics. */
+export interface OAuthEvents {
+  /** A token request answered: its grant type (`unsupported`, `none`) and `ok`, the RFC 6749 error code or `error`. */
+  grant(grantType: string, outcome: string): void;
+  /** A login (page or password grant) refused by the login throttle before the password was checked. */
+  throttled(): void;
 }
 
 /** Counts failed logins per user ID and client address (see ui/throttle.ts). */

@@ -21,7 +21,7 @@ import { sendError } from "./core/http.js";
 import { errorPage, pages, servePage } from "./ui/pages/index.js";
 import { ssoPage } from "./ui/pages/sso.js";
 import { setBaseHeaders } from "./ui/security.js";
-import { loginThrottle, type LoginThrottle } from "./ui/throttle.js";
+import { loginThrottle, reportingRefusals, type LoginThrottle } from "./ui/throttle.js";
 
 export interface OAuthHttpDeps extends OAuthDeps {
   core: OAuthCore;
@@ -95,15 +95,17 @@ export function oauthPathOf(config: Config, core: OAuthCore, path: string): OAut
 export function createOAuthHttp(deps: OAuthHttpDeps, shared: OAuthShared = oauthShared(deps)): OAuthHttp {
   const { config } = deps;
   const mount = mountOf(config.is.oauth.mount);
+  const throttle = deps.throttle ?? loginThrottle();
+  const events = deps.events;
   const uiDeps: UiDeps = {
     ...deps,
     ...shared,
-    throttle: deps.throttle ?? loginThrottle(),
+    throttle: events ? reportingRefusals(throttle, () => events.throttled()) : throttle,
     mount,
   };
   const assetsPath = localAssetsPath(config.is.oauth.ui.assetsBaseUrl);
   // The login throttle also counts the token endpoint's password grant.
-  const oauthDeps: OAuthDeps = { config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, hasher: deps.hasher, throttle: uiDeps.throttle };
+  const oauthDeps: OAuthDeps = { config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, hasher: deps.hasher, throttle: uiDeps.throttle, events };
 
   const serve = async (req: Request, res: Response): Promise<boolean> => {
     const url = req.url ?? "/";

@@ -406,6 +406,8 @@ export interface TenantOutboxMessage extends ClaimedOutboxMessage {
  */
 export interface OutboxQueue {
   claimDue(limit: number, now: Date, leaseUntil: Date): Promise<TenantOutboxMessage[]>;
+  /** Messages neither sent nor given up, and when the oldest of them was queued (for metrics). */
+  backlog(): Promise<{ queued: number; oldest?: Date }>;
   markSent(tenantId: string, id: string, at: Date): Promise<void>;
   markFailed(tenantId: string, id: string, error: string, nextAttemptAt: Date | undefined): Promise<void>;
 }

@@ -122,13 +122,13 @@ test("config -c / --config read the file; extra arguments are refused", async ()
 
 test("one configuration file and environment for the whole stack: other components' options give one warning", async () => {
   const file = join(dir, "stack.yml");
-  writeFileSync(file, "ns:\n  net-id: '000013'\ngs:\n  mqtt:\n    listen: ':1882'\nhttp:\n  metrics:\n    password: secret\nis:\n  delete:\n    restore: 72h\n");
+  writeFileSync(file, "ns:\n  net-id: '000013'\ngs:\n  mqtt:\n    listen: ':1882'\nhttp:\n  pprof:\n    password: secret\nis:\n  delete:\n    restore: 72h\n");
   const { code, stdout, stderr } = await run(["config", "-c", file, "--as.mqtt.listen", ":1883"], { TTN_LW_NS_NET_ID: "000013", TTN_LW_OAUTH_SERVER_ADDRESS: "https://x/oauth" });
   assert.is(code, 0, stderr);
   assert.match(stdout, /restore: 72h/);
   const warnings = stderr.split("\n").filter((l) => l !== "");
   assert.is(warnings.length, 1, stderr);
-  for (const name of ["ns (file", "gs (file", "http.metrics (file", "as.mqtt.listen (flag)", "TTN_LW_NS_NET_ID (env)", "TTN_LW_OAUTH_SERVER_ADDRESS (env)"]) {
+  for (const name of ["ns (file", "gs (file", "http.pprof (file", "as.mqtt.listen (flag)", "TTN_LW_NS_NET_ID (env)", "TTN_LW_OAUTH_SERVER_ADDRESS (env)"]) {
     assert.ok(warnings[0]!.includes(name), `${warnings[0]} lacks ${name}`);
   }
 });

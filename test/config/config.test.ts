@@ -586,7 +586,7 @@ test("URL, listen address, hex key and enum values are checked in every source; 
 test("other components' options in YAML, env and flags are ignored with one warning that lists them", () => {
   const file = yamlFile(
     "ns:\n  net-id: '000013'\ngs:\n  mqtt:\n    listen: ':1882'\nconsole:\n  ui:\n    canonical-url: https://x/console\nredis:\n  address: localhost:6379\n" +
-      "http:\n  listen: ':1885'\n  metrics:\n    password: m\ncluster:\n  address: localhost\nis:\n  delete:\n    restore: 48h\n",
+      "http:\n  listen: ':1885'\n  pprof:\n    password: m\ncluster:\n  address: localhost\nis:\n  delete:\n    restore: 48h\n",
   );
   const r = load(["--config", file, "--ns.net-id", "000013", "--as.webhooks.downlink.public-address=http://x", "--log.level", "debug"], {
     TTN_LW_NS_NET_ID: "000013",
@@ -598,7 +598,7 @@ test("other components' options in YAML, env and flags are ignored with one warn
   assert.is(r.config.log.level, "debug", "a flag after an ignored flag's value still applies");
   assert.equal(r.rest, []);
   assert.is(r.warnings.length, 1, "one warning");
-  for (const name of ["ns (file", "gs (file", "console (file", "redis (file", "http.metrics (file", "cluster.address (file", "ns.net-id (flag)", "as.webhooks.downlink.public-address (flag)", "TTN_LW_NS_NET_ID (env)", "TTN_LW_JS_JOIN_EUI_PREFIX (env)", "TTN_LW_OAUTH_SERVER_ADDRESS (env)"]) {
+  for (const name of ["ns (file", "gs (file", "console (file", "redis (file", "http.pprof (file", "cluster.address (file", "ns.net-id (flag)", "as.webhooks.downlink.public-address (flag)", "TTN_LW_NS_NET_ID (env)", "TTN_LW_JS_JOIN_EUI_PREFIX (env)", "TTN_LW_OAUTH_SERVER_ADDRESS (env)"]) {
     assert.ok(r.warnings[0]!.includes(name), `warning lists ${name}: ${r.warnings[0]}`);
   }
   assert.not.match(r.warnings[0]!, /\n/);

@@ -64,3 +64,16 @@ export function loginThrottle(perUser: ThrottleRule = { limit: 5, windowMs: 60_0
     succeed: (userId) => users.clear(userKey(userId)),
   };
 }
+
+/** `throttle` reporting each refusal (an attempt told to wait) to `refused`, for metrics. */
+export function reportingRefusals(throttle: LoginThrottle, refused: () => void): LoginThrottle {
+  return {
+    retryAfter(userId, address, now) {
+      const wait = throttle.retryAfter(userId, address, now);
+      if (wait > 0) refused();
+      return wait;
+    },
+    fail: (userId, address, now) => throttle.fail(userId, address, now),
+    succeed: (userId) => throttle.succeed(userId),
+  };
+}

@@ -15,6 +15,7 @@ import { lockFolder } from "./folder-lock.js";
 import { migrationError } from "./migration-error.js";
 import { PGliteThreadClient } from "./pglite-client.js";
 import { openPostgres, typesFetched } from "./postgres-client.js";
+import { QueryMeter } from "./query-meter.js";
 import { analyzeStale, keepStatisticsCurrent } from "./statistics.js";
 import { asUnavailable } from "./unavailable.js";
 import * as schema from "./schema/index.js";
@@ -29,6 +30,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Changes to the tables that decide rights, by anyone (the triggers' notifications), for caches. */
   changeFeed?: ChangeFeed;
+  /** The client's statements in flight and their durations (metrics); absent on hand-made databases of tests. */
+  queries?: QueryMeter;
   /** Readiness: true when the database answers `SELECT 1` within `timeoutMs`. */
   ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<bool
 }
 
 export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<Database> {
+  const queries = new QueryMeter();
   if (uri.startsWith("pglite://")) {
     const location = uri.slice("pglite://".length);
     const dataDir = location === "memory" || location === "" ? undefined : location;
@@ -72,7 +76,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
     // PGlite runs in a thread of its own, so its queries leave this event loop free.
     let client: PGliteThreadClient | undefined;
     try {
-      client = new PGliteThreadClient({ dataDir });
+      client = new PGliteThreadClient({ dataDir }, queries);
       await client.waitReady;
     } catch (err) {
       await client?.close().catch(() => {});
@@ -85,6 +89,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
     return {
       db,
       kind: "pglite",
+      queries,
       migrate: () => migrated(() => migratePglite(db as never, { migrationsFolder })).then(() => analyzedAfter(db)),
       changeFeed: pgliteChangeFeed(client),
       ping: (timeoutMs) => withTimeout(client.query("SELECT 1"), timeoutMs),
@@ -99,7 +104,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
     };
   }
   if (uri.startsWith("postgres://") || uri.startsWith("postgresql://")) {
-    const client = openPostgres(uri, { max: opts.maxOpenConns, idleTimeoutSeconds: opts.idleTimeoutSeconds ?? 60 });
+    const client = openPostgres(uri, { max: opts.maxOpenConns, idleTimeoutSeconds: opts.idleTimeoutSeconds ?? 60, meter: queries });
     try {
       await typesFetched(client);
     } catch (err) {
@@ -110,6 +115,7 @@ export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<
     return {
       db,
       kind: "postgres",
+      queries,
       async migrate() {
         // Replicas starting together, or two `is-db migrate`, on one database:
         // the first migrates while the others wait on the lock, then find nothing to do.

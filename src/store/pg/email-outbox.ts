@@ -90,6 +90,15 @@ export function deploymentOutbox(h: Handles, defaultTenantId: string): OutboxQue
   const ours = or(eq(o.tenant_id, defaultTenantId), inArray(o.tenant_id, h.primary.select({ id: tenants.tenant_id }).from(tenants)))!;
   return {
     claimDue: (limit, now, leaseUntil) => claim(h, ours, limit, now, leaseUntil),
+    async backlog() {
+      // Queued: not sent, not given up (both scrub the bodies).
+      const [row] = await h.primary
+        .select({ queued: sql<number>`count(*)::int`, oldest: sql<number | null>`extract(epoch from min(${o.created_at}))::float8` })
+        .from(o)
+        .where(and(ours, isNull(o.sent_at), isNotNull(o.text_body)));
+      const oldest = row?.oldest;
+      return { queued: Number(row?.queued ?? 0), oldest: oldest === null || oldest === undefined ? undefined : new Date(Number(oldest) * 1000) };
+    },
     markSent: (tenantId, id, at) => emailOutboxStore(h, tenantId).markSent(id, at),
     markFailed: (tenantId, id, error, nextAttemptAt) => emailOutboxStore(h, tenantId).markFailed(id, error, nextAttemptAt),
   };

@@ -14,6 +14,7 @@ import { Worker } from "node:worker_threads";
 import { messages, type QueryOptions, type Results } from "@electric-sql/pglite";
 import { rebuildError, type Answer, type Notification, type Request, type RowMode, type Started, type StatementRequest } from "./pglite-messages.js";
 import type { ThreadOptions } from "./pglite-thread.js";
+import type { QueryMeter } from "./query-meter.js";
 
 /** A transaction as PGlite hands it to a `transaction()` callback. */
 export interface ThreadTransaction {
@@ -118,7 +119,11 @@ export class PGliteThreadClient {
   #stopped?: Error;
   #closing?: Promise<void>;
 
-  constructor(options: ThreadOptions = {}) {
+  readonly #meter: QueryMeter | undefined;
+
+  /** `meter` counts the statements in flight and times them (metrics). */
+  constructor(options: ThreadOptions = {}, meter?: QueryMeter) {
+    this.#meter = meter;
     this.#worker = startThread(options);
     let started: (value: Started) => void;
     const start = new Promise<Started>((resolve) => (started = resolve));
@@ -178,8 +183,11 @@ export class PGliteThreadClient {
     if (this.#closed) throw closedError();
     checkParams(params);
     const request: StatementRequest = { op, id: this.#nextId++, tx, sql, params, ...statementOptions(options) };
+    const started = this.#meter?.start();
+    let failed = true;
     try {
       const value = await this.#send(request);
+      failed = false;
       return op === "query"
         ? parsed(value as Results, options?.parsers, request.rowMode)
         : (value as Results[]).map((r) => parsed(r, options?.parsers, request.rowMode));
@@ -190,6 +198,8 @@ export class PGliteThreadClient {
         if (!("queryOptions" in err)) Object.assign(err, { queryOptions: options });
       }
       throw err;
+    } finally {
+      if (started !== undefined) this.#meter!.end(started, failed);
     }
   }
 

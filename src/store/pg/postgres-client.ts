@@ -23,6 +23,7 @@
 //   the simple protocol (a migration's text may hold several statements), and
 //   pattern searches stay unnamed (see `plannedPerCall`).
 import postgres from "postgres";
+import type { QueryMeter } from "./query-meter.js";
 import { connectionErrorCode } from "./unavailable.js";
 
 export interface PostgresOptions {
@@ -30,6 +31,8 @@ export interface PostgresOptions {
   idleTimeoutSeconds: number;
   /** False for a connection that reads no arrays (the migration lock). */
   fetchTypes?: boolean;
+  /** Counts the statements in flight and times them (metrics). */
+  meter?: QueryMeter;
 }
 
 export type PostgresClient = postgres.Sql;
@@ -78,11 +81,36 @@ function preparer(): Preparer {
   };
 }
 
-const preparedUnsafe = (sql: PostgresClient | TransactionSql, prepare: Preparer) => (...args: UnsafeArgs) =>
-  (sql.unsafe as (...a: UnsafeArgs) => unknown)(...prepare(args));
+/**
+ * Counts `query` in `meter` until postgres.js settles it. postgres.js offers no
+ * hook for that (nor pool statistics); its Query settles through its own
+ * `resolve`/`reject` fields (postgres/src/query.js), which are wrapped here.
+ * Chaining `then` instead would start the query at once, before drizzle has
+ * chained `.values()` onto it.
+ */
+function metered(query: unknown, meter: QueryMeter): void {
+  const q = query as { resolve?: (x: unknown) => unknown; reject?: (x: unknown) => unknown };
+  const { resolve, reject } = q;
+  if (typeof resolve !== "function" || typeof reject !== "function") return;
+  const started = meter.start();
+  let settled = false;
+  const end = (failed: boolean) => {
+    if (settled) return;
+    settled = true;
+    meter.end(started, failed);
+  };
+  q.resolve = (x) => (end(false), resolve(x));
+  q.reject = (x) => (end(true), reject(x));
+}
 
-function guardTransaction(tx: TransactionSql, isDead: () => boolean, prepare: Preparer): TransactionSql {
-  const unsafe = preparedUnsafe(tx, prepare);
+const preparedUnsafe = (sql: PostgresClient | TransactionSql, prepare: Preparer, meter: QueryMeter | undefined) => (...args: UnsafeArgs) => {
+  const query = (sql.unsafe as (...a: UnsafeArgs) => unknown)(...prepare(args));
+  if (meter) metered(query, meter);
+  return query;
+};
+
+function guardTransaction(tx: TransactionSql, isDead: () => boolean, prepare: Preparer, meter: QueryMeter | undefined): TransactionSql {
+  const unsafe = preparedUnsafe(tx, prepare, meter);
   return new Proxy(tx, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -91,7 +119,7 @@ function guardTransaction(tx: TransactionSql, isDead: () => boolean, prepare: Pr
         if (isDead()) throw new ConnectionClosed();
         if (prop === "savepoint") {
           const fn = args.at(-1) as (sp: TransactionSql) => unknown;
-          return (value as (...a: unknown[]) => unknown).apply(target, [...args.slice(0, -1), (sp: TransactionSql) => fn(guardTransaction(sp, isDead, prepare))]);
+          return (value as (...a: unknown[]) => unknown).apply(target, [...args.slice(0, -1), (sp: TransactionSql) => fn(guardTransaction(sp, isDead, prepare, meter))]);
         }
         return unsafe(...(args as UnsafeArgs));
       };
@@ -101,14 +129,14 @@ function guardTransaction(tx: TransactionSql, isDead: () => boolean, prepare: Pr
 
 const never = new Promise<never>(() => {});
 
-function guardedBegin(sql: PostgresClient, prepare: Preparer): PostgresClient["begin"] {
+function guardedBegin(sql: PostgresClient, prepare: Preparer, meter: QueryMeter | undefined): PostgresClient["begin"] {
   return ((...args: unknown[]) => {
     const fn = args.at(-1) as (tx: TransactionSql) => unknown;
     let dead = false;
     const isDead = () => dead;
     const wrapped = async (tx: TransactionSql) => {
       try {
-        const result = await fn(guardTransaction(tx, isDead, prepare));
+        const result = await fn(guardTransaction(tx, isDead, prepare, meter));
         if (dead) return never; // no COMMIT on a closed connection
         return result;
       } catch (err) {
@@ -137,8 +165,8 @@ export function openPostgres(uri: string, opts: PostgresOptions): PostgresClient
     onnotice: () => {},
   });
   const prepare = preparer();
-  const begin = guardedBegin(sql, prepare);
-  const unsafe = preparedUnsafe(sql, prepare);
+  const begin = guardedBegin(sql, prepare, opts.meter);
+  const unsafe = preparedUnsafe(sql, prepare, opts.meter);
   return new Proxy(sql, {
     get: (target, prop, receiver) => (prop === "begin" ? begin : prop === "unsafe" ? unsafe : Reflect.get(target, prop, receiver)),
   });
