@@ -42,6 +42,7 @@ import { createPgTenantStore } from "./store/pg/tenants.js";
 import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
 import { withTenantLimits } from "./tenancy/limits.js";
 import { tenantResolver } from "./tenancy/resolve.js";
+import { requestLog } from "./telemetry/request-log/index.js";
 import type { Store } from "./store/interfaces.js";
 
 /** `tenancy.default-id`'s default: the tenant of everything from before tenants. */
@@ -222,7 +223,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
   const resolver = tenantResolver({ defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains });
-  const interceptors = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log }), policyInterceptor()];
+  // Request IDs and one log line per request (src/telemetry/request-log/): first in the chain, and around the handler below.
+  const requests = requestLog({ log, level: config.log.requestLevel, resolver });
+  const interceptors = [requests.interceptor, errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log }), policyInterceptor()];
   // The gateway calls the services in-process, through the same interceptors.
   const transport = createInProcessTransport(routes, { interceptors });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
@@ -258,21 +261,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.end();
       });
   };
-  const handler = withSpecGrpcMessage(rpcAdapter({
+  // (The request log inside grpc-message's patch: its own patch of gRPC trailers goes over that one.)
+  const handler = withSpecGrpcMessage(requests.http(rpcAdapter({
     routes,
     interceptors,
     fallback,
     readMaxBytes: config.http.maxBodySize,
     jsonOptions: { useProtoFieldName: true },
     log,
-  }));
+  })));
 
   const listeners: Listener[] = [];
   const bind = async (option: OptionName, address: string, secure: boolean) => {
     if (!address) return undefined;
     // LoRaWAN Backend Interfaces have listeners of their own; their TLS asks senders for client certificates.
     const interopOption = option.startsWith("interop.");
-    const options = interopOption ? { handler: interop.handler, tls: secure && tls ? interop.tls(tls) : undefined } : { handler: handler as never, tls: secure ? tls : undefined };
+    const options = interopOption ? { handler: requestLog({ log, level: config.log.requestLevel }).http(interop.handler), tls: secure && tls ? interop.tls(tls) : undefined } : { handler: handler as never, tls: secure ? tls : undefined };
     const l = await listen({ address, ...options }).catch((err: unknown) => {
       throw startError(config, option, "cannot listen on", err);
     });

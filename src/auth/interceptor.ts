@@ -65,6 +65,10 @@ class Scope implements RequestScope {
     return (this.resolved ??= authenticate(this.header, this.auth));
   }
 
+  askedCaller(): Promise<Caller> | undefined {
+    return this.resolved;
+  }
+
   /** The caller's warning, when the call asked who the caller is (a failed authentication has none). */
   warning(): Promise<string | undefined> | undefined {
     return this.resolved?.then(
