@@ -43,6 +43,7 @@ import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
 import { withTenantLimits } from "./tenancy/limits.js";
 import { tenantResolver } from "./tenancy/resolve.js";
 import { createMetrics } from "./telemetry/metrics/index.js";
+import { requestLog } from "./telemetry/request-log/index.js";
 import type { Store } from "./store/interfaces.js";
 
 /** `tenancy.default-id`'s default: the tenant of everything from before tenants. */
@@ -226,10 +227,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
   const resolver = tenantResolver({ defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains });
   const chain = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log, observeAuthentication: metrics?.observeAuthentication }), policyInterceptor()];
-  // Metrics first: they see every call with the code its caller gets; in-process calls count as protocol "api".
-  const interceptors = metrics ? [metrics.wireInterceptor, ...chain] : chain;
+  // Request IDs and one log line per request (src/telemetry/request-log/): first in the chain, and around the handler below.
+  const requests = requestLog({ log, level: config.log.requestLevel, resolver });
+  // Then metrics: they see every call with the code its caller gets; in-process calls count as protocol "api".
+  const interceptors = [requests.interceptor, ...(metrics ? [metrics.wireInterceptor] : []), ...chain];
   // The gateway calls the services in-process, through the same interceptors.
-  const transport = createInProcessTransport(routes, { interceptors: metrics ? [metrics.apiInterceptor, ...chain] : chain });
+  const transport = createInProcessTransport(routes, { interceptors: [requests.interceptor, ...(metrics ? [metrics.apiInterceptor] : []), ...chain] });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
   // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API, per tenant of the host.
   const oauth = tenantOAuth({ config, tenants, resolver, now, log, emails, core: oauthCore, hasher, transport, providerSecrets, events: metrics?.oauth });
@@ -265,21 +268,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   // With metrics: /metrics, and the fallback's requests counted by route.
   const fallback = metrics ? metrics.http(serveFallback) : serveFallback;
-  const handler = withSpecGrpcMessage(rpcAdapter({
+  // (The request log inside grpc-message's patch: its own patch of gRPC trailers goes over that one.)
+  const handler = withSpecGrpcMessage(requests.http(rpcAdapter({
     routes,
     interceptors,
     fallback,
     readMaxBytes: config.http.maxBodySize,
     jsonOptions: { useProtoFieldName: true },
     log,
-  }));
+  })));
 
   const listeners: Listener[] = [];
   const bind = async (option: OptionName, address: string, secure: boolean) => {
     if (!address) return undefined;
     // LoRaWAN Backend Interfaces have listeners of their own; their TLS asks senders for client certificates.
     const interopOption = option.startsWith("interop.");
-    const options = interopOption ? { handler: interop.handler, tls: secure && tls ? interop.tls(tls) : undefined } : { handler: handler as never, tls: secure ? tls : undefined };
+    const options = interopOption ? { handler: requestLog({ log, level: config.log.requestLevel }).http(interop.handler), tls: secure && tls ? interop.tls(tls) : undefined } : { handler: handler as never, tls: secure ? tls : undefined };
     const l = await listen({ address, ...options }).catch((err: unknown) => {
       throw startError(config, option, "cannot listen on", err);
     });

@@ -72,6 +72,10 @@ class Scope implements RequestScope {
     return (this.resolved = observe && this.header ? observe(this.header, resolved) : resolved);
   }
 
+  askedCaller(): Promise<Caller> | undefined {
+    return this.resolved;
+  }
+
   /** The caller's warning, when the call asked who the caller is (a failed authentication has none). */
   warning(): Promise<string | undefined> | undefined {
     return this.resolved?.then(

@@ -24,6 +24,8 @@ export interface RequestScope {
   /** For what must not fail the request but must not vanish either (e.g. notifications). */
   readonly log: Logger;
   caller(): Promise<Caller>;
+  /** The caller when the call has asked who it is (the request log reads it; it never starts an authentication). */
+  askedCaller?(): Promise<Caller> | undefined;
   /** Rights of the caller by entity key; filled by the rights gate. */
   readonly rights: Map<string, Promise<Set<Right>>>;
 }

@@ -35,6 +35,7 @@ export type OptionDef = { readonly name: string; readonly description: string } 
 export const options = [
   { name: "log.level", type: "enum", values: ["debug", "info", "warn", "error"], default: "info", description: "Minimum severity of log messages that are written" },
   { name: "log.format", type: "enum", values: ["json", "console"], default: "console", description: "Log output format: one JSON object per line, or human-readable" },
+  { name: "log.request-level", type: "enum", values: ["debug", "info", "warn", "error"], default: "debug", description: "Level of the line logged for each request that succeeds; one that fails is logged at info, or at this level when higher" },
   { name: "http.listen", type: "address", default: ":1885", description: "Address for HTTP/1.1+h2c serving gRPC, gRPC-Web, Connect and /api/v3 (empty = off)" },
   { name: "http.listen-tls", type: "address", default: "", description: "TLS address for the same as http.listen (empty = off; needs tls.certificate)" },
   { name: "http.shutdown-timeout", type: "duration", default: "5s", description: "After SIGTERM, how long requests in flight may take before the remaining connections are cut" },
