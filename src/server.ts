@@ -38,6 +38,7 @@ import { authCache } from "./cache/index.js";
 import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
 import { pgRateLimits } from "./store/pg/rate-limits.js";
+import { readYourWrites } from "./store/read-your-writes.js";
 import { clientAddress, trustedProxies } from "./net/client-address.js";
 import { deploymentOutbox } from "./store/pg/email-outbox.js";
 import { createPgTenantStore } from "./store/pg/tenants.js";
@@ -101,10 +102,15 @@ export async function openDatabases(config: Config): Promise<{ primary: Database
   }
 }
 
-/** A tenant's store on the primary, reading from the replica when there is one; and the same reading the primary. */
+/**
+ * A tenant's store on the primary, reading from the replica when there is one,
+ * except right after its own writes (read-your-writes.ts).
+ */
 function tenantStore(config: Config, primary: Database, replica: Database | undefined, tenantId: string): { store: Store; primaryStore: Store } {
   const primaryStore = createPgStore({ primary: primary.db, tenantId });
-  return { store: replica ? createPgStore({ primary: primary.db, replica: replica.db, tenantId }) : primaryStore, primaryStore };
+  if (!replica) return { store: primaryStore, primaryStore };
+  const store = readYourWrites(createPgStore({ primary: primary.db, replica: replica.db, tenantId }), primaryStore, { windowMs: config.is.readDatabasePrimaryWindow });
+  return { store, primaryStore };
 }
 
 /** The store of one tenant (`tenancy.default-id` unless given), for the commands (is-db). */
