@@ -5,7 +5,7 @@ NPM_STAMP := node_modules/.installed
 DATABASE_URI ?= pglite://./data
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install build chromium h2load run test test-pglite test-postgres gen check-gen lint typecheck bench migrations ci clean
+.PHONY: install build chromium h2load run test test-pglite test-postgres gen check-gen lint lint-deploy typecheck bench migrations ci clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -49,6 +49,10 @@ check-gen: gen
 lint: $(NPM_STAMP)
 	npx --no-install buf lint proto
 
+# deploy/ (Dockerfile, compose.yaml, kubernetes.yaml) parsed and checked without Docker: scripts/lint-deploy.mjs.
+lint-deploy: $(NPM_STAMP)
+	node scripts/lint-deploy.mjs
+
 typecheck: $(NPM_STAMP)
 	npx --no-install tsc --noEmit -p .
 
@@ -65,7 +69,7 @@ h2load:
 bench: $(NPM_STAMP) h2load
 	node --import tsx bench/run.ts $(BENCH)
 
-ci: check-gen typecheck test test-postgres
+ci: check-gen typecheck lint-deploy test test-postgres
 
 clean:
 	rm -rf node_modules data dist

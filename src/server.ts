@@ -37,6 +37,9 @@ import { openDatabase, type Database } from "./store/pg/database.js";
 import { authCache } from "./cache/index.js";
 import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
+import { pgRateLimits } from "./store/pg/rate-limits.js";
+import { readYourWrites } from "./store/read-your-writes.js";
+import { clientAddress, trustedProxies } from "./net/client-address.js";
 import { deploymentOutbox } from "./store/pg/email-outbox.js";
 import { createPgTenantStore } from "./store/pg/tenants.js";
 import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
@@ -55,6 +58,8 @@ export interface ServerOptions {
   now?: () => Date;
   /** An already opened and migrated database (tests share one); left open on close. */
   database?: Database;
+  /** With `database`: a read replica of it (tests simulate one); left open on close. */
+  replica?: Database;
   /** The default tenant, instead of `tenancy.default-id` (tests give each server its own). */
   tenantId?: string;
   /** The hash pool (default: cores - 1 slots); tests pass a small one to fill it. */
@@ -99,10 +104,21 @@ export async function openDatabases(config: Config): Promise<{ primary: Database
   }
 }
 
+/**
+ * A tenant's store on the primary, reading from the replica when there is one,
+ * except right after its own writes (read-your-writes.ts).
+ */
+function tenantStore(config: Config, primary: Database, replica: Database | undefined, tenantId: string): { store: Store; primaryStore: Store } {
+  const primaryStore = createPgStore({ primary: primary.db, tenantId });
+  if (!replica) return { store: primaryStore, primaryStore };
+  const store = readYourWrites(createPgStore({ primary: primary.db, replica: replica.db, tenantId }), primaryStore, { windowMs: config.is.readDatabasePrimaryWindow });
+  return { store, primaryStore };
+}
+
 /** The store of one tenant (`tenancy.default-id` unless given), for the commands (is-db). */
 export async function openStore(config: Config, tenantId = config.tenancy.defaultId): Promise<{ store: Store; databases: Database[] }> {
   const { primary, replica, databases } = await openDatabases(config);
-  return { store: createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), databases };
+  return { store: tenantStore(config, primary, replica, tenantId).store, databases };
 }
 
 /** A system error at start (a port in use, a missing file) as a ConfigError naming the option, its value and origin. */
@@ -193,7 +209,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Prometheus metrics (http.metrics.enable): a registry of this server's own, fed at the seams below.
   const metrics = createMetrics({ config, log });
   const emails = await createEmails({ config, log, now, defaultTenantId });
-  const opened = opts.database ? { primary: opts.database, replica: undefined, databases: [] } : await openDatabases(config);
+  const opened = opts.database ? { primary: opts.database, replica: opts.replica, databases: [] } : await openDatabases(config);
   const { databases, primary, replica } = opened;
   // Requests read credentials and memberships through the auth cache (src/cache/), each tenant's store its own.
   const cache = authCache(primary, config.is.authCache.membershipTtl, metrics?.cache);
@@ -201,11 +217,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     defaultId: defaultTenantId,
     config,
     // Behind the auth cache, each tenant's entity limits (src/tenancy/limits.ts) on every create.
-    storeOf: (tenantId) =>
-      withTenantLimits(
-        cache.wrap(createPgStore({ primary: primary.db, replica: replica?.db, tenantId }), createPgStore({ primary: primary.db, tenantId })),
-        () => tenants.record(tenantId),
-      ),
+    storeOf: (tenantId) => {
+      const { store, primaryStore } = tenantStore(config, primary, replica, tenantId);
+      return withTenantLimits(cache.wrap(store, primaryStore), () => tenants.record(tenantId));
+    },
     records: createPgTenantStore(primary.db),
     clock: cache.clock,
     ttlMs: cache.ttlMs,
@@ -235,7 +250,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const transport = createInProcessTransport(routes, { interceptors: [requests.interceptor, ...(metrics ? [metrics.apiInterceptor] : []), ...chain] });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
   // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API, per tenant of the host.
-  const oauth = tenantOAuth({ config, tenants, resolver, now, log, emails, core: oauthCore, hasher, transport, providerSecrets, events: metrics?.oauth });
+  // Behind trusted proxies (http.trusted-proxies) the client address is the one they forwarded.
+  const proxies = trustedProxies(config.http.trustedProxies);
+  const addressOf = (req: http.IncomingMessage | http2.Http2ServerRequest) => clientAddress(req, proxies);
+  // Failed logins count in the database, seen by every server on it.
+  const rateLimits = pgRateLimits(primary.db);
+  const oauth = tenantOAuth({ config, tenants, resolver, now, log, emails, core: oauthCore, hasher, transport, providerSecrets, rateLimits, clientAddress: addressOf, events: metrics?.oauth });
 
   const healthPaths = healthHttp(health);
   const blobs = blobHandler(blobStoreOf(config), (err) => log.error({ err }, "reading a blob failed"));

@@ -11,16 +11,10 @@
 import { clone } from "@bufbuild/protobuf";
 import { ClientSchema, type Client } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import type { Store } from "../store/interfaces.js";
+import { readMethods as reads } from "../store/read-methods.js";
 import { BoundedCache, type CacheObserver, type Follows } from "./bounded-cache.js";
 import type { ChangeClock, ChangeScope } from "./change-clock.js";
 
-/** Methods that only read, on any sub-store. */
-const reads = new Set([
-  "get", "getMany", "getByEUI", "find", "search", "count", "countAdmins", "all", "chains", "chainsMany", "lookup", "lookupToken",
-  "getToken", "getCode", "getAuthorization", "findAuthorizations", "findTokens", "findByEUIs", "getByExternalId", "getByUserId",
-  "byLookup", "addressRegistered", "pending", "recipients", "adminIds", "signingKeys", "holdings", "verify",
-  "totals", "byEndDeviceEUIs", "byGatewayEUI", "byBillingIdentifiers",
-]);
 
 /**
  * Sub-stores whose writes change nothing a cached answer depends on (and run

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseEUIPrefix, prefixEndCounter } from "../messages/eui.js";
+import { trustedProxies } from "../net/client-address.js";
 import { options, type Config, type OptionDef, type OptionName } from "./options.js";
 import { boolExpected, parseBoolText } from "./bool.js";
 import { isOtherComponentEnv, isOtherComponentOption } from "./stack.js";
@@ -561,6 +562,12 @@ export function validateConfig(config: Config, sources: ReadonlyMap<string, stri
   }
   if (config.is.readDatabaseUri && !/^(postgres|postgresql):\/\//.test(config.is.readDatabaseUri)) {
     fail("is.read-database-uri", `a read replica must be postgres://... or postgresql://..., got ${JSON.stringify(maskUri(config.is.readDatabaseUri))}`);
+  }
+
+  try {
+    trustedProxies(config.http.trustedProxies);
+  } catch (err) {
+    fail("http.trusted-proxies", (err as Error).message);
   }
 
   const pw = config.is.userRegistration.passwordRequirements;

@@ -18,7 +18,7 @@ const otherSections = [
 
 /** Shared base options inside sections this server also reads, but which it does not implement. */
 const otherSharedOptions = [
-  "http.trusted-proxies", "http.redirect-to-host", "http.redirect-to-tls", "http.log-ignore-paths", "http.static", "http.pprof", "http.health",
+  "http.redirect-to-host", "http.redirect-to-tls", "http.log-ignore-paths", "http.static", "http.pprof", "http.health",
   "grpc.allow-insecure-for-credentials", "grpc.trusted-proxies", "grpc.log-ignore-methods",
   "tls.source", "tls.root-ca", "tls.insecure-skip-verify", "tls.acme", "tls.key-vault",
   "cluster.address", "cluster.name", "cluster.join", "cluster.discovery-mode", "cluster.tls", "cluster.tls-config",

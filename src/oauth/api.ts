@@ -26,6 +26,8 @@ export interface OAuthDeps {
   hasher: PasswordHasher;
   /** Failed-login throttling shared by the login page and the token endpoint's password grant. */
   throttle?: LoginAttempts;
+  /** The client address of a request (`http.trusted-proxies` applied; src/net/client-address.ts). */
+  clientAddress?: (req: Request) => string;
   /** Sees token requests and throttled logins (src/telemetry/metrics/oauth.ts); absent when metrics are off. */
   events?: OAuthEvents;
 }
@@ -38,12 +40,13 @@ export interface OAuthEvents {
   throttled(): void;
 }
 
-/** Counts failed logins per user ID and client address (see ui/throttle.ts). */
+/** Counts failed logins per user ID and client address, shared by the servers on the database (see ui/throttle.ts). */
 export interface LoginAttempts {
   /** Milliseconds to wait before another attempt, or 0 when one is allowed now. */
-  retryAfter(userId: string, address: string, now: number): number;
-  fail(userId: string, address: string, now: number): void;
-  succeed(userId: string): void;
+  retryAfter(userId: string, address: string, now: number): Promise<number>;
+  fail(userId: string, address: string, now: number): Promise<void>;
+  /** A successful login forgets the user's failures. */
+  succeed(userId: string): Promise<void>;
 }
 
 /** The query of GET /oauth/authorize (or the form of its POST). */

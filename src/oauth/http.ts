@@ -21,7 +21,7 @@ import { sendError } from "./core/http.js";
 import { errorPage, pages, servePage } from "./ui/pages/index.js";
 import { ssoPage } from "./ui/pages/sso.js";
 import { setBaseHeaders } from "./ui/security.js";
-import { loginThrottle, reportingRefusals, type LoginThrottle } from "./ui/throttle.js";
+import { reportingRefusals, type LoginThrottle } from "./ui/throttle.js";
 
 export interface OAuthHttpDeps extends OAuthDeps {
   core: OAuthCore;
@@ -29,8 +29,10 @@ export interface OAuthHttpDeps extends OAuthDeps {
   tenantId: string;
   /** Opens the stored client secrets of authentication providers (single sign-on). */
   providerSecrets: SealedStrings;
-  /** The tenant's failed-login counter (a new one when absent). */
-  throttle?: LoginThrottle;
+  /** The tenant's failed-login counter (ui/throttle.ts). */
+  throttle: LoginThrottle;
+  /** The client address of a request (src/net/client-address.ts with `http.trusted-proxies`). */
+  clientAddress: (req: Request) => string;
 }
 
 /** What the OAuth HTTP of every tenant of a server shares: cookie keys, assets, the dummy hash. */
@@ -95,7 +97,7 @@ export function oauthPathOf(config: Config, core: OAuthCore, path: string): OAut
 export function createOAuthHttp(deps: OAuthHttpDeps, shared: OAuthShared = oauthShared(deps)): OAuthHttp {
   const { config } = deps;
   const mount = mountOf(config.is.oauth.mount);
-  const throttle = deps.throttle ?? loginThrottle();
+  const throttle = deps.throttle;
   const events = deps.events;
   const uiDeps: UiDeps = {
     ...deps,
@@ -105,7 +107,9 @@ export function createOAuthHttp(deps: OAuthHttpDeps, shared: OAuthShared = oauth
   };
   const assetsPath = localAssetsPath(config.is.oauth.ui.assetsBaseUrl);
   // The login throttle also counts the token endpoint's password grant.
-  const oauthDeps: OAuthDeps = { config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, hasher: deps.hasher, throttle: uiDeps.throttle, events };
+  const oauthDeps: OAuthDeps = {
+    config, store: deps.store, now: deps.now, log: deps.log, emails: deps.emails, hasher: deps.hasher, throttle: uiDeps.throttle, clientAddress: deps.clientAddress, events,
+  };
 
   const serve = async (req: Request, res: Response): Promise<boolean> => {
     const url = req.url ?? "/";

@@ -13,6 +13,7 @@
 // the tenant's configuration changes, kept for the most recently used tenants.
 import type { Transport } from "@connectrpc/connect";
 import type { Config } from "../config/index.js";
+import type { RateLimits } from "../store/interfaces.js";
 import type { TenantDirectory } from "../tenancy/directory.js";
 import { tenantHeader, type TenantResolver } from "../tenancy/resolve.js";
 import { tenantUrl, type TenantHosts } from "../tenancy/urls.js";
@@ -20,10 +21,12 @@ import type { Request, Response } from "./api.js";
 import { hostOf } from "./core/http.js";
 import { createOAuthHttp, oauthPathOf, oauthShared, type OAuthHttp, type OAuthHttpDeps } from "./http.js";
 import { sessionCookieName } from "./session-cookie.js";
-import { loginThrottle, type LoginThrottle } from "./ui/throttle.js";
+import { loginThrottle, occasionalPrune } from "./ui/throttle.js";
 
 export interface TenantOAuthDeps extends Omit<OAuthHttpDeps, "store" | "tenantId" | "throttle"> {
   tenants: TenantDirectory;
+  /** Failed-login counters, per tenant, shared with the other servers on the database. */
+  rateLimits: RateLimits;
   resolver: TenantResolver;
   /** Tenants whose OAuth HTTP is kept (least recently used go first). */
   maxTenants?: number;
@@ -76,8 +79,6 @@ interface Entry {
   /** The effective configuration it was built from (the directory's object, replaced when the tenant record changes). */
   config: Config;
   http: OAuthHttp;
-  /** Kept across rebuilds: a configuration change does not forgive failed logins. */
-  throttle: LoginThrottle;
 }
 
 export function tenantOAuth(deps: TenantOAuthDeps): TenantOAuth {
@@ -86,15 +87,18 @@ export function tenantOAuth(deps: TenantOAuthDeps): TenantOAuth {
   const shared = oauthShared(deps);
   const hosts: TenantHosts = { defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains };
   const entries = new Map<string, Entry>();
+  // Expired counters of every tenant go now and then, from whichever server sees failures.
+  const prune = occasionalPrune(deps.rateLimits.prune, (err) => deps.log.warn({ err }, "deleting expired rate limit counters failed"));
+  // The counts live in the database: a rebuilt tenant (new configuration) forgives no failed login.
+  const throttleOf = (tenantId: string) => loginThrottle(deps.rateLimits.tenant(tenantId), { prune });
   // Assets and refusals belong to no tenant: served with the server-wide options.
-  const plain = createOAuthHttp({ ...deps, store: tenants.store(tenants.defaultId), tenantId: tenants.defaultId }, shared);
+  const plain = createOAuthHttp({ ...deps, store: tenants.store(tenants.defaultId), tenantId: tenants.defaultId, throttle: throttleOf(tenants.defaultId) }, shared);
 
   const httpOf = async (tenantId: string): Promise<OAuthHttp> => {
     const effective = await tenants.config(tenantId);
     let entry = entries.get(tenantId);
     if (entry) entries.delete(tenantId); // most recently used last: a Map keeps insertion order
     if (!entry || entry.config !== effective) {
-      const throttle = entry?.throttle ?? loginThrottle();
       const http = createOAuthHttp(
         {
           ...deps,
@@ -102,11 +106,11 @@ export function tenantOAuth(deps: TenantOAuthDeps): TenantOAuth {
           store: tenants.store(tenantId),
           tenantId,
           transport: tenantId === tenants.defaultId ? deps.transport : tenantTransport(deps.transport, tenantId),
-          throttle,
+          throttle: throttleOf(tenantId),
         },
         shared,
       );
-      entry = { config: effective, http, throttle };
+      entry = { config: effective, http };
     }
     if (entries.size >= max) entries.delete(entries.keys().next().value!);
     entries.set(tenantId, entry);

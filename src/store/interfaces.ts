@@ -664,3 +664,30 @@ export interface TenantStore {
   /** The live tenants whose billing identifiers have this billing ID, sorted. */
   byBillingIdentifiers(billingId: string): Promise<string[]>;
 }
+
+/** One fixed window of one rate limit key (src/ratelimit/). */
+export interface RateWindow {
+  key: string;
+  /** The window's first millisecond (Unix time). */
+  windowStart: number;
+}
+
+/**
+ * Rate limit counters of one tenant, shared by every server on the database
+ * (src/ratelimit/). Always on the primary: counting is writing.
+ */
+export interface RateLimitStore {
+  /** The hits recorded in each window; windows without any are left out. */
+  hits(windows: readonly RateWindow[]): Promise<Array<RateWindow & { hits: number }>>;
+  /** One more hit in each window (one atomic upsert), each kept at least until its `expiresAt`. */
+  add(windows: ReadonlyArray<RateWindow & { expiresAt: Date }>): Promise<void>;
+  /** Forgets every window of the keys. */
+  clear(keys: readonly string[]): Promise<void>;
+}
+
+/** The rate limit counters of a deployment: per tenant, and their cleanup. */
+export interface RateLimits {
+  tenant(tenantId: string): RateLimitStore;
+  /** Deletes the windows that expired (by the database's clock); returns how many. */
+  prune(): Promise<number>;
+}

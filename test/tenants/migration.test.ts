@@ -2,7 +2,7 @@
 // previous release left it (migrations up to 0008, rows of tenant "default", no
 // tenants table) is migrated by the next start, and everything in it keeps
 // working on the hosts that name no tenant, while a tenant host finds nothing.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -24,12 +24,15 @@ test("a single-tenant database is migrated into the default tenant", async () =>
   try {
     assert.is(before.store.tenantId, "default");
     key = (await new Population(before.store).user({ id: "legacy", admin: true })).apiKey;
-    // Back to the schema before migration 0009.
+    // Back to the schema before migration 0009 (and those after it).
     const db = before.databases[0]!.db;
     await db.execute(sql`DROP TABLE tenants`);
     await db.execute(sql`DROP INDEX gateways_eui_any_tenant_index`);
     await db.execute(sql`DROP INDEX end_devices_eui_any_tenant_index`);
-    await db.execute(sql`DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)`);
+    await db.execute(sql`DROP TABLE rate_limit_counters`); // 0010
+    const journal = JSON.parse(readFileSync(new URL("../../drizzle/meta/_journal.json", import.meta.url), "utf8")) as { entries: Array<{ tag: string; when: number }> };
+    const since = journal.entries.find((e) => e.tag === "0009_tenants")!.when;
+    await db.execute(sql`DELETE FROM drizzle.__drizzle_migrations WHERE created_at >= ${since}`);
   } finally {
     await Promise.all(before.databases.map((d) => d.close()));
   }

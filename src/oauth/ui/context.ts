@@ -21,6 +21,7 @@ export interface UiDeps extends OAuthDeps {
   transport: Transport;
   keys: CookieKeys;
   throttle: LoginThrottle;
+  clientAddress: (req: Request) => string;
   tenantId: string;
   /** is.oauth.mount without a trailing slash ("" for the root). */
   mount: string;

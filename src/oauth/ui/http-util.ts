@@ -41,10 +41,6 @@ export function appendCookie(res: Response, cookie: string): void {
   res.setHeader("set-cookie", [...list.filter((c) => !c.startsWith(cookie.slice(0, cookie.indexOf("=") + 1))), cookie]);
 }
 
-export function clientAddress(req: Request): string {
-  return req.socket?.remoteAddress ?? "unknown";
-}
-
 export function sendJson(res: Response, status: number, body: unknown): void {
   res.setHeader("content-type", "application/json");
   res.setHeader("cache-control", "no-store");

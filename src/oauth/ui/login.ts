@@ -10,7 +10,6 @@ import {
 } from "../../errors/index.js";
 import { assertCredentialsLoginAllowed } from "../../accounts/credentials-login.js";
 import type { CurrentSession, UiContext } from "./context.js";
-import { clientAddress } from "./http-util.js";
 
 const userIdPattern = /^[a-z0-9](?:[-]?[a-z0-9]){1,35}$/;
 
@@ -30,8 +29,8 @@ export async function passwordLogin(ctx: UiContext, params: Record<string, strin
   if (!userId) throw errMissingUserID();
   if (!password) throw errMissingPassword();
 
-  const address = clientAddress(ctx.req);
-  const wait = throttle.retryAfter(userId, address, now().getTime());
+  const address = ctx.deps.clientAddress(ctx.req);
+  const wait = await throttle.retryAfter(userId, address, now().getTime());
   if (wait > 0) {
     const seconds = Math.max(1, Math.ceil(wait / 1000));
     ctx.res.setHeader("retry-after", String(seconds));
@@ -47,11 +46,11 @@ export async function passwordLogin(ctx: UiContext, params: Record<string, strin
   // An unknown user costs a hash check too, so timing does not tell which IDs exist.
   const matches = user ? await hasher.verify(password, user.password) : (await hasher.verify(password, await ctx.deps.dummyHash), false);
   if (!user || !matches) {
-    throttle.fail(userId, address, now().getTime());
+    await throttle.fail(userId, address, now().getTime());
     log.info({ user_id: userId, address }, "login failed");
     throw errNoUserIDPasswordMatch();
   }
-  throttle.succeed(userId);
+  await throttle.succeed(userId);
   assertMayLogIn(user);
   if (hasher.needsRehash(user.password)) {
     // Upgrading is best effort: a failure must not cost the user the login.

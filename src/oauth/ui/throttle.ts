@@ -1,75 +1,72 @@
-// Throttling of failed logins, per user ID and per client address, in memory
-// (each server process counts its own; sessions are per tenant and so is this
-// counter). A sliding window: after `limit` failures within `windowMs`, further
-// attempts are refused without checking the password until the oldest failure
-// leaves the window. Refusing before the check also bounds the argon2id work
-// an attacker can make the server do.
+// Throttling of failed logins, per user ID and per client address (the
+// address src/net/client-address.ts finds, behind trusted proxies the
+// forwarded one), within the tenant: the login pages and the token
+// endpoint's password grant count against the same keys. The counts live in
+// the database (src/ratelimit/), so every server of a deployment sees the
+// failures made through any other. After `limit` failures within `windowMs`
+// further attempts are refused, without checking the password, until enough
+// of them are old; refusing before the check also bounds the argon2id work an
+// attacker can make the servers do.
+import type { LoginAttempts } from "../api.js";
+import { addressKeyValue, rateKey } from "../../ratelimit/keys.js";
+import { rateLimiter, type RateKey, type RateRule } from "../../ratelimit/sliding-window.js";
+import type { RateLimitStore } from "../../store/interfaces.js";
 
-export interface ThrottleRule {
-  limit: number;
-  windowMs: number;
-}
+export type ThrottleRule = RateRule;
 
-export interface LoginThrottle {
-  /** Milliseconds to wait before another attempt, or 0 when one is allowed now. */
-  retryAfter(userId: string, address: string, now: number): number;
-  fail(userId: string, address: string, now: number): void;
-  /** A successful login forgets the user's failures (not the address's). */
-  succeed(userId: string): void;
-}
+export type LoginThrottle = LoginAttempts;
 
-/** Keys kept at most; beyond it the stalest are dropped (an attacker must not grow memory without bound). */
-const maxKeys = 10_000;
+export const defaultPerUser: ThrottleRule = { limit: 5, windowMs: 60_000 };
+export const defaultPerAddress: ThrottleRule = { limit: 20, windowMs: 60_000 };
 
-class Window {
-  private readonly hits = new Map<string, number[]>();
-  constructor(private readonly rule: ThrottleRule) {}
+/** User IDs are lower case; people type them as they like. */
+const userKey = (userId: string) => rateKey("login", "user", userId.trim().toLowerCase());
+const addressKey = (address: string) => rateKey("login", "address", addressKeyValue(address));
 
-  private live(key: string, now: number): number[] {
-    const list = (this.hits.get(key) ?? []).filter((t) => t > now - this.rule.windowMs);
-    if (list.length) this.hits.set(key, list);
-    else this.hits.delete(key);
-    return list;
-  }
-
-  retryAfter(key: string, now: number): number {
-    const list = this.live(key, now);
-    if (list.length < this.rule.limit) return 0;
-    return list[list.length - this.rule.limit]! + this.rule.windowMs - now;
-  }
-
-  add(key: string, now: number): void {
-    const list = this.live(key, now);
-    list.push(now);
-    this.hits.delete(key);
-    this.hits.set(key, list);
-    while (this.hits.size > maxKeys) this.hits.delete(this.hits.keys().next().value!);
-  }
-
-  clear(key: string): void {
-    this.hits.delete(key);
-  }
-}
-
-export function loginThrottle(perUser: ThrottleRule = { limit: 5, windowMs: 60_000 }, perAddress: ThrottleRule = { limit: 20, windowMs: 60_000 }): LoginThrottle {
-  const users = new Window(perUser);
-  const addresses = new Window(perAddress);
-  const userKey = (id: string) => id.trim().toLowerCase();
+/**
+ * The tenant's login throttle over its counters. `prune`, when given, is
+ * called after failures (it rate-limits itself): the deployment's cleanup of
+ * expired counters.
+ */
+export function loginThrottle(store: RateLimitStore, opts: { perUser?: ThrottleRule; perAddress?: ThrottleRule; prune?: () => void } = {}): LoginThrottle {
+  const limiter = rateLimiter(store);
+  const perUser = opts.perUser ?? defaultPerUser;
+  const perAddress = opts.perAddress ?? defaultPerAddress;
+  const keys = (userId: string, address: string): RateKey[] => [
+    { key: userKey(userId), rule: perUser },
+    { key: addressKey(address), rule: perAddress },
+  ];
   return {
-    retryAfter: (userId, address, now) => Math.max(users.retryAfter(userKey(userId), now), addresses.retryAfter(address, now)),
-    fail(userId, address, now) {
-      users.add(userKey(userId), now);
-      addresses.add(address, now);
+    retryAfter: (userId, address, now) => limiter.wait(keys(userId, address), now),
+    async fail(userId, address, now) {
+      await limiter.hit(keys(userId, address), now);
+      opts.prune?.();
     },
-    succeed: (userId) => users.clear(userKey(userId)),
+    // A successful login forgets the user's failures (not the address's).
+    succeed: (userId) => limiter.reset([userKey(userId)]),
+  };
+}
+
+/**
+ * Deletes expired counters at most once per `everyMs` (from any caller of the
+ * process), in the background: a failure is logged by `onError` and tried
+ * again at the next turn.
+ */
+export function occasionalPrune(prune: () => Promise<number>, onError: (err: unknown) => void, everyMs = 60_000): () => void {
+  let next = 0;
+  return () => {
+    const now = Date.now();
+    if (now < next) return;
+    next = now + everyMs;
+    prune().catch(onError);
   };
 }
 
 /** `throttle` reporting each refusal (an attempt told to wait) to `refused`, for metrics. */
 export function reportingRefusals(throttle: LoginThrottle, refused: () => void): LoginThrottle {
   return {
-    retryAfter(userId, address, now) {
-      const wait = throttle.retryAfter(userId, address, now);
+    async retryAfter(userId, address, now) {
+      const wait = await throttle.retryAfter(userId, address, now);
       if (wait > 0) refused();
       return wait;
     },

@@ -40,8 +40,8 @@ export const passwordGrant: Grant = async (ctx) => {
   const password = params.password ?? "";
   if (!userId || !password) throw rfc("invalid_request", errOAuthInvalidRequest({ reason: "username and password are required" }));
 
-  const address = req.socket?.remoteAddress ?? "unknown";
-  const wait = deps.throttle?.retryAfter(userId, address, deps.now().getTime()) ?? 0;
+  const address = deps.clientAddress?.(req) ?? req.socket?.remoteAddress ?? "unknown";
+  const wait = (await deps.throttle?.retryAfter(userId, address, deps.now().getTime())) ?? 0;
   if (wait > 0) throw rfc("invalid_grant", errLoginRateLimited({ retry_after: Math.ceil(wait / 1000) }));
   const { hasher } = deps;
   const user = await deps.store.users.get(userId).catch((err: unknown) => {
@@ -50,10 +50,10 @@ export const passwordGrant: Grant = async (ctx) => {
   });
   const ok = user ? await hasher.verify(password, user.password) : (await hasher.verify(password, await dummyHash(hasher)), false);
   if (!ok) {
-    deps.throttle?.fail(userId, address, deps.now().getTime());
+    await deps.throttle?.fail(userId, address, deps.now().getTime());
     throw rfc("invalid_grant", errNoUserIDPasswordMatch());
   }
-  deps.throttle?.succeed(userId);
+  await deps.throttle?.succeed(userId);
 
   const scopes = scopesOf(params.scope);
   const now = deps.now();

@@ -17,3 +17,4 @@ export * from "./email-outbox.js";
 export * from "./oauth.js";
 export * from "./authentication-providers.js";
 export * from "./tenants.js";
+export * from "./rate-limits.js";
