@@ -16,7 +16,7 @@ Commands:
   config     print the effective configuration
 
 Options are the documented dotted names as flags (--is.database-uri postgres://...),
-TTN_LW_* environment variables or YAML files given with --config. See --help for all options.`;
+TTN_LW_* environment variables or YAML files given with -c/--config. See --help for all options.`;
 
 const commands = new Set(["start", "is-db", "config"]);
 

@@ -4,6 +4,9 @@
 // and has the authorization_code and refresh_token grants; --no-secret makes a
 // public client (PKCE required). A generated secret is stored with the fast
 // keyed hash, one given with --secret as argon2id (see auth/client-secrets.ts).
+// Redirect URIs as the stack's documented commands give them: absolute, a path
+// on this server (the Console's `/console/oauth/callback`), or the CLI's
+// `local-callback` and `code` (services/shared/redirect-uris.ts).
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { create } from "@bufbuild/protobuf";
@@ -18,6 +21,7 @@ import { base32 } from "../auth/tokens.js";
 import type { Config } from "../config/index.js";
 import { errValidation } from "../errors/index.js";
 import { allRightOf, RIGHT_ALL, rightByName } from "../rights/algebra.js";
+import { redirectUriProblem } from "../services/shared/redirect-uris.js";
 import { checks, check } from "../services/shared/validate.js";
 import type { AccountRef } from "../store/interfaces.js";
 import { openTenantStore, tenantOf } from "./tenant.js";
@@ -29,7 +33,8 @@ export const createOAuthClientUsage = `  create-oauth-client  --id ID --owner US
                        [--owner-organization] [--no-skip-authorization] [--no-endorsed] [--tenant-id ID]
                        create an approved OAuth client (default: authorization_code and refresh_token
                        grants, all rights, endorsed, no consent page); without --secret or --no-secret
-                       a secret is generated and printed`;
+                       a secret is generated and printed; a URI is absolute, a path on this server
+                       (/console/oauth/callback) or, for the CLI's client, local-callback or code`;
 
 const grantNames: Record<string, GrantType> = {
   authorization_code: GrantType.GRANT_AUTHORIZATION_CODE,
@@ -57,11 +62,11 @@ function rightsOf(value: string | undefined): Right[] {
   });
 }
 
-function checkURIs(field: string, uris: string[]): void {
+/** As ClientRegistry takes them: absolute URIs, and for redirect URIs the stack's `local-callback` and `code`. */
+function checkURIs(field: string, uris: string[], mountRelative: boolean): void {
   for (const uri of uris) {
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) || !URL.canParse(uri) || uri.includes("#") || uri.length > 128) {
-      throw errValidation({ field, reason: `\`${uri}\` must be an absolute URI without a fragment, at most 128 characters` });
-    }
+    const problem = redirectUriProblem(uri, mountRelative);
+    if (problem) throw errValidation({ field, reason: `\`${uri}\` ${problem}` });
   }
 }
 
@@ -103,8 +108,8 @@ export async function createOAuthClient(config: Config, args: string[], out: (li
   check("name", values.name ?? "", checks.maxLength(50));
   check("redirect-uri", redirectUris, checks.maxItems(10));
   check("logout-redirect-uri", logoutRedirectUris, checks.maxItems(10));
-  checkURIs("redirect-uri", redirectUris);
-  checkURIs("logout-redirect-uri", logoutRedirectUris);
+  checkURIs("redirect-uri", redirectUris, true);
+  checkURIs("logout-redirect-uri", logoutRedirectUris, false);
   const generated = values.secret === undefined && !values["no-secret"] ? base32(randomBytes(32)) : undefined;
   const secret = values["no-secret"] ? "" : (values.secret ?? generated!);
   check("secret", secret, checks.maxLength(128));

@@ -295,7 +295,7 @@ function unknownName(found: Findings, name: string, source: string, candidates: 
   found.unknown.push({ text: `${name} (from ${source}${hint ? `; did you mean ${hint}?` : ""})`, option: name, source });
 }
 
-/** Dotted option flags (`--a.b v`, `--a.b=v`, `--config f`, `-c f`) and the other args, in order. */
+/** Dotted option flags (`--a.b v`, `--a.b=v`, `--config f`, `-c f`, `-cf`) and the other args, in order. */
 interface ArgvScan {
   configFiles: string[];
   flags: Given[];
@@ -316,8 +316,8 @@ function scanArgv(argv: readonly string[], found: Findings): ArgvScan {
       scan.rest.push(...argv.slice(i + 1));
       break;
     }
-    // `-c` is the stack's short form of --config.
-    const flag = arg === "-c" || arg.startsWith("-c=") ? `--config${arg.slice(2)}` : arg;
+    // `-c` is the stack's short form of --config: `-c f`, `-c=f` and, as its flag parser takes them, `-cf`.
+    const flag = arg === "-c" || arg.startsWith("-c=") ? `--config${arg.slice(2)}` : /^-c[^-=]/.test(arg) ? `--config=${arg.slice(2)}` : arg;
     if (!flag.startsWith("--")) {
       scan.rest.push(arg);
       continue;
@@ -641,7 +641,7 @@ export function formatHelp(): string {
   const line = (cols: string[]) => "  " + cols.map((s, c) => (c < 3 ? s.padEnd(width[c]!) : s)).join("  ");
 
   const out = [
-    "Configuration options. Precedence, lowest first: defaults, --config <file.yml> (repeatable;",
+    "Configuration options. Precedence, lowest first: defaults, -c/--config <file.yml> (repeatable;",
     `or ${CONFIG_ENV}=a.yml,b.yml), environment TTN_LW_<NAME> (e.g. ${envName("is.database-uri")}), flags.`,
     "YAML files nest the name segments (is: {database-uri: ...}). Durations use Go syntax (24h, 1h30m, 500ms).",
     "Lists are comma-separated in env and flags; repeated list flags append.",

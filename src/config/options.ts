@@ -123,7 +123,7 @@ export const options = [
   { name: "is.email.sendgrid.api-url", type: "url", default: "https://api.sendgrid.com", description: "Base URL of the SendGrid API (tests point it at a local server)" },
   { name: "is.email.dir", type: "string", default: "", description: "Directory the dir provider writes each message to" },
   { name: "is.email.templates.source", type: "enum", values: ["", "directory", "url", "blob"], default: "", description: "Where template overrides come from: directory, or (deprecated) url or blob" },
-  { name: "is.email.templates.directory", type: "string", default: "", description: "Directory of template overrides (<name>.subject.txt, <name>.txt, <name>.html)" },
+  { name: "is.email.templates.directory", type: "string", default: "", description: "Directory of template overrides (<name>.subject.txt, <name>.txt, <name>.html; The Things Stack's Go templates also as <name>.txt.tmpl, ...)" },
   { name: "is.email.templates.url", type: "url", default: "", description: "(deprecated) Base URL template overrides are fetched from at start" },
   { name: "is.email.templates.blob.bucket", type: "string", default: "", description: "(deprecated) Blob bucket of template overrides" },
   { name: "is.email.templates.blob.path", type: "string", default: "", description: "(deprecated) Path in the blob bucket of template overrides" },

@@ -51,8 +51,21 @@ export interface TemplateData {
   collaborator_changed: NotificationData & { collaborator: EntityInfo; rights: string[] };
   entity_state_changed: NotificationData & { state: string; stateDescription: string };
   password_changed: NotificationData;
-  user_requested: NotificationData & { requester: UserInfo & { email: string } };
-  client_requested: NotificationData & { client: { id: string; name: string }; collaborator: EntityInfo };
+  user_requested: NotificationData & { requester: UserInfo & { email: string; description?: string } };
+  client_requested: NotificationData & { client: ClientInfo; collaborator: EntityInfo };
+}
+
+/** The requested OAuth client (optional parts: what templates in the stack's form show). */
+export interface ClientInfo {
+  id: string;
+  name: string;
+  description?: string;
+  /** `GRANT_...` names. */
+  grants?: string[];
+  /** `RIGHT_...` names. */
+  rights?: string[];
+  redirectUris?: string[];
+  logoutRedirectUris?: string[];
 }
 
 /** What every notification e-mail knows: who gets it, about what, caused by whom. */

@@ -5,7 +5,7 @@
 import { anyUnpack, type Any } from "@bufbuild/protobuf/wkt";
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
-import { CreateClientRequestSchema } from "../../gen/ttn/lorawan/v3/client_pb.js";
+import { CreateClientRequestSchema, GrantTypeSchema } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import { EntityStateChangedNotificationSchema } from "../../gen/ttn/lorawan/v3/notification_service_pb.js";
 import { APIKeySchema, CollaboratorSchema } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { CreateUserRequestSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
@@ -26,6 +26,7 @@ function unpack<D extends DescMessage>(data: Any | undefined, schema: D): Messag
 }
 
 const stateName = (state: number) => StateSchema.values.find((v) => v.number === state)?.name ?? String(state);
+const grantName = (grant: number) => GrantTypeSchema.values.find((v) => v.number === grant)?.name ?? String(grant);
 
 /** Per template: its data beyond NotificationData, or undefined when `data` does not carry it. */
 const builders: { [T in NotificationTemplate]: (data: Any | undefined, base: NotificationData) => TemplateData[T] | undefined } = {
@@ -45,13 +46,18 @@ const builders: { [T in NotificationTemplate]: (data: Any | undefined, base: Not
   user_requested(data, base) {
     const user = unpack(data, CreateUserRequestSchema)?.user;
     if (!user?.ids) return undefined;
-    return { ...base, requester: { id: user.ids.userId, name: user.name, email: user.primaryEmailAddress } };
+    return { ...base, requester: { id: user.ids.userId, name: user.name, email: user.primaryEmailAddress, description: user.description } };
   },
   client_requested(data, base) {
     const req = unpack(data, CreateClientRequestSchema);
     const collaborator = accountRef(req?.collaborator);
     if (!req?.client?.ids || !collaborator) return undefined;
-    return { ...base, client: { id: req.client.ids.clientId, name: req.client.name }, collaborator: { kind: collaborator.kind, id: collaborator.id } };
+    const c = req.client;
+    const client = {
+      id: c.ids!.clientId, name: c.name, description: c.description, grants: c.grants.map(grantName), rights: c.rights.map(rightName),
+      redirectUris: c.redirectUris, logoutRedirectUris: c.logoutRedirectUris,
+    };
+    return { ...base, client, collaborator: { kind: collaborator.kind, id: collaborator.id } };
   },
 };
 

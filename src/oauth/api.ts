@@ -65,8 +65,13 @@ export interface AuthorizeParams {
 export interface AuthorizeRequest {
   params: AuthorizeParams;
   client: Client;
-  /** The exact registered redirect URI the answer goes to. */
+  /**
+   * The absolute URL the answer goes to: the registered redirect URI the
+   * request named, resolved when it is relative (`code`, `local-callback`, a path).
+   */
   redirectUri: string;
+  /** The redirect URI as the request named it (else the first registered): bound to the code, repeated by the token request. */
+  codeRedirectUri: string;
   /** Rights the client asks for (its registered rights). */
   rights: Right[];
   /**

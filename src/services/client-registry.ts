@@ -28,6 +28,7 @@ import { assertBelowLimit } from "./shared/limits.js";
 import { applyReadMask, onlyPublic, readPaths, updatePaths } from "./shared/masks.js";
 import { publicFields, readableEntity } from "./shared/public-fields.js";
 import { registryListing } from "./shared/listing.js";
+import { redirectUriProblem } from "./shared/redirect-uris.js";
 import { pageOptions, setTotal } from "./shared/pagination.js";
 import { checkRights } from "./shared/rights-of-kind.js";
 import { check, checkPaths, checks, type Check } from "./shared/validate.js";
@@ -40,12 +41,11 @@ const secretFields = ["secret"];
 /** Fields only admins write (§1 ClientRegistry.Update). */
 const adminOnlyClientFields = ["state", "state_description", "skip_authorization", "endorsed", "grants"];
 
-/** An absolute URI (scheme and the rest) without a fragment (RFC 6749 §3.1.2), at most 128 characters. */
-const absoluteURIs: Check = (v) => {
+/** Redirect URIs as registration takes them (shared/redirect-uris.ts); logout redirect URIs absolute only. */
+const redirectURIs = (mountRelative: boolean): Check => (v) => {
   for (const [i, uri] of (v as string[]).entries()) {
-    if ([...uri].length > 128) return `item ${i} must be at most 128 characters`;
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) || !URL.canParse(uri)) return `item ${i} \`${uri}\` must be an absolute URI`;
-    if (uri.includes("#")) return `item ${i} \`${uri}\` must not have a fragment`;
+    const problem = redirectUriProblem(uri, mountRelative);
+    if (problem) return `item ${i} \`${uri}\` ${problem}`;
   }
   return undefined;
 };
@@ -61,8 +61,8 @@ const clientRules: Record<string, Check[]> = {
   description: [checks.maxLength(2000)],
   attributes: [checks.attributes],
   secret: [checks.maxLength(128)],
-  redirect_uris: [checks.maxItems(10), absoluteURIs],
-  logout_redirect_uris: [checks.maxItems(10), absoluteURIs],
+  redirect_uris: [checks.maxItems(10), redirectURIs(true)],
+  logout_redirect_uris: [checks.maxItems(10), redirectURIs(false)],
   state: [definedIn(enumValues(State), "state")],
   state_description: [checks.maxLength(128)],
   grants: [definedIn(enumValues(GrantType), "grant")],

@@ -626,6 +626,11 @@ test("-c is --config; TTN_LW_CONFIG applies without flags", () => {
   assert.is(load(["-c", file]).config.is.delete.restore, 48 * 3600_000);
   assert.is(load([`-c=${file}`]).config.is.delete.restore, 48 * 3600_000);
   assert.equal(load(["-c", file]).configFiles, [file]);
+  // As the stack's flag parser takes a short flag: the value glued on, and repeated.
+  assert.is(load([`-c${file}`]).config.is.delete.restore, 48 * 3600_000);
+  const later = yamlFile("is:\n  delete:\n    restore: 72h\n");
+  assert.is(load(["-c", file, "-c", later]).config.is.delete.restore, 72 * 3600_000);
+  assert.equal(load(["-c", file, `-c${later}`]).configFiles, [file, later]);
 });
 
 test("is.dev-eui-block.prefix: the documented default 0000000000000000/0 is the default and accepted; issuing needs a real block", () => {

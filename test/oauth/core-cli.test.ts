@@ -57,7 +57,7 @@ test("is-db create-oauth-client: an approved, endorsed client with a hashed secr
   const noOwner = await run("identity-server.js", ["is-db", "create-oauth-client", ...db, "--id", "orphan", "--owner", "nobody", "--redirect-uri", "https://x.example.com/cb", "--secret", "s"]);
   assert.is(noOwner.code, 1);
   assert.match(noOwner.stderr, /user_not_found/);
-  const badUri = await run("identity-server.js", ["is-db", "create-oauth-client", ...db, "--id", "bad-uri", "--owner", "admin", "--redirect-uri", "/relative", "--secret", "s"]);
+  const badUri = await run("identity-server.js", ["is-db", "create-oauth-client", ...db, "--id", "bad-uri", "--owner", "admin", "--redirect-uri", "relative", "--secret", "s"]);
   assert.is(badUri.code, 1);
   assert.match(badUri.stderr, /redirect-uri/);
   const usage = await run("identity-server.js", ["is-db", "create-oauth-client", ...db, "--id", "x-app", "--owner", "admin", "--redirect-uri", "https://x.example.com/cb", "--grants", "implicit"]);

@@ -335,8 +335,10 @@ it("Create: field validation names the field", async () => {
     [{ description: "d".repeat(2001) }, "client.description"],
     [{ attributes: { "Bad Key": "v" } }, "client.attributes"],
     [{ secret: "s".repeat(129) }, "client.secret"],
-    [{ redirectUris: ["local-callback"] }, "client.redirect_uris"],
-    [{ redirectUris: ["/relative/path"] }, "client.redirect_uris"],
+    // The stack's `local-callback`, `code` and paths on this server are taken (test/oauth/cli-redirect.test.ts); not other relative ones.
+    [{ redirectUris: ["callback"] }, "client.redirect_uris"],
+    [{ redirectUris: ["//elsewhere.example.com/cb"] }, "client.redirect_uris"],
+    [{ logoutRedirectUris: ["local-callback"] }, "client.logout_redirect_uris"],
     [{ redirectUris: ["https://example.com/cb", "not a uri"] }, "client.redirect_uris"],
     [{ redirectUris: ["https://example.com/cb#fragment"] }, "client.redirect_uris"],
     [{ redirectUris: [long] }, "client.redirect_uris"],

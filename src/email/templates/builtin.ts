@@ -252,3 +252,20 @@ Approve or reject the request in the Console:
 `,
   ),
 };
+
+/**
+ * The base of HTML templates in the stack's form that consist of `title`,
+ * `preview` and `body` blocks (as the stack's own), when the template source
+ * has no `base.html.tmpl` of its own. Go template syntax (stack-form.ts).
+ */
+export const builtinGoBase = `<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ block "title" . }}{{ end }}</title></head>
+<body style="font-family: Helvetica, Arial, sans-serif; color: #222; line-height: 1.5; max-width: 600px; margin: 0 auto; padding: 16px;">
+<div style="display: none;">{{ block "preview" . }}{{ end }}</div>
+<p style="font-size: 18px; font-weight: bold;">{{ .Network.Name }}</p>
+{{ block "body" . }}{{ end }}
+<p style="color: #888; font-size: 12px; margin-top: 32px;">This message was sent by {{ .Network.Name }}.</p>
+</body>
+</html>
+`;

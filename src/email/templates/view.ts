@@ -117,7 +117,15 @@ export const sampleData: { [N in TemplateName]: TemplateData[N] } = (() => {
     collaborator_changed: { ...note, collaborator: { kind: "user", id: "sample-collaborator" }, rights: ["RIGHT_APPLICATION_ALL"] },
     entity_state_changed: { ...note, state: "STATE_SUSPENDED", stateDescription: "sample reason" },
     password_changed: { receiver: user, entity: { kind: "user", id: user.id } },
-    user_requested: { receiver: sender, entity: { kind: "user", id: user.id }, requester: { ...user, email: "user@example.com" } },
-    client_requested: { receiver: sender, entity: { kind: "client", id: "sample-client" }, client: { id: "sample-client", name: "Sample Client" }, collaborator: { kind: "user", id: user.id } },
+    user_requested: { receiver: sender, entity: { kind: "user", id: user.id }, requester: { ...user, email: "user@example.com", description: "sample description" } },
+    client_requested: {
+      receiver: sender,
+      entity: { kind: "client", id: "sample-client" },
+      client: {
+        id: "sample-client", name: "Sample Client", description: "sample description", grants: ["GRANT_AUTHORIZATION_CODE"], rights: ["RIGHT_USER_INFO"],
+        redirectUris: ["https://client.example.com/callback"], logoutRedirectUris: ["https://client.example.com/"],
+      },
+      collaborator: { kind: "user", id: user.id },
+    },
   };
 })();

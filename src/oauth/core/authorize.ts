@@ -10,10 +10,12 @@ import {
   errClientMissingGrant, errClientNotApproved, errClientRejected, errClientSuspended, errInvalidRedirectURI, errMissingClientID,
 } from "../../errors/index.js";
 import { implied } from "../../rights/algebra.js";
+import { isMountRelativeRedirectUri } from "../../services/shared/redirect-uris.js";
 import { check, checks } from "../../services/shared/validate.js";
 import type { AuthorizeParams, AuthorizeRequest, OAuthDeps, Request } from "../api.js";
 import { challengePattern } from "./pkce.js";
-import { codeTtl, issuerOf } from "./settings.js";
+import { redirectTargetOf, type RedirectTarget } from "./redirect-uris.js";
+import { codeTtl, issuerOf, requestBase } from "./settings.js";
 
 /** OpenID Connect scopes we act on; others are ignored, as the stack ignores `scope`. */
 const knownScopes = new Set(["openid", "profile", "email", "offline_access"]);
@@ -39,19 +41,20 @@ function assertClientMayAuthorize(client: Client): void {
   if (!client.grants.includes(GrantType.GRANT_AUTHORIZATION_CODE)) throw errClientMissingGrant({ client_id, grant: "authorization_code" });
 }
 
-/** Exact match with a registered URI; without one, the first registered. */
-function redirectUriOf(client: Client, requested: string | undefined): string {
-  if (requested) {
-    if (!client.redirectUris.includes(requested)) throw errInvalidRedirectURI({ redirect_uri: requested });
-    return requested;
-  }
-  const first = client.redirectUris[0];
-  if (!first) throw errInvalidRedirectURI({ redirect_uri: "" });
-  return first;
+/** The registered redirect URI the request names (see redirect-uris.ts), or invalid_redirect_uri. */
+function redirectTarget(deps: OAuthDeps, client: Client, requested: string | undefined, req: Request, issuer: string): RedirectTarget {
+  // This server as the request reached it, beside the issuer, for URIs registered relative to it.
+  const bases = [...new Set([issuer, requestBase(deps.config, req)])];
+  const target = redirectTargetOf(client.redirectUris, requested, bases);
+  if (!target) throw errInvalidRedirectURI({ redirect_uri: requested ?? "" });
+  return target;
 }
 
-/** Request problems the client can be told about on its redirect URI. */
-function requestProblem(params: AuthorizeParams, publicClient: boolean): { error: string; description: string } | undefined {
+/**
+ * Request problems the client can be told about on its redirect URI.
+ * `pkceOptional`: a public client may go without PKCE (the stack's CLI flows).
+ */
+function requestProblem(params: AuthorizeParams, publicClient: boolean, pkceOptional: boolean): { error: string; description: string } | undefined {
   const invalid = (description: string) => ({ error: "invalid_request", description });
   if (params.response_type !== "code") return { error: "unsupported_response_type", description: "only response_type=code is supported" };
   for (const name of ["state", "scope", "nonce", "code_challenge"] as const) {
@@ -61,7 +64,7 @@ function requestProblem(params: AuthorizeParams, publicClient: boolean): { error
     // RFC 7636 defaults to `plain`, which a code interceptor could replay: only S256.
     if (params.code_challenge_method !== "S256") return invalid("code_challenge_method must be S256");
     if (!challengePattern.test(params.code_challenge ?? "")) return invalid("code_challenge must be the base64url SHA-256 of the code verifier");
-  } else if (publicClient) {
+  } else if (publicClient && !pkceOptional) {
     return invalid("clients without a secret must use PKCE (code_challenge with code_challenge_method=S256)");
   }
   return undefined;
@@ -71,15 +74,16 @@ export async function checkAuthorize(deps: OAuthDeps, params: AuthorizeParams, r
   if (!params.client_id) throw errMissingClientID();
   check("client_id", params.client_id, checks.id3);
   const client = await deps.store.clients.get(params.client_id);
-  const redirectUri = redirectUriOf(client, params.redirect_uri);
-  assertClientMayAuthorize(client);
   // RFC 9207: `iss` on every answer lets a client that talks to several servers tell them apart.
   // The same value as discovery's `issuer`, also when it follows the request's host.
   const issuer = issuerOf(deps.config, req);
-  const problem = requestProblem(params, client.secret === "");
+  const { named, url: redirectUri } = redirectTarget(deps, client, params.redirect_uri, req, issuer);
+  assertClientMayAuthorize(client);
+  // ttn-lw-cli sends no PKCE: its `code` and `local-callback` pages are exempt, as upstream (README: OAuth).
+  const problem = requestProblem(params, client.secret === "", isMountRelativeRedirectUri(named));
   if (problem) return { redirectTo: redirectWith(redirectUri, { error: problem.error, error_description: problem.description, state: params.state, iss: issuer }) };
   // The stored secret is a hash: it goes no further than here.
-  return { params, client: { ...client, secret: "" }, redirectUri, rights: [...client.rights], issuer };
+  return { params, client: { ...client, secret: "" }, redirectUri, codeRedirectUri: named, rights: [...client.rights], issuer };
 }
 
 export async function needsConsent(deps: OAuthDeps, req: AuthorizeRequest, userId: string): Promise<boolean> {
@@ -105,7 +109,7 @@ export async function approve(deps: OAuthDeps, req: AuthorizeRequest, user: { us
       clientId,
       userSessionId: user.sessionId || undefined,
       rights: req.rights,
-      redirectUri: req.redirectUri,
+      redirectUri: req.codeRedirectUri,
       state: req.params.state ?? "",
       codeChallenge: challenge,
       codeChallengeMethod: challenge ? "S256" : undefined,

@@ -17,9 +17,14 @@ export function configuredIssuer(config: Config): string | undefined {
   return url || undefined;
 }
 
+/** The URL of the mount at the scheme and host this request came to. */
+export function requestBase(config: Config, req: Request): string {
+  return `${isTls(req) ? "https" : "http"}://${hostOf(req)}${mountOf(config)}`;
+}
+
 /** The issuer as seen by this request. */
 export function issuerOf(config: Config, req: Request): string {
-  return configuredIssuer(config) ?? `${isTls(req) ? "https" : "http"}://${hostOf(req)}${mountOf(config)}`;
+  return configuredIssuer(config) ?? requestBase(config, req);
 }
 
 export const accessTokenTtl = (config: Config): number => config.is.oauth.accessTokenTtl;
