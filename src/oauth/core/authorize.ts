@@ -39,10 +39,23 @@ function assertClientMayAuthorize(client: Client): void {
   if (!client.grants.includes(GrantType.GRANT_AUTHORIZATION_CODE)) throw errClientMissingGrant({ client_id, grant: "authorization_code" });
 }
 
-/** Exact match with a registered URI; without one, the first registered. */
+/**
+ * RFC 8252 §7.3: a native app (a CLI) listens on a loopback port of its
+ * choosing, so an http loopback redirect URI matches a registered one on
+ * any port; everything else must match exactly.
+ */
+function sameRedirectURI(registered: string, requested: string): boolean {
+  if (registered === requested) return true;
+  const loopback = (u: URL) => u.protocol === "http:" && ["127.0.0.1", "[::1]"].includes(u.hostname);
+  if (!URL.canParse(registered) || !URL.canParse(requested)) return false;
+  const [a, b] = [new URL(registered), new URL(requested)];
+  return loopback(a) && loopback(b) && a.hostname === b.hostname && a.pathname === b.pathname && a.search === b.search && !a.username && !b.username && !b.hash;
+}
+
+/** A registered URI (exact, or a loopback one on any port); without one, the first registered. */
 function redirectUriOf(client: Client, requested: string | undefined): string {
   if (requested) {
-    if (!client.redirectUris.includes(requested)) throw errInvalidRedirectURI({ redirect_uri: requested });
+    if (!client.redirectUris.some((r) => sameRedirectURI(r, requested))) throw errInvalidRedirectURI({ redirect_uri: requested });
     return requested;
   }
   const first = client.redirectUris[0];
