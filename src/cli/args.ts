@@ -709,7 +709,8 @@ function firstLine(err: unknown): string {
 function flagLine(name: string, spec: FlagSpec): [string, string] {
   const placeholder = spec.type.kind === "boolean" ? "" : spec.type.kind === "switch" ? "[=true|false]" : ` ${spec.placeholder ?? defaultPlaceholder(spec.type)}`;
   const short = spec.short ? `-${spec.short}, ` : "";
-  const description = spec.aliasOf ? `same as --${spec.aliasOf}` : spec.description + (spec.required ? " (required)" : "");
+  const required = spec.required ? (spec.requiredUnlessPrefix ? ` (required, or a --${spec.requiredUnlessPrefix}* flag)` : " (required)") : "";
+  const description = spec.aliasOf ? `same as --${spec.aliasOf}` : spec.description + required;
   return [`${short}--${name}${placeholder}`, description];
 }
 

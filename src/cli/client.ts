@@ -30,6 +30,8 @@ export interface RequestContext {
   readStdin(): Promise<string>;
   /** The user ID of the API key's holder (EntityAccess.AuthInfo), for commands defaulting to "me". */
   callerUserId?(): Promise<string | undefined>;
+  /** The transport of the call, for a look-up the request needs first (a gateway by EUI). */
+  transport?: Transport;
 }
 
 /** A leaf command: how to parse it (CommandSpec) and which RPC it makes. */

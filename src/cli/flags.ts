@@ -68,7 +68,7 @@ export function account(a: ParsedArgs): MessageInitShape<typeof OrganizationOrUs
   return undefined;
 }
 
-export const rightsFlag = (required: boolean, description = "rights, comma-separated (RIGHT_ prefix optional); or --right-* flags"): FlagSpec => ({
+export const rightsFlag = (required: boolean, description = "rights, comma-separated (RIGHT_ prefix optional)"): FlagSpec => ({
   type: { kind: "rights" },
   description,
   required,

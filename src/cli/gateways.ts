@@ -13,7 +13,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { GatewayAccess, GatewayBatchAccess, GatewayBatchRegistry, GatewayRegistry } from "../../gen/ttn/lorawan/v3/gateway_services_pb.js";
 import { EntityRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
 import type { FlagSpec } from "./args.js";
-import { parseEUI, type ParsedArgs } from "./args.js";
+import { parseEUI, UsageError, type ParsedArgs } from "./args.js";
 import { apiKeyCommands } from "./api-keys.js";
 import { ALIASES, group, rpc, type CommandTree } from "./client.js";
 import { collaboratorCommands } from "./collaborators.js";
@@ -164,12 +164,21 @@ export const gateways: CommandTree = group("gateways", "Manage gateways", [
   rpc({
     name: "get",
     aliases: ALIASES.get,
-    summary: `Get a gateway (default fields: ${GATEWAY_DEFAULT_FIELDS.join(", ")})`,
-    positionals: [gateway.positional],
-    flags: readFlags(GatewaySchema),
+    summary: `Get a gateway, by ID or by --gateway-eui (default fields: ${GATEWAY_DEFAULT_FIELDS.join(", ")})`,
+    positionals: [{ ...gateway.positional, optional: true }],
+    flags: { ...readFlags(GatewaySchema), "gateway-eui": { type: { kind: "eui" }, description: "the gateway's EUI, when no ID is given" } },
     exclusive: fieldMaskExclusive,
     method: GatewayRegistry.method.get,
-    request: (a) => ({ gatewayIds: gatewayIds(a), fieldMask: readMask(a, GatewaySchema, GATEWAY_DEFAULT_FIELDS) }),
+    request: async (a, ctx) => {
+      const fieldMask = readMask(a, GatewaySchema, GATEWAY_DEFAULT_FIELDS);
+      const id = a.optionalArg(gateway.positional.name);
+      if (id !== undefined) return { gatewayIds: { gatewayId: id }, fieldMask };
+      const eui = a.eui("gateway-eui");
+      if (!eui || !ctx.transport) throw new UsageError("missing argument <gateway-id> (or --gateway-id or --gateway-eui)");
+      // As the stack's CLI does: the identifiers registered for the EUI first.
+      const ids = await ctx.transport.unary(GatewayRegistry.method.getIdentifiersForEUI, undefined, undefined, undefined, { eui });
+      return { gatewayIds: ids.message, fieldMask };
+    },
   }),
   rpc({
     name: "get-by-eui",

@@ -48,7 +48,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIO): Prom
       const ids = method.case === "apiKey" ? method.value.entityIds?.ids : undefined;
       return ids?.case === "userIds" ? ids.value.userId : undefined;
     };
-    const res = await call(transport, command, args, { readStdin: io.readStdin, callerUserId });
+    const res = await call(transport, command, args, { readStdin: io.readStdin, callerUserId, transport });
     await io.stdout(res.json);
     if (command.list && res.total !== undefined) await io.stderr(`total: ${res.total}`);
     for (const line of (await command.notes?.(res.message, args, transport)) ?? []) await io.stderr(line);

@@ -101,6 +101,8 @@ test("gateways: create with --gateway-eui, --frequency-plan-id and --antenna.*, 
   const after = ok(await cli(["g", "info", "gtw1", "--name", "--version-ids"]), "g info");
   assert.is(after.name, "Roof");
   assert.equal(after.version_ids, { brand_id: "acme" });
+  assert.is(ok(await cli(["gateways", "get", "--gateway-eui", "70B3D57ED0000001", "--name"]), "get --gateway-eui").name, "Roof");
+  usage(await cli(["gateways", "get"]), /missing argument <gateway-id> \(or --gateway-id or --gateway-eui\)/);
   assert.equal(ok(await cli(["gateways", "search", "--eui-contains", "ED0000001"]), "search").gateways.map((g: any) => g.ids.gateway_id), ["gtw1"]);
   assert.ok(ok(await cli(["gateways", "rights", "gtw1"]), "rights").rights.includes("RIGHT_GATEWAY_ALL"));
   const key = ok(await cli(["gateways", "api-keys", "create", "gtw1", "--right-gateway-link"]), "gateway api key");
