@@ -309,10 +309,13 @@ export function parse<C extends CommandSpec>(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
 ): ParseResult<C> {
-  // 1. Walk the command words down the tree; global flags may come anywhere.
+  // 1. Walk the command words down the tree; global flags may come anywhere,
+  // and a subcommand's flags before it (`api-keys --application-id a create`),
+  // as the stack's CLI allows for a group's persistent flags.
   let node: GroupSpec<C> | C = root;
   const path: string[] = [];
   const rest: string[] = [];
+  const deferred: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const token = expandShort(argv[i]!);
@@ -330,7 +333,11 @@ export function parse<C extends CommandSpec>(
       const name = token.replace(/^--?/, "").split("=", 1)[0]!;
       const spec = GLOBAL_FLAGS[name];
       if (!spec) {
-        throw new UsageError(`unknown flag ${token.split("=", 1)[0]}`, groupUsage(node, path));
+        // Not global: maybe the subcommand's; its value is the next word unless that is a subcommand or a flag.
+        const next = argv[i + 1];
+        const takesValue = !token.includes("=") && next !== undefined && !next.startsWith("-") && !node.children.some((c) => names(c, next));
+        deferred.push(token, ...(takesValue ? [argv[++i]!] : []));
+        continue;
       }
       rest.push(token);
       // A switch takes the next word only when it is true/false; other flags always take it.
@@ -345,6 +352,10 @@ export function parse<C extends CommandSpec>(
     node = child;
     path.push(child.name);
   }
+  if (node.kind === "group" && deferred.length) {
+    throw new UsageError(`unknown flag ${deferred[0]!.split("=", 1)[0]}`, groupUsage(node, path));
+  }
+  rest.unshift(...deferred);
   if (node.kind === "group") {
     if (help) return { kind: "help", text: groupUsage(node, path) };
     throw new UsageError(path.length ? `missing subcommand of "${path.join(" ")}"` : "missing command", groupUsage(node, path));

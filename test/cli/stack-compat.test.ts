@@ -74,6 +74,8 @@ test("applications api-keys and collaborators with --right-* flags", async () =>
   const got = ok(await cli(["applications", "api-keys", "get", "app1", key.id]), "api-keys get");
   assert.is(got.expires_at, "2040-01-02T03:04:05Z");
   assert.is(ok(await cli(["applications", "api-key", "ls", "app1"]), "api-key ls").api_keys.length, 1);
+  // The group's flag before the subcommand, as cobra's persistent flags allow.
+  assert.is(ok(await cli(["applications", "api-keys", "--application-id", "app1", "list"]), "--application-id before list").api_keys.length, 1);
   ok(await cli(["applications", "api-keys", "delete", "--application-id", "app1", "--api-key-id", key.id]), "api-keys delete");
   usage(await cli(["applications", "api-keys", "create", "--application-id", "app1"]), /missing required flag --rights/);
 
