@@ -1,20 +1,21 @@
 // Commands of the account flows: `users invitations` (UserInvitationRegistry),
-// `users email-validation` (EmailValidationRegistry) and the legacy
-// `contact-info` group (ContactInfoRegistry).
+// `users email-validations` (EmailValidationRegistry; alias email-validation)
+// and the legacy `contact-info` group (ContactInfoRegistry).
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { ContactInfoRegistry } from "../../gen/ttn/lorawan/v3/contact_info_pb.js";
 import { EmailValidationRegistry } from "../../gen/ttn/lorawan/v3/email_validation_pb.js";
 import type { EntityIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { UserInvitationRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
-import type { FlagSpec, ParsedArgs, PositionalSpec } from "./args.js";
-import { group, rpc, type CommandTree } from "./client.js";
+import { UsageError, type FlagSpec, type ParsedArgs, type PositionalSpec } from "./args.js";
+import { ALIASES, group, rpc, type CommandTree } from "./client.js";
 import { pagination, str } from "./flags.js";
 
-const email: PositionalSpec = { name: "email", description: "e-mail address" };
+const email: PositionalSpec = { name: "email", description: "e-mail address", flag: "email" };
 
 export const invitationCommands: CommandTree = group("invitations", "Invite people to register (administrators only)", [
   rpc({
-    name: "send",
+    name: "create",
+    aliases: ["send"],
     summary: "Invite an e-mail address; the response holds the invitation token",
     positionals: [email],
     method: UserInvitationRegistry.method.send,
@@ -22,6 +23,7 @@ export const invitationCommands: CommandTree = group("invitations", "Invite peop
   }),
   rpc({
     name: "list",
+    aliases: ALIASES.list,
     summary: "List invitations (without tokens)",
     flags: {
       limit: { type: { kind: "uint" }, description: "page size (0: server default)" },
@@ -36,12 +38,13 @@ export const invitationCommands: CommandTree = group("invitations", "Invite peop
   }),
   rpc({
     name: "delete",
+    aliases: ALIASES.delete,
     summary: "Withdraw the invitation of an e-mail address",
     positionals: [email],
     method: UserInvitationRegistry.method.delete,
     request: (a) => ({ email: a.arg("email") }),
   }),
-]);
+], ["invitation"]);
 
 /** --id and --token of a validation e-mail (the link's `reference` and `token`). */
 const validationFlags: Record<string, FlagSpec> = {
@@ -50,22 +53,39 @@ const validationFlags: Record<string, FlagSpec> = {
 };
 const validation = (a: ParsedArgs) => ({ id: a.str("id") ?? "", token: a.str("token") ?? "" });
 
-export const emailValidationCommands: CommandTree = group("email-validation", "Validate a user's primary e-mail address", [
-  rpc({
-    name: "request",
-    summary: "Send (again) a validation e-mail to the user's primary address",
-    positionals: [{ name: "user-id", description: "ID of the user" }],
-    method: EmailValidationRegistry.method.requestValidation,
-    request: (a) => ({ userId: a.arg("user-id") }),
-  }),
-  rpc({
-    name: "validate",
-    summary: "Validate the address with the ID and token of the e-mail (no API key needed)",
-    flags: validationFlags,
-    method: EmailValidationRegistry.method.validate,
-    request: validation,
-  }),
-]);
+export const emailValidationCommands: CommandTree = group(
+  "email-validations",
+  "Validate a user's primary e-mail address",
+  [
+    rpc({
+      name: "request",
+      aliases: ["r"],
+      summary: "Send (again) a validation e-mail to the user's primary address",
+      positionals: [{ name: "user-id", description: "ID of the user", flag: "user-id" }],
+      method: EmailValidationRegistry.method.requestValidation,
+      request: (a) => ({ userId: a.arg("user-id") }),
+    }),
+    rpc({
+      name: "validate",
+      aliases: ["v"],
+      summary: "Validate the address with the reference (ID) and token of the e-mail (no API key needed)",
+      positionals: [
+        { name: "reference", description: "validation reference (`reference` in the e-mailed link; or --id)", optional: true, flag: "reference" },
+        { name: "token", description: "validation token from the e-mailed link", optional: true, flag: "token" },
+      ],
+      flags: { id: str("same as <reference>", "ID") },
+      method: EmailValidationRegistry.method.validate,
+      request: (a) => {
+        const id = a.optionalArg("reference") ?? a.str("id");
+        const token = a.optionalArg("token");
+        if (id === undefined) throw new UsageError("missing argument <reference> (or --reference or --id)");
+        if (token === undefined) throw new UsageError("missing argument <token> (or --token)");
+        return { id, token };
+      },
+    }),
+  ],
+  ["email-validation", "ev"],
+);
 
 /** Entity kinds with contact info → EntityIdentifiers from the entity ID. */
 const CONTACT_KINDS: Readonly<Record<string, (id: string) => MessageInitShape<typeof EntityIdentifiersSchema>["ids"]>> = {

@@ -52,6 +52,14 @@ export interface FlagSpec {
   /** Shown in usage after the flag name, e.g. `--limit N`. */
   readonly placeholder?: string;
   readonly required?: boolean;
+  /** A `required` flag may be left out when a flag whose name starts with this is given (`--right-*` for `--rights`). */
+  readonly requiredUnlessPrefix?: string;
+  /** Another name of the flag `aliasOf`: its values count as that flag's (`--api-key-expiry` for `--expires-at`). */
+  readonly aliasOf?: string;
+  /** Accepted but left out of usage texts. */
+  readonly hidden?: boolean;
+  /** One-letter form, e.g. `c` for `-c`. */
+  readonly short?: string;
 }
 
 export interface PositionalSpec {
@@ -61,11 +69,18 @@ export interface PositionalSpec {
   readonly optional?: boolean;
   /** Checks the value at parse time (e.g. `parseEUI`); throws an Error saying what is wrong. */
   readonly check?: (value: string) => unknown;
+  /**
+   * The positional may also be given as this string flag (`--application-id`),
+   * as The Things Stack's CLI allows; a positional and the flag both given must agree.
+   */
+  readonly flag?: string;
 }
 
 export interface CommandSpec {
   readonly kind: "command";
   readonly name: string;
+  /** Other words that name the command (`ls` for `list`). */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   readonly positionals?: readonly PositionalSpec[];
   readonly flags?: Readonly<Record<string, FlagSpec>>;
@@ -110,12 +125,20 @@ export function oauthServerURL(global: GlobalArgs): string {
   return global.oauthServerAddress ?? defaultOAuthServerAddress;
 }
 
+/** Values of the global flags as given on the command line (the connection settings resolve them with files and environment). */
+export type GlobalOptions = Readonly<Record<string, string | boolean | string[]>>;
+
 export class ParsedArgs {
   constructor(
     readonly positionals: Readonly<Record<string, string>>,
     readonly flags: Readonly<Record<string, FlagValue>>,
     readonly global: GlobalArgs,
+    readonly options: GlobalOptions = {},
   ) {}
+  /** The same arguments with other global settings (the resolved connection settings). */
+  withGlobal(global: GlobalArgs): ParsedArgs {
+    return new ParsedArgs(this.positionals, this.flags, global, this.options);
+  }
   has(flag: string): boolean {
     return flag in this.flags;
   }
@@ -185,21 +208,21 @@ export class UsageError extends Error {
 
 // ---- global flags -----------------------------------------------------------
 
-const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
+const IS_CLI_FLAGS: Readonly<Record<string, FlagSpec>> = {
   "grpc-address": {
     type: { kind: "string" },
     placeholder: "ADDR",
-    description: `gRPC address, host:port or http(s)://host:port (env ${ENV_GRPC_ADDRESS}; default ${DEFAULT_GRPC_ADDRESS})`,
+    description: `gRPC address, host:port (plain) or http(s)://host:port (env ${ENV_GRPC_ADDRESS}; default ${DEFAULT_GRPC_ADDRESS})`,
   },
   "api-key": {
     type: { kind: "string" },
     placeholder: "KEY",
-    description: `API key sent as "authorization: Bearer KEY" (env ${ENV_API_KEY})`,
+    description: `API key sent as "authorization: Bearer KEY" (env ${ENV_API_KEY}; else the credentials of \`login\`)`,
   },
   "oauth-server-address": {
     type: { kind: "string" },
     placeholder: "URL",
-    description: `the server's OAuth URL, its is.oauth.ui.canonical-url (env ${ENV_OAUTH_SERVER_ADDRESS}; default: ${defaultOAuthServerAddress}, the server's default)`,
+    description: `the server's OAuth URL, its is.oauth.ui.canonical-url (env ${ENV_OAUTH_SERVER_ADDRESS} or TTN_LW_OAUTH_SERVER_ADDRESS; default: ${defaultOAuthServerAddress}, the server's default)`,
   },
   "tenant-id": {
     type: { kind: "string" },
@@ -208,7 +231,74 @@ const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
 };
 
+/**
+ * The Things Stack CLI's global options that concern the Identity Server, as
+ * flags; each also comes from TTN_LW_<NAME> and the config files (settings.ts).
+ */
+export const STACK_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  config: {
+    type: { kind: "list" },
+    short: "c",
+    placeholder: "FILE,...",
+    description: "config files, merged in order (default: .ttn-lw-cli.yml, $HOME/.ttn-lw-cli.yml, $HOME/.config/.ttn-lw-cli.yml, those that exist)",
+  },
+  "identity-server-grpc-address": {
+    type: { kind: "string" },
+    placeholder: "ADDR",
+    description: "Identity Server gRPC address, host:port (TLS unless --insecure) or http(s)://host:port",
+  },
+  insecure: { type: { kind: "switch" }, description: "connect without TLS" },
+  ca: { type: { kind: "string" }, placeholder: "FILE", description: "CA certificate file (PEM) to trust besides the system's" },
+  "credentials-id": { type: { kind: "string" }, placeholder: "ID", description: "which stored login to use (set by `use` to the host)" },
+  "allow-unknown-hosts": { type: { kind: "switch" }, description: "allow sending stored credentials to hosts other than those of the login" },
+  "output-format": { type: { kind: "string" }, placeholder: "json", description: "output format (json only)" },
+  "input-format": { type: { kind: "string" }, placeholder: "json", description: "input format (json only)" },
+};
+
+/** Other components' options of the stack's CLI: accepted so its scripts run, and not used. */
+const IGNORED_STRING = [
+  "gateway-server-grpc-address", "network-server-grpc-address", "application-server-grpc-address", "join-server-grpc-address",
+  "device-claiming-server-grpc-address", "device-template-converter-grpc-address", "qr-code-generator-grpc-address",
+  "device-repository-grpc-address", "packet-broker-agent-grpc-address", "log.level", "log.format", "retry.max", "retry.default-timeout",
+  "retry.jitter", "telemetry.target", "experimental.features",
+];
+const IGNORED_SWITCH = [
+  "gateway-server-enabled", "network-server-enabled", "application-server-enabled", "join-server-enabled", "device-claiming-server-enabled",
+  "device-template-converter-enabled", "qr-code-generator-enabled", "device-repository-enabled", "packet-broker-agent-enabled",
+  "dump-requests", "skip-version-check", "retry.enable-metadata", "telemetry.enable",
+];
+const IGNORED: Readonly<Record<string, FlagSpec>> = Object.fromEntries([
+  ...IGNORED_STRING.map((n): [string, FlagSpec] => [n, { type: { kind: "string" }, description: "not used (ttn-lw-cli compatibility)", hidden: true }]),
+  ...IGNORED_SWITCH.map((n): [string, FlagSpec] => [n, { type: { kind: "switch" }, description: "not used (ttn-lw-cli compatibility)", hidden: true }]),
+]);
+
+export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = { ...IS_CLI_FLAGS, ...STACK_FLAGS, ...IGNORED };
+const GLOBAL_SHORT: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(GLOBAL_FLAGS).flatMap(([name, spec]) => (spec.short ? [[spec.short, name]] : [])),
+);
+
 // ---- parser -----------------------------------------------------------------
+
+/** True when `token` names `node` (its name or an alias). */
+function names(node: { readonly name: string; readonly aliases?: readonly string[] }, token: string): boolean {
+  return node.name === token || (node.aliases?.includes(token) ?? false);
+}
+
+/** `-c x` → `--config x`: the short forms of global flags, for the tokenizer. */
+function expandShort(token: string): string {
+  const m = /^-([a-zA-Z])(=.*)?$/.exec(token);
+  const long = m ? GLOBAL_SHORT[m[1]!] : undefined;
+  return long ? `--${long}${m![2] ?? ""}` : token;
+}
+
+/** The flags a command accepts besides its own: globals, and its positionals as flags. */
+function commandSpecs(command: CommandSpec): Record<string, FlagSpec> {
+  const specs: Record<string, FlagSpec> = { ...GLOBAL_FLAGS };
+  for (const p of command.positionals ?? []) {
+    if (p.flag) specs[p.flag] = { type: { kind: "string" }, placeholder: "ID", description: `same as <${p.name}>` };
+  }
+  return { ...specs, ...command.flags };
+}
 
 /**
  * Parses `argv` (without node and script) against the command tree `root`.
@@ -219,15 +309,20 @@ export function parse<C extends CommandSpec>(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
 ): ParseResult<C> {
-  // 1. Walk the command words down the tree; global flags may come anywhere.
+  // 1. Walk the command words down the tree; global flags may come anywhere,
+  // and a subcommand's flags before it (`api-keys --application-id a create`),
+  // as the stack's CLI allows for a group's persistent flags.
   let node: GroupSpec<C> | C = root;
   const path: string[] = [];
   const rest: string[] = [];
+  const deferred: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
+    const token = expandShort(argv[i]!);
     if (node.kind === "command" || token === "--") {
-      rest.push(...argv.slice(i));
+      const tail = argv.slice(i);
+      const end = tail.indexOf("--");
+      rest.push(...(end < 0 ? tail.map(expandShort) : [...tail.slice(0, end).map(expandShort), ...tail.slice(end)]));
       break;
     }
     if (token === "--help" || token === "-h") {
@@ -236,20 +331,31 @@ export function parse<C extends CommandSpec>(
     }
     if (token.startsWith("-") && token !== "-") {
       const name = token.replace(/^--?/, "").split("=", 1)[0]!;
-      if (!(name in GLOBAL_FLAGS)) {
-        throw new UsageError(`unknown flag ${token.split("=", 1)[0]}`, groupUsage(node, path));
+      const spec = GLOBAL_FLAGS[name];
+      if (!spec) {
+        // Not global: maybe the subcommand's; its value is the next word unless that is a subcommand or a flag.
+        const next = argv[i + 1];
+        const takesValue = !token.includes("=") && next !== undefined && !next.startsWith("-") && !node.children.some((c) => names(c, next));
+        deferred.push(token, ...(takesValue ? [argv[++i]!] : []));
+        continue;
       }
       rest.push(token);
-      if (!token.includes("=") && i + 1 < argv.length) rest.push(argv[++i]!);
+      // A switch takes the next word only when it is true/false; other flags always take it.
+      const takesNext = spec.type.kind === "switch" || spec.type.kind === "boolean" ? BOOL_WORD.test(argv[i + 1] ?? "") : true;
+      if (!token.includes("=") && i + 1 < argv.length && takesNext) rest.push(argv[++i]!);
       continue;
     }
-    const child: GroupSpec<C> | C | undefined = node.children.find((c) => c.name === token || (c.kind === "group" && c.aliases?.includes(token)));
+    const child: GroupSpec<C> | C | undefined = node.children.find((c) => names(c, token));
     if (!child) {
       throw new UsageError(`unknown command "${[...path, token].join(" ")}"`, groupUsage(node, path));
     }
     node = child;
-    path.push(token);
+    path.push(child.name);
   }
+  if (node.kind === "group" && deferred.length) {
+    throw new UsageError(`unknown flag ${deferred[0]!.split("=", 1)[0]}`, groupUsage(node, path));
+  }
+  rest.unshift(...deferred);
   if (node.kind === "group") {
     if (help) return { kind: "help", text: groupUsage(node, path) };
     throw new UsageError(path.length ? `missing subcommand of "${path.join(" ")}"` : "missing command", groupUsage(node, path));
@@ -259,7 +365,7 @@ export function parse<C extends CommandSpec>(
   if (help) return { kind: "help", text: usage };
 
   // 2. Tokenize the rest with the command's flags and the global flags.
-  const specs: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...command.flags };
+  const specs = commandSpecs(command);
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
   for (const [name, spec] of Object.entries(specs)) {
     options[name] = { type: spec.type.kind === "boolean" || spec.type.kind === "switch" ? "boolean" : "string" };
@@ -277,8 +383,10 @@ export function parse<C extends CommandSpec>(
   for (const t of tokens) {
     if (t.kind === "positional") positionals.push(t.value);
     if (t.kind !== "option") continue;
-    const spec = specs[t.name];
-    if (!spec) throw new UsageError(`unknown flag ${t.rawName}`, usage);
+    const given = specs[t.name];
+    if (!given) throw new UsageError(`unknown flag ${t.rawName}`, usage);
+    const name = given.aliasOf ?? t.name;
+    const spec = specs[name] ?? given;
     let value: string | true;
     if (spec.type.kind === "boolean") {
       // Presence flag: `--all`, `--all=true` or `--all true`; false means not given.
@@ -289,7 +397,7 @@ export function parse<C extends CommandSpec>(
         throw new UsageError(`invalid value for --${t.name}: ${firstLine(err)}`, usage);
       }
       if (!on) {
-        raw.delete(t.name);
+        raw.delete(name);
         continue;
       }
       value = true;
@@ -299,33 +407,39 @@ export function parse<C extends CommandSpec>(
       if (t.value === undefined) throw new UsageError(`flag --${t.name} needs a value`, usage);
       value = t.value;
     }
-    raw.set(t.name, [...(raw.get(t.name) ?? []), value]);
+    raw.set(name, [...(raw.get(name) ?? []), value]);
   }
 
-  // 3. Positionals.
+  // 3. Positionals, in order; one given as its flag too must agree with it.
   const wanted = command.positionals ?? [];
-  const required = wanted.filter((p) => !p.optional).length;
-  if (positionals.length < required) {
-    throw new UsageError(`missing argument <${wanted[positionals.length]!.name}>`, usage);
-  }
   if (positionals.length > wanted.length) {
     throw new UsageError(`unexpected argument "${positionals[wanted.length]}"`, usage);
   }
   const pos: Record<string, string> = {};
-  wanted.slice(0, positionals.length).forEach((p, i) => {
-    const value = positionals[i]!;
+  for (const [i, p] of wanted.entries()) {
+    const fromFlag = p.flag && !(p.flag in (command.flags ?? {})) ? raw.get(p.flag)?.at(-1) : undefined;
+    const positional = positionals[i];
+    if (positional !== undefined && typeof fromFlag === "string" && fromFlag !== positional) {
+      throw new UsageError(`<${p.name}> "${positional}" and --${p.flag} "${fromFlag}" differ`, usage);
+    }
+    const value = positional ?? (typeof fromFlag === "string" ? fromFlag : undefined);
+    if (value === undefined) {
+      if (!p.optional) throw new UsageError(`missing argument <${p.name}>${p.flag ? ` (or --${p.flag})` : ""}`, usage);
+      continue;
+    }
     try {
       p.check?.(value);
     } catch (err) {
       throw new UsageError(`invalid <${p.name}>: ${firstLine(err)}`, usage);
     }
     pos[p.name] = value;
-  });
+  }
+  const positionalFlags = new Set(wanted.flatMap((p) => (p.flag ? [p.flag] : [])));
 
   // 4. Flag values.
   const flags: Record<string, FlagValue> = {};
   for (const [name, values] of raw) {
-    if (name in GLOBAL_FLAGS) continue;
+    if (name in GLOBAL_FLAGS || (positionalFlags.has(name) && !(name in (command.flags ?? {})))) continue;
     try {
       flags[name] = convert(specs[name]!.type, values);
     } catch (err) {
@@ -335,7 +449,9 @@ export function parse<C extends CommandSpec>(
 
   // 5. Constraints.
   for (const [name, spec] of Object.entries(command.flags ?? {})) {
-    if (spec.required && !(name in flags)) throw new UsageError(`missing required flag --${name}`, usage);
+    if (!spec.required || name in flags) continue;
+    if (spec.requiredUnlessPrefix && Object.keys(flags).some((f) => f.startsWith(spec.requiredUnlessPrefix!))) continue;
+    throw new UsageError(`missing required flag --${name}`, usage);
   }
   for (const group of command.exclusive ?? []) {
     const given = group.filter((n) => n in flags);
@@ -347,7 +463,9 @@ export function parse<C extends CommandSpec>(
     if (given.length === 0) throw new UsageError(`one of ${dashed(group).join(" or ")} is required`, usage);
   }
   if (command.requireAny && !command.requireAny.some((n) => n in flags)) {
-    throw new UsageError(`nothing to do: give at least one of ${dashed(command.requireAny).join(", ")}`, usage);
+    const shown = command.requireAny.slice(0, 6);
+    const more = command.requireAny.length > shown.length ? `, ... (see --help)` : "";
+    throw new UsageError(`nothing to do: give at least one of ${dashed(shown).join(", ")}${more}`, usage);
   }
 
   // 6. Global flags, falling back to the environment.
@@ -365,8 +483,11 @@ export function parse<C extends CommandSpec>(
   const oauth = last("oauth-server-address") ?? (env[ENV_OAUTH_SERVER_ADDRESS] || undefined);
   let oauthServerAddress: string | undefined;
   if (oauth !== undefined) {
-    if (!/^https?:\/\/[^/?#]/i.test(oauth) || !URL.canParse(oauth)) throw new UsageError(`invalid OAuth server address "${oauth}" (want http(s)://host[:port]/path)`, usage);
-    oauthServerAddress = oauth.replace(/\/+$/, "");
+    try {
+      oauthServerAddress = checkOAuthServerAddress(oauth);
+    } catch (err) {
+      throw new UsageError(firstLine(err), usage);
+    }
   }
   const tenantFlag = last("tenant-id");
   const tenantId = tenantFlag ?? (env[ENV_TENANT_ID] || undefined);
@@ -378,12 +499,32 @@ export function parse<C extends CommandSpec>(
     }
   }
   const tenant = tenantId === undefined ? {} : { tenantId, ...(tenantFlag === undefined ? { tenantIdFromEnv: true } : {}) };
+  const globalOptions: Record<string, string | boolean | string[]> = {};
+  for (const [name, values] of raw) {
+    if (!(name in GLOBAL_FLAGS)) continue;
+    try {
+      globalOptions[name] = convert(GLOBAL_FLAGS[name]!.type, values) as string | boolean | string[];
+    } catch (err) {
+      throw new UsageError(`invalid value for --${name}: ${firstLine(err)}`, usage);
+    }
+  }
   return {
     kind: "run",
     command,
     path,
-    args: new ParsedArgs(pos, flags, { baseUrl, ...(apiKey ? { apiKey } : {}), ...(oauthServerAddress ? { oauthServerAddress } : {}), ...tenant }),
+    args: new ParsedArgs(
+      pos,
+      flags,
+      { baseUrl, ...(apiKey ? { apiKey } : {}), ...(oauthServerAddress ? { oauthServerAddress } : {}), ...tenant },
+      globalOptions,
+    ),
   };
+}
+
+/** The OAuth server address without trailing slashes; an Error when it is not an absolute http(s) URL. */
+export function checkOAuthServerAddress(address: string): string {
+  if (!/^https?:\/\/[^/?#]/i.test(address) || !URL.canParse(address)) throw new Error(`invalid OAuth server address "${address}" (want http(s)://host[:port]/path)`);
+  return address.replace(/\/+$/, "");
 }
 
 const BOOL_WORD = /^(true|false)$/i;
@@ -544,8 +685,11 @@ export function parseTimestamp(s: string): Timestamp {
   return ts;
 }
 
-/** `host:port` → `http://host:port`; `http(s)://...` kept; bare `host` gets port 1884. */
-export function normalizeAddress(address: string): string {
+/**
+ * `host:port` → `http://host:port` (`https://` with `tls`); `http(s)://...`
+ * kept; a bare `host` gets `defaultPort` (1884).
+ */
+export function normalizeAddress(address: string, opts: { tls?: boolean; defaultPort?: number } = {}): string {
   const a = address.trim();
   if (/^https?:\/\//i.test(a)) {
     let url: URL;
@@ -559,7 +703,7 @@ export function normalizeAddress(address: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) throw new Error(`invalid gRPC address "${address}": scheme must be http or https`);
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/.exec(a);
   if (!m || (m[2] !== undefined && Number(m[2]) > 65535)) throw new Error(`invalid gRPC address "${address}" (want host:port or http(s)://host:port)`);
-  return `http://${m[1]}:${m[2] ?? DEFAULT_GRPC_ADDRESS.split(":")[1]}`;
+  return `${opts.tls ? "https" : "http"}://${m[1]}:${m[2] ?? opts.defaultPort ?? DEFAULT_GRPC_ADDRESS.split(":")[1]}`;
 }
 
 function dashed(names: readonly string[]): string[] {
@@ -575,7 +719,14 @@ function firstLine(err: unknown): string {
 
 function flagLine(name: string, spec: FlagSpec): [string, string] {
   const placeholder = spec.type.kind === "boolean" ? "" : spec.type.kind === "switch" ? "[=true|false]" : ` ${spec.placeholder ?? defaultPlaceholder(spec.type)}`;
-  return [`--${name}${placeholder}`, spec.description + (spec.required ? " (required)" : "")];
+  const short = spec.short ? `-${spec.short}, ` : "";
+  const required = spec.required ? (spec.requiredUnlessPrefix ? ` (required, or a --${spec.requiredUnlessPrefix}* flag)` : " (required)") : "";
+  const description = spec.aliasOf ? `same as --${spec.aliasOf}` : spec.description + required;
+  return [`${short}--${name}${placeholder}`, description];
+}
+
+function flagLines(flags: Readonly<Record<string, FlagSpec>>): [string, string][] {
+  return Object.entries(flags).filter(([, s]) => !s.hidden).map(([n, s]) => flagLine(n, s));
 }
 
 function enumNames(schema: DescEnum, prefix: string): string[] {
@@ -612,22 +763,28 @@ function defaultPlaceholder(type: FlagType): string {
 }
 
 function table(rows: [string, string][]): string {
+  if (rows.length === 0) return "";
   const width = Math.max(...rows.map(([l]) => l.length));
   return rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`).join("\n");
 }
 
 const GLOBAL_USAGE = `Global flags:\n${table([
-  ...Object.entries(GLOBAL_FLAGS).map(([n, s]) => flagLine(n, s)),
+  ...flagLines(GLOBAL_FLAGS),
   ["-h, --help", "show this help"],
 ])}`;
 
 export function commandUsage(command: CommandSpec, path: readonly string[]): string {
   const pos = (command.positionals ?? []).map((p) => (p.optional ? `[<${p.name}>]` : `<${p.name}>`));
-  const flags = command.flags ?? {};
+  const positionalFlags: Record<string, FlagSpec> = {};
+  for (const p of command.positionals ?? []) {
+    if (p.flag && !command.flags?.[p.flag]) positionalFlags[p.flag] = { type: { kind: "string" }, placeholder: "ID", description: `same as <${p.name}>` };
+  }
+  const flags = { ...positionalFlags, ...command.flags };
   const hasFlags = Object.keys(flags).length > 0;
   const parts = [`Usage: ${PROGRAM} ${[...path, ...pos].join(" ")}${hasFlags ? " [flags]" : ""}`, "", command.summary];
+  if (command.aliases?.length) parts.push("", `Aliases: ${command.aliases.join(", ")}`);
   if (pos.length) parts.push("", `Arguments:\n${table((command.positionals ?? []).map((p) => [`<${p.name}>`, p.description]))}`);
-  if (hasFlags) parts.push("", `Flags:\n${table(Object.entries(flags).map(([n, s]) => flagLine(n, s)))}`);
+  if (hasFlags) parts.push("", `Flags:\n${table(flagLines(flags))}`);
   const notes: string[] = [];
   for (const g of command.requireOne ?? []) notes.push(`exactly one of ${dashed(g).join(", ")} is required`);
   for (const g of command.exclusive ?? []) notes.push(`${dashed(g).join(", ")} are mutually exclusive`);
@@ -638,7 +795,7 @@ export function commandUsage(command: CommandSpec, path: readonly string[]): str
 }
 
 export function groupUsage(group: GroupSpec<CommandSpec>, path: readonly string[]): string {
-  const rows = group.children.map((c): [string, string] => [c.kind === "group" && c.aliases?.length ? `${c.name} (${c.aliases.join(", ")})` : c.name, c.summary]);
+  const rows = group.children.map((c): [string, string] => [c.aliases?.length ? `${c.name} (${c.aliases.join(", ")})` : c.name, c.summary]);
   return [
     `Usage: ${PROGRAM} ${[...path, "<command>"].join(" ")} [flags]`,
     "",

@@ -4,6 +4,7 @@
 // the `tenant-id` header, or a command's own credentials such as a tenant
 // admin key), calling a command, and rendering responses and errors as JSON
 // (the HTTP API's mapping: proto field names, EUIs as upper-case hex).
+import * as tls from "node:tls";
 import { createRegistry, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -29,6 +30,8 @@ export interface RequestContext {
   readStdin(): Promise<string>;
   /** The user ID of the API key's holder (EntityAccess.AuthInfo), for commands defaulting to "me". */
   callerUserId?(): Promise<string | undefined>;
+  /** The transport of the call, for a look-up the request needs first (a gateway by EUI). */
+  transport?: Transport;
 }
 
 /** A leaf command: how to parse it (CommandSpec) and which RPC it makes. */
@@ -70,6 +73,16 @@ export function group(name: string, summary: string, children: readonly (Command
   return { kind: "group", name, summary, children, ...(aliases ? { aliases } : {}) };
 }
 
+/** The stack's CLI's aliases of the usual subcommands. */
+export const ALIASES = {
+  list: ["ls"],
+  get: ["info"],
+  create: ["add", "register"],
+  set: ["update"],
+  delete: ["del", "remove", "rm"],
+  purge: ["permanent-delete", "hard-delete"],
+} as const;
+
 // ---- transport --------------------------------------------------------------
 
 /** The headers every call of `command` carries (gRPC metadata). */
@@ -86,8 +99,13 @@ function headersInterceptor(headers: Readonly<Record<string, string>>): Intercep
   };
 }
 
-export function createTransport(baseUrl: string, headers: Readonly<Record<string, string>>): Transport {
-  return createGrpcTransport({ baseUrl, interceptors: Object.keys(headers).length ? [headersInterceptor(headers)] : [] });
+/** gRPC over h2c (http://) or TLS (https://, trusting `ca` besides the system's CAs). */
+export function createTransport(baseUrl: string, headers: Readonly<Record<string, string>>, ca?: Buffer): Transport {
+  return createGrpcTransport({
+    baseUrl,
+    interceptors: Object.keys(headers).length ? [headersInterceptor(headers)] : [],
+    ...(ca && baseUrl.startsWith("https:") ? { nodeOptions: { ca: [...tls.rootCertificates, ca.toString("utf8")] } } : {}),
+  });
 }
 
 export interface CallResult {

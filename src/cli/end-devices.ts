@@ -1,33 +1,38 @@
-// The `end-devices` command group (the Identity Server's part of end devices):
-// EndDeviceRegistry (create, get, list, update, delete), EndDeviceBatchRegistry
-// (`batch-get`, `batch-delete`) and EndDeviceRegistrySearch (`search`). Devices
-// are named by <application-id> <device-id>; DevEUI and JoinEUI are hex on
-// input and output.
+// The `end-devices` command group (the Identity Server's part of end devices;
+// aliases end-device, devices, device, dev, ed, d): EndDeviceRegistry
+// (create, get, list, set, delete), EndDeviceBatchRegistry (`batch-get`,
+// `batch-delete`) and EndDeviceRegistrySearch (`search`). Devices are named by
+// <application-id> <device-id> (or --application-id / --device-id); DevEUI and
+// JoinEUI are hex on input and output.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { EndDeviceBatchRegistry, EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
 import { EndDeviceRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
 import type { FlagSpec, ParsedArgs, PositionalSpec } from "./args.js";
-import { group, rpc, type CommandTree } from "./client.js";
+import { ALIASES, group, rpc, type CommandTree } from "./client.js";
+import { hexContains, searchFlags, searchValues } from "./entity-search.js";
 import {
   attributesFlag,
   euiField,
   field,
   fieldMaskExclusive,
-  fieldMaskFlags,
   pagination,
   paginationFlags,
+  readFlags,
   readMask,
   settableFlags,
   settableValues,
   str,
+  unsetFlag,
   versionField,
+  withDerived,
+  withUnset,
   type Settable,
 } from "./flags.js";
-import { hexContains, searchFlags, searchValues } from "./search.js";
+import { settablesOf } from "./proto-flags.js";
 
-const applicationId: PositionalSpec = { name: "application-id", description: "ID of the application" };
-const deviceId: PositionalSpec = { name: "device-id", description: "ID of the end device" };
+const applicationId: PositionalSpec = { name: "application-id", description: "ID of the application", flag: "application-id" };
+const deviceId: PositionalSpec = { name: "device-id", description: "ID of the end device", flag: "device-id" };
 const applicationIds = (a: ParsedArgs) => ({ applicationId: a.arg("application-id") });
 const deviceIds = (a: ParsedArgs) => ({ applicationIds: applicationIds(a), deviceId: a.arg("device-id") });
 
@@ -41,8 +46,8 @@ const IS_FIELDS = [
 ];
 const NOT_HELD = EndDeviceSchema.fields.map((f) => f.name).filter((n) => !IS_FIELDS.includes(n));
 
-/** Flag → settable end device field, for both create and update, in usage order. */
-const SETTABLE: Readonly<Record<string, Settable>> = {
+/** Flag → settable end device field, for both create and set, in usage order; then the other held fields by proto path. */
+const OWN: Readonly<Record<string, Settable>> = {
   name: field(str("name"), "name", "name"),
   description: field(str("description"), "description", "description"),
   attributes: field(attributesFlag, "attributes", "attributes"),
@@ -57,6 +62,7 @@ const SETTABLE: Readonly<Record<string, Settable>> = {
   "join-server-address": field(str("Join Server address"), "join_server_address", "joinServerAddress"),
   "serial-number": field(str("serial number"), "serial_number", "serialNumber"),
 };
+const SETTABLE: Readonly<Record<string, Settable>> = withDerived(OWN, settablesOf(EndDeviceSchema, [...NOT_HELD, "picture", "activated_at", "last_seen_at"]));
 /** Identifiers set at creation only. */
 const IDENTIFIERS: Readonly<Record<string, Settable>> = {
   "dev-eui": euiField("devEui", "DevEUI"),
@@ -65,6 +71,7 @@ const IDENTIFIERS: Readonly<Record<string, Settable>> = {
 
 type EndDeviceInit = MessageInitShape<typeof EndDeviceSchema>;
 const mask = (a: ParsedArgs) => readMask(a, EndDeviceSchema, END_DEVICE_DEFAULT_FIELDS, NOT_HELD);
+const endDeviceReadFlags = readFlags(EndDeviceSchema, NOT_HELD);
 
 /** `--device-ids a,b`: the devices of a batch command (1 to 20, checked by the server). */
 const deviceIdsFlag: FlagSpec = { type: { kind: "list" }, placeholder: "ID,...", description: "end device IDs (comma-separated or repeated)", required: true };
@@ -72,6 +79,7 @@ const deviceIdsFlag: FlagSpec = { type: { kind: "list" }, placeholder: "ID,...",
 export const endDevices: CommandTree = group("end-devices", "Manage end devices (the Identity Server's part)", [
   rpc({
     name: "create",
+    aliases: ALIASES.create,
     summary: "Register an end device in an application",
     positionals: [applicationId, deviceId],
     flags: { ...settableFlags(IDENTIFIERS), ...settableFlags(SETTABLE) },
@@ -80,37 +88,41 @@ export const endDevices: CommandTree = group("end-devices", "Manage end devices 
   }),
   rpc({
     name: "get",
+    aliases: ALIASES.get,
     summary: `Get an end device (default fields: ${END_DEVICE_DEFAULT_FIELDS.join(", ")})`,
     positionals: [applicationId, deviceId],
-    flags: fieldMaskFlags,
+    flags: endDeviceReadFlags,
     exclusive: fieldMaskExclusive,
     method: EndDeviceRegistry.method.get,
     request: (a) => ({ endDeviceIds: deviceIds(a), fieldMask: mask(a) }),
   }),
   rpc({
     name: "list",
+    aliases: ALIASES.list,
     summary: "List the end devices of an application",
     positionals: [applicationId],
-    flags: { ...paginationFlags, ...fieldMaskFlags },
+    flags: { ...endDeviceReadFlags, ...paginationFlags },
     exclusive: fieldMaskExclusive,
     list: true,
     method: EndDeviceRegistry.method.list,
     request: (a) => ({ applicationIds: applicationIds(a), ...pagination(a), fieldMask: mask(a) }),
   }),
   rpc({
-    name: "update",
-    summary: "Change an end device (field mask = the flags given)",
+    name: "set",
+    aliases: ALIASES.set,
+    summary: "Change an end device (field mask = the flags given, and the fields of --unset)",
     positionals: [applicationId, deviceId],
-    flags: settableFlags(SETTABLE),
-    requireAny: Object.keys(SETTABLE),
+    flags: { ...settableFlags(SETTABLE), unset: unsetFlag },
+    requireAny: [...Object.keys(SETTABLE), "unset"],
     method: EndDeviceRegistry.method.update,
     request: (a) => {
-      const { message, paths } = settableValues(a, SETTABLE, { ids: deviceIds(a) });
+      const { message, paths } = withUnset(a, SETTABLE, settableValues(a, SETTABLE, { ids: deviceIds(a) }));
       return { endDevice: message as EndDeviceInit, fieldMask: { paths } };
     },
   }),
   rpc({
     name: "delete",
+    aliases: ALIASES.delete,
     summary: "Delete an end device",
     positionals: [applicationId, deviceId],
     method: EndDeviceRegistry.method.delete,
@@ -120,7 +132,7 @@ export const endDevices: CommandTree = group("end-devices", "Manage end devices 
     name: "batch-get",
     summary: `Get several end devices of an application (those that exist; default fields: ${END_DEVICE_DEFAULT_FIELDS.join(", ")})`,
     positionals: [applicationId],
-    flags: { "device-ids": deviceIdsFlag, ...fieldMaskFlags },
+    flags: { ...endDeviceReadFlags, "device-ids": deviceIdsFlag },
     exclusive: fieldMaskExclusive,
     method: EndDeviceBatchRegistry.method.get,
     request: (a) => ({ applicationIds: applicationIds(a), deviceIds: a.list("device-ids")!, fieldMask: mask(a) }),
@@ -142,7 +154,7 @@ export const endDevices: CommandTree = group("end-devices", "Manage end devices 
       "dev-eui-contains": hexContains("DevEUI"),
       "join-eui-contains": hexContains("JoinEUI"),
       ...paginationFlags,
-      ...fieldMaskFlags,
+      ...endDeviceReadFlags,
     },
     exclusive: fieldMaskExclusive,
     list: true,
@@ -156,4 +168,4 @@ export const endDevices: CommandTree = group("end-devices", "Manage end devices 
       fieldMask: mask(a),
     }),
   }),
-]);
+], ["end-device", "devices", "device", "dev", "ed", "d"]);

@@ -1,9 +1,10 @@
 // What the per-entity command builders need to know about an entity kind
-// (its positional and identifiers), and the lifecycle commands every registry
-// has in the same shape: delete, restore, purge and `rights` (ListRights).
+// (its positional, also given as `--<noun>-id` as The Things Stack's CLI
+// allows, and its identifiers), and the lifecycle commands every registry has
+// in the same shape: delete, restore, purge and `rights` (ListRights).
 import type { DescMethodUnary } from "@bufbuild/protobuf";
 import type { ParsedArgs, PositionalSpec } from "./args.js";
-import { rpc, type RpcCommand } from "./client.js";
+import { ALIASES, rpc, type RpcCommand } from "./client.js";
 
 export interface EntityRef {
   /** Singular noun for summaries, e.g. `gateway`. */
@@ -20,7 +21,7 @@ export interface EntityRef {
 export function entityRef(noun: string, idField: string, idsField: string): EntityRef {
   return {
     noun,
-    positional: { name: `${noun}-id`, description: `ID of the ${noun}` },
+    positional: { name: `${noun}-id`, description: `ID of the ${noun}`, flag: `${noun}-id` },
     idsField,
     ids: (id) => ({ [idField]: id }),
   };
@@ -51,7 +52,8 @@ export function lifecycleCommands(
   return (["delete", "restore", "purge", "rights"] as const).flatMap((name) => {
     const method = methods[name];
     if (!method) return [];
-    return [rpc({ name, summary: summaries[name], positionals: [entity.positional], method, request: (a) => idsOf(entity, a) })];
+    const aliases = name === "delete" ? ALIASES.delete : name === "purge" ? ALIASES.purge : undefined;
+    return [rpc({ name, ...(aliases ? { aliases } : {}), summary: summaries[name], positionals: [entity.positional], method, request: (a) => idsOf(entity, a) })];
   });
 }
 

@@ -1,10 +1,14 @@
 // Flag definitions and request helpers shared by several command groups:
-// pagination, field masks (--field-mask / --all), the owner/collaborator
-// account (--user-id / --organization-id), rights and expiry.
+// pagination, field masks (--field-mask / --all / one presence flag per
+// field), the owner/collaborator account (--user-id / --organization-id),
+// rights (--rights and one --right-* flag per right), expiry, and the
+// settable-field tables behind create and set (with --unset).
 import type { DescMessage, MessageInitShape } from "@bufbuild/protobuf";
 import type { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import type { OrganizationOrUserIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
-import type { FlagSpec, FlagValue, ParsedArgs } from "./args.js";
+import { RightSchema, type Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import { UsageError, type FlagSpec, type FlagValue, type ParsedArgs } from "./args.js";
+import { selectedPaths, selectFlags, unsetPath } from "./proto-flags.js";
 
 export const paginationFlags = {
   limit: { type: { kind: "uint" }, description: "page size (0: server default)" },
@@ -23,9 +27,14 @@ export const fieldMaskFlags = {
 
 export const fieldMaskExclusive = [["field-mask", "all"]] as const;
 
+/** --field-mask, --all and the stack's CLI's presence flags per field (`get --name --attributes`). */
+export function readFlags(schema: DescMessage, exclude: readonly string[] = []): Record<string, FlagSpec> {
+  return { ...selectFlags(schema, exclude), ...fieldMaskFlags };
+}
+
 /**
- * The field mask for --field-mask / --all / the default: `all` is every
- * top-level field of `schema` except `exclude`.
+ * The field mask for --all / --field-mask and the field flags / the default:
+ * `all` is every top-level field of `schema` except `exclude`.
  */
 export function readMask(
   a: ParsedArgs,
@@ -34,7 +43,8 @@ export function readMask(
   exclude: readonly string[] = [],
 ): MessageInitShape<typeof FieldMaskSchema> {
   if (a.has("all")) return { paths: schema.fields.map((f) => f.name).filter((n) => !exclude.includes(n)) };
-  return { paths: a.list("field-mask") ?? [...defaults] };
+  const selected = [...(a.list("field-mask") ?? []), ...selectedPaths(a.flags, schema, exclude)];
+  return { paths: selected.length ? [...new Set(selected)] : [...defaults] };
 }
 
 /** Field mask of exactly the flags given, mapped to field paths. */
@@ -62,12 +72,50 @@ export const rightsFlag = (required: boolean, description = "rights, comma-separ
   type: { kind: "rights" },
   description,
   required,
+  requiredUnlessPrefix: "right-",
 });
+
+/** `RIGHT_APPLICATION_ALL` → `right-application-all`. */
+const rightFlagName = (name: string) => name.toLowerCase().replace(/_/g, "-");
+
+/** One presence flag per right whose flag name `keep` accepts (`--right-application-all`), as the stack's CLI has them. */
+export function rightFlags(keep: (flag: string) => boolean): Record<string, FlagSpec> {
+  const out: Record<string, FlagSpec> = {};
+  for (const v of RightSchema.values) {
+    const flag = rightFlagName(v.name);
+    if (v.number !== 0 && keep(flag)) out[flag] = { type: { kind: "boolean" }, description: `the right ${v.name}` };
+  }
+  return out;
+}
+
+/** The rights of --rights and the --right-* flags given; undefined when none is given. */
+export function rightsOf(a: ParsedArgs): Right[] | undefined {
+  const out = [...(a.rights("rights") ?? [])];
+  for (const v of RightSchema.values) {
+    if (a.flags[rightFlagName(v.name)] === true && !out.includes(v.number)) out.push(v.number);
+  }
+  return out.length || a.has("rights") ? out : undefined;
+}
+
+/** Right flags per entity kind, as the stack's CLI filters them. */
+export const rightFlagsOf = {
+  application: () => rightFlags((f) => f.startsWith("right-application")),
+  client: () => rightFlags((f) => f.startsWith("right-client")),
+  gateway: () => rightFlags((f) => f.startsWith("right-gateway")),
+  organization: () => rightFlags((f) => !f.startsWith("right-user")),
+  user: () => rightFlags(() => true),
+} as const;
 
 export const expiresAtFlag: FlagSpec = {
   type: { kind: "timestamp" },
   description: "expiry time, RFC 3339 (e.g. 2030-01-02T15:04:05Z)",
 };
+
+/** `--api-key-expiry`, the stack's CLI's name of --expires-at. */
+export const apiKeyExpiryFlag: FlagSpec = { ...expiresAtFlag, aliasOf: "expires-at" };
+
+/** Another name for `flag` of `spec` (e.g. `--gateway-eui` for `--eui`). */
+export const alias = (flag: string, spec: FlagSpec): FlagSpec => ({ ...spec, aliasOf: flag, required: false });
 
 /** A plain string flag. */
 export const str = (description: string, placeholder?: string): FlagSpec => ({
@@ -100,6 +148,31 @@ export const field = (flag: FlagSpec, path: string, key: string): Settable => ({
 
 export function settableFlags(table: Readonly<Record<string, Settable>>): Record<string, FlagSpec> {
   return Object.fromEntries(Object.entries(table).map(([name, s]) => [name, s.flag]));
+}
+
+/** `own` first (their order is the mask order), then the derived flags of other names. */
+export function withDerived(own: Readonly<Record<string, Settable>>, derived: Readonly<Record<string, Settable>>): Record<string, Settable> {
+  const out: Record<string, Settable> = { ...own };
+  for (const [name, s] of Object.entries(derived)) if (!(name in out)) out[name] = s;
+  return out;
+}
+
+export const unsetFlag: FlagSpec = {
+  type: { kind: "list" },
+  placeholder: "FIELD,...",
+  description: "clear these fields (by flag or field name, e.g. description,version-ids.brand-id)",
+};
+
+/** The fields of --unset added to the mask (left unset in the message); a UsageError for unknown ones or ones also set. */
+export function withUnset(a: ParsedArgs, table: Readonly<Record<string, Settable>>, result: { message: Record<string, unknown>; paths: string[] }) {
+  const paths = [...result.paths];
+  for (const name of a.list("unset") ?? []) {
+    const path = unsetPath(name, table);
+    if (!path) throw new UsageError(`--unset: "${name}" is not a field that can be set here`);
+    if (a.given(Object.keys(table)).some((f) => table[f]!.path === path)) throw new UsageError(`--unset ${name}: the field is also set by a flag`);
+    if (!paths.includes(path)) paths.push(path);
+  }
+  return { message: result.message, paths };
 }
 
 /** The message parts of the flags given, merged onto `base`, and their field-mask paths. */

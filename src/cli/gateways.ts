@@ -1,40 +1,50 @@
-// The `gateways` command group: GatewayRegistry (create, get, get-by-eui, list,
-// update, delete, restore, purge), GatewayAccess.ListRights (`rights`),
+// The `gateways` command group (aliases gateway, gtw, g): GatewayRegistry
+// (create, get, get-by-eui, list, set, delete, restore, purge),
+// EntityRegistrySearch (`search`), GatewayAccess.ListRights (`rights`),
 // GatewayBatchRegistry.Delete (`batch-delete`), GatewayBatchAccess.AssertRights
 // (`assert-rights`), plus `gateways api-keys` and `gateways collaborators`.
 // EUIs are hex on input (parseEUI) and output (the HTTP API's JSON mapping).
+// The Things Stack CLI's names work too: --gateway-id, --gateway-eui,
+// --antenna.*, and a flag per settable or selectable field.
 import { DownlinkPathConstraintSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { GatewayAntennaPlacementSchema, GatewaySchema } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
 import { LocationSourceSchema } from "../../gen/ttn/lorawan/v3/metadata_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { GatewayAccess, GatewayBatchAccess, GatewayBatchRegistry, GatewayRegistry } from "../../gen/ttn/lorawan/v3/gateway_services_pb.js";
+import { EntityRegistrySearch } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
 import type { FlagSpec } from "./args.js";
-import { parseEUI, type ParsedArgs } from "./args.js";
+import { parseEUI, UsageError, type ParsedArgs } from "./args.js";
 import { apiKeyCommands } from "./api-keys.js";
-import { group, rpc, type CommandTree } from "./client.js";
+import { ALIASES, group, rpc, type CommandTree } from "./client.js";
 import { collaboratorCommands } from "./collaborators.js";
 import { entityRef, idsOf, lifecycleCommands } from "./entity.js";
+import { hexContains, searchCommand } from "./entity-search.js";
 import {
   account,
   accountChoice,
   accountFlags,
+  alias,
   attributesFlag,
   deletedFlag,
   field,
   fieldMaskExclusive,
-  fieldMaskFlags,
   pagination,
   paginationFlags,
+  readFlags,
   readMask,
   rightsFlag,
   settableFlags,
   settableValues,
   str,
   switchFlag,
+  unsetFlag,
   versionField,
   euiField,
+  withDerived,
+  withUnset,
   type Settable,
 } from "./flags.js";
+import { settablesOf } from "./proto-flags.js";
 
 const gateway = entityRef("gateway", "gatewayId", "gatewayIds");
 const gatewayIds = (a: ParsedArgs) => idsOf(gateway, a);
@@ -44,8 +54,8 @@ export const GATEWAY_DEFAULT_FIELDS = ["name", "description", "frequency_plan_id
 
 const secret = (value: unknown) => ({ value: new TextEncoder().encode(value as string) });
 
-/** Flag → settable gateway field, for both create and update, in usage order. */
-const SETTABLE: Readonly<Record<string, Settable>> = {
+/** Flag → settable gateway field, for both create and set, in usage order; then every other field by its proto path. */
+const OWN: Readonly<Record<string, Settable>> = {
   eui: euiField("eui", "gateway EUI"),
   name: field(str("name"), "name", "name"),
   description: field(str("description"), "description", "description"),
@@ -78,6 +88,10 @@ const SETTABLE: Readonly<Record<string, Settable>> = {
   "hardware-version": versionField("hardwareVersion", "hardware version"),
   "firmware-version": versionField("firmwareVersion", "firmware version"),
 };
+const SETTABLE: Readonly<Record<string, Settable>> = withDerived(OWN, settablesOf(GatewaySchema, ["contact_info", "antennas"]));
+
+/** The stack's CLI's names of flags above. */
+const ALIAS_FLAGS: Readonly<Record<string, FlagSpec>> = { "gateway-eui": alias("eui", OWN.eui!.flag) };
 
 /**
  * The antenna flags describe one antenna; given on create or update they set
@@ -93,6 +107,16 @@ const ANTENNA: Readonly<Record<string, FlagSpec>> = {
   "antenna-placement": { type: { kind: "enum", schema: GatewayAntennaPlacementSchema, prefix: "" }, description: "antenna placement" },
 };
 const LOCATION_FLAGS = ["antenna-latitude", "antenna-longitude", "antenna-altitude", "antenna-accuracy", "antenna-location-source"];
+/** The antenna flags by the stack's CLI's names (`--antenna.location.latitude`). */
+const ANTENNA_ALIASES: Readonly<Record<string, FlagSpec>> = {
+  "antenna.gain": alias("antenna-gain", ANTENNA["antenna-gain"]!),
+  "antenna.location.latitude": alias("antenna-latitude", ANTENNA["antenna-latitude"]!),
+  "antenna.location.longitude": alias("antenna-longitude", ANTENNA["antenna-longitude"]!),
+  "antenna.location.altitude": alias("antenna-altitude", ANTENNA["antenna-altitude"]!),
+  "antenna.location.accuracy": alias("antenna-accuracy", ANTENNA["antenna-accuracy"]!),
+  "antenna.location.source": alias("antenna-location-source", ANTENNA["antenna-location-source"]!),
+  "antenna.placement": alias("antenna-placement", ANTENNA["antenna-placement"]!),
+};
 
 /** The gateway message and mask with the antenna from the antenna flags, when any is given. */
 function withAntenna(a: ParsedArgs, { message, paths }: { message: Record<string, unknown>; paths: string[] }) {
@@ -110,7 +134,7 @@ function withAntenna(a: ParsedArgs, { message, paths }: { message: Record<string
   return { message: { ...message, antennas: [antenna] }, paths: [...paths, "antennas"] };
 }
 
-const UPDATABLE = [...Object.keys(SETTABLE), ...Object.keys(ANTENNA)];
+const UPDATABLE = [...Object.keys(OWN), ...Object.keys(ANTENNA), ...Object.keys(SETTABLE).filter((f) => !(f in OWN)), "unset"];
 
 /** `--gateway-ids a,b`: the gateways of a batch command. */
 const gatewayIdsFlag: FlagSpec = { type: { kind: "list" }, placeholder: "ID,...", description: "gateway IDs (comma-separated or repeated)", required: true };
@@ -118,12 +142,18 @@ const batchGatewayIds = (a: ParsedArgs) => a.list("gateway-ids")!.map((gatewayId
 
 type GatewayInit = MessageInitShape<typeof GatewaySchema>;
 
+export const gatewaySearch = searchCommand("search", "gateways", EntityRegistrySearch.method.searchGateways, GatewaySchema, GATEWAY_DEFAULT_FIELDS, {
+  flags: { "eui-contains": hexContains("EUI") },
+  request: (a) => ({ euiContains: a.str("eui-contains") ?? "" }),
+});
+
 export const gateways: CommandTree = group("gateways", "Manage gateways", [
   rpc({
     name: "create",
+    aliases: ALIASES.create,
     summary: "Create a gateway owned by a user or organization",
     positionals: [gateway.positional],
-    flags: { ...accountFlags, ...settableFlags(SETTABLE), ...ANTENNA },
+    flags: { ...accountFlags, ...settableFlags(SETTABLE), ...ALIAS_FLAGS, ...ANTENNA, ...ANTENNA_ALIASES },
     requireOne: accountChoice,
     method: GatewayRegistry.method.create,
     request: (a) => ({
@@ -133,12 +163,22 @@ export const gateways: CommandTree = group("gateways", "Manage gateways", [
   }),
   rpc({
     name: "get",
-    summary: `Get a gateway (default fields: ${GATEWAY_DEFAULT_FIELDS.join(", ")})`,
-    positionals: [gateway.positional],
-    flags: fieldMaskFlags,
+    aliases: ALIASES.get,
+    summary: `Get a gateway, by ID or by --gateway-eui (default fields: ${GATEWAY_DEFAULT_FIELDS.join(", ")})`,
+    positionals: [{ ...gateway.positional, optional: true }],
+    flags: { ...readFlags(GatewaySchema), "gateway-eui": { type: { kind: "eui" }, description: "the gateway's EUI, when no ID is given" } },
     exclusive: fieldMaskExclusive,
     method: GatewayRegistry.method.get,
-    request: (a) => ({ gatewayIds: gatewayIds(a), fieldMask: readMask(a, GatewaySchema, GATEWAY_DEFAULT_FIELDS) }),
+    request: async (a, ctx) => {
+      const fieldMask = readMask(a, GatewaySchema, GATEWAY_DEFAULT_FIELDS);
+      const id = a.optionalArg(gateway.positional.name);
+      if (id !== undefined) return { gatewayIds: { gatewayId: id }, fieldMask };
+      const eui = a.eui("gateway-eui");
+      if (!eui || !ctx.transport) throw new UsageError("missing argument <gateway-id> (or --gateway-id or --gateway-eui)");
+      // As the stack's CLI does: the identifiers registered for the EUI first.
+      const ids = await ctx.transport.unary(GatewayRegistry.method.getIdentifiersForEUI, undefined, undefined, undefined, { eui });
+      return { gatewayIds: ids.message, fieldMask };
+    },
   }),
   rpc({
     name: "get-by-eui",
@@ -149,8 +189,9 @@ export const gateways: CommandTree = group("gateways", "Manage gateways", [
   }),
   rpc({
     name: "list",
+    aliases: ALIASES.list,
     summary: "List gateways (of a user or organization, or all those the caller may see)",
-    flags: { ...accountFlags, ...paginationFlags, deleted: deletedFlag("gateways"), ...fieldMaskFlags },
+    flags: { ...readFlags(GatewaySchema), ...accountFlags, ...paginationFlags, deleted: deletedFlag("gateways") },
     exclusive: [...accountChoice, ...fieldMaskExclusive],
     list: true,
     method: GatewayRegistry.method.list,
@@ -161,15 +202,17 @@ export const gateways: CommandTree = group("gateways", "Manage gateways", [
       fieldMask: readMask(a, GatewaySchema, GATEWAY_DEFAULT_FIELDS),
     }),
   }),
+  gatewaySearch,
   rpc({
-    name: "update",
-    summary: "Change a gateway (field mask = the flags given)",
+    name: "set",
+    aliases: ALIASES.set,
+    summary: "Change a gateway (field mask = the flags given, and the fields of --unset)",
     positionals: [gateway.positional],
-    flags: { ...settableFlags(SETTABLE), ...ANTENNA },
+    flags: { ...settableFlags(SETTABLE), ...ALIAS_FLAGS, ...ANTENNA, ...ANTENNA_ALIASES, unset: unsetFlag },
     requireAny: UPDATABLE,
     method: GatewayRegistry.method.update,
     request: (a) => {
-      const { message, paths } = withAntenna(a, settableValues(a, SETTABLE, { ids: gatewayIds(a) }));
+      const { message, paths } = withUnset(a, SETTABLE, withAntenna(a, settableValues(a, SETTABLE, { ids: gatewayIds(a) })));
       return { gateway: message as GatewayInit, fieldMask: { paths } };
     },
   }),
@@ -206,4 +249,4 @@ export const gateways: CommandTree = group("gateways", "Manage gateways", [
     get: GatewayAccess.method.getCollaborator,
     delete: GatewayAccess.method.deleteCollaborator,
   }),
-]);
+], ["gateway", "gtw", "g"]);

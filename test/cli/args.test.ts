@@ -347,8 +347,9 @@ test("organization members are users only", () => {
     collaborator: { ids: { ids: { case: "userIds", value: { userId: "u1" } } }, rights: [Right.ORGANIZATION_ALL] },
   });
   usageError(["organizations", "members", "get", "o1"], /missing required flag --user-id/);
-  usageError(["organizations", "members", "get", "o1", "--organization-id", "o2"], /unknown flag --organization-id/);
-  usageError(["organizations", "create", "o1", "--organization-id", "o2"], /unknown flag --organization-id/);
+  // --organization-id names the organization itself (as in The Things Stack's CLI), never a member.
+  usageError(["organizations", "members", "get", "o1", "--organization-id", "o2"], /<organization-id> "o1" and --organization-id "o2" differ/);
+  usageError(["organizations", "create", "o1", "--organization-id", "o2"], /<organization-id> "o1" and --organization-id "o2" differ/);
 });
 
 test("clients create / update: URIs, grants, rights, admin fields", () => {

@@ -2,7 +2,7 @@
 // outcomes CLI tests check: success (JSON on stdout), a failed call (exit 1, the
 // error JSON on stderr) and a usage error (exit 2, before any call).
 import * as assert from "uvu/assert";
-import { runCli } from "../../src/cli/run.js";
+import { runCli, type CliIO } from "../../src/cli/run.js";
 import type { TestServer } from "./harness.js";
 
 export interface CliResult {
@@ -25,6 +25,27 @@ export function cliRunner(server: TestServer, defaultKey: string | null = null):
     });
     return { code, stdout, stderr };
   };
+}
+
+/**
+ * is-cli with exactly `env` (nothing of the harness) and I/O of the test's
+ * choosing (stdin, a browser, a working directory); stderr lines are also
+ * handed to `onStderr` as they come (login prints its URL there).
+ */
+export async function runIn(args: string[], env: Record<string, string | undefined>, io: Partial<CliIO> & { onStderr?: (line: string) => void } = {}): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const { onStderr, ...rest } = io;
+  const code = await runCli(args, env, {
+    stdout: async (t) => void (stdout += `${t}\n`),
+    stderr: async (t) => {
+      stderr += `${t}\n`;
+      onStderr?.(t);
+    },
+    readStdin: async () => "",
+    ...rest,
+  });
+  return { code, stdout, stderr };
 }
 
 /** Exit 0; the parsed JSON of stdout. */
