@@ -46,7 +46,7 @@ import { tenantDirectory, type TenantDirectory } from "./tenancy/directory.js";
 import { withTenantLimits } from "./tenancy/limits.js";
 import { tenantResolver } from "./tenancy/resolve.js";
 import { createMetrics } from "./telemetry/metrics/index.js";
-import { requestLog } from "./telemetry/request-log/index.js";
+import { requestLog, requestLogger } from "./telemetry/request-log/index.js";
 import type { Store } from "./store/interfaces.js";
 
 /** `tenancy.default-id`'s default: the tenant of everything from before tenants. */
@@ -265,7 +265,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (path.startsWith(blobPathPrefix)) {
       // Pictures as static files from the local blob directory (GET/HEAD only, never a listing).
       blobs(req, res).catch((err: unknown) => {
-        log.error({ err }, "serving a blob failed");
+        requestLogger(log, req).error({ err }, "serving a blob failed");
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
@@ -281,7 +281,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         }
       })
       .catch((err: unknown) => {
-        log.error({ err }, "gateway failed");
+        requestLogger(log, req).error({ err }, "gateway failed");
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });

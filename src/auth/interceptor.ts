@@ -10,11 +10,12 @@
 // tenant configuration. The scope's config is the tenant's effective one
 // (src/tenancy/configuration.ts): handlers read options there, never from a
 // config captured at start.
-import type { Interceptor } from "@connectrpc/connect";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import type { Config } from "../config/index.js";
 import { toConnectError } from "../errors/index.js";
 import type { Emails } from "../email/api.js";
 import type { Logger } from "../log.js";
+import { callLogger } from "../telemetry/request-log/context.js";
 import type { Store } from "../store/interfaces.js";
 import type { TenantDirectory } from "../tenancy/directory.js";
 import { tenantHeader, type TenantResolver } from "../tenancy/resolve.js";
@@ -44,8 +45,9 @@ class Scope implements RequestScope {
   readonly store: Store;
   readonly now: () => Date;
   readonly emails: Emails;
-  readonly log: Logger;
   readonly rights = new Map();
+  private callLog: Logger | undefined;
+  private readonly baseLog: Logger;
   private readonly observeAuthentication: ScopeDeps["observeAuthentication"];
   private resolved: Promise<Caller> | undefined;
 
@@ -55,14 +57,20 @@ class Scope implements RequestScope {
     readonly tenantId: string,
     private readonly auth: AuthenticateDeps,
     private readonly header: string | null,
+    private readonly values: ContextValues,
   ) {
     this.config = config;
     this.tenants = deps.tenants;
     this.store = auth.store;
     this.now = deps.now;
     this.emails = deps.emails;
-    this.log = deps.log;
+    this.baseLog = deps.log;
     this.observeAuthentication = deps.observeAuthentication;
+  }
+
+  /** The server's logger naming the request (made when the call first logs). */
+  get log(): Logger {
+    return (this.callLog ??= callLogger(this.baseLog, this.values));
   }
 
   caller(): Promise<Caller> {
@@ -112,7 +120,7 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
       await deps.tenants.admit(tenantId);
       config = await deps.tenants.config(tenantId);
     }
-    const scope = new Scope(deps, config, tenantId, authOf(deps.tenants.store(tenantId), config), req.header.get("authorization"));
+    const scope = new Scope(deps, config, tenantId, authOf(deps.tenants.store(tenantId), config), req.header.get("authorization"), req.contextValues);
     req.contextValues.set(scopeKey, scope);
     let res;
     try {

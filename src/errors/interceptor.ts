@@ -3,6 +3,7 @@
 // in the server log.
 import type { Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../log.js";
+import { callLogger } from "../telemetry/request-log/context.js";
 import { Code, IsError } from "./definition.js";
 import { asIsError, toConnectError } from "./convert.js";
 
@@ -18,8 +19,9 @@ export function errorInterceptor(log: Logger): Interceptor {
         error: `${isErr.definition.namespace}:${isErr.definition.name}`,
         correlation_id: isErr.correlationId,
       };
-      if (isErr.code === Code.Internal || isErr.code === Code.Unknown) log.error({ ...fields, cause: isErr.cause ?? err }, "request failed");
-      else log.info(fields, "request refused");
+      const callLog = callLogger(log, req.contextValues);
+      if (isErr.code === Code.Internal || isErr.code === Code.Unknown) callLog.error({ ...fields, cause: isErr.cause ?? err }, "request failed");
+      else callLog.info(fields, "request refused");
       throw converted;
     }
   };

@@ -9,6 +9,7 @@
 //
 // Also owns CORS for the prefix (answering preflights itself) and the mapping
 // of response metadata to HTTP headers (x-total-count, warning).
+import { callValues } from "../telemetry/request-log/context.js";
 import type * as http from "node:http";
 import type * as http2 from "node:http2";
 import { createRegistry, type DescFile, type DescMessage, type DescMethodUnary, type DescService, type JsonObject, type JsonValue, type Registry } from "@bufbuild/protobuf";
@@ -249,7 +250,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
     // Stop the call when the client goes away.
     const rpc = route.method as DescMethodUnary;
-    const answer = await opts.transport.unary(rpc, clientGone(req, res), undefined, headers, input as never, undefined);
+    const answer = await opts.transport.unary(rpc, clientGone(req, res), undefined, headers, input as never, callValues(req));
     const responseHeaders: Record<string, string[]> = {};
     for (const h of [answer.header, answer.trailer]) {
       for (const [from, to] of forwardedResponseHeaders) {

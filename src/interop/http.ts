@@ -13,6 +13,7 @@
 import type http from "node:http";
 import type http2 from "node:http2";
 import type { Logger } from "../log.js";
+import { requestLogger } from "../telemetry/request-log/context.js";
 import type { AuthenticatedSender, InteropRequest } from "./authenticate.js";
 import { answerHeader, checkHeader, readHeader, readHomeNSReq, readNsSender, Refusal, result, type HomeNSReq, type ProtocolVersion, type RequestHeader } from "./messages.js";
 
@@ -53,8 +54,6 @@ function refusalAnswer(refusal: Refusal, header: RequestHeader | undefined, raw:
 }
 
 export function interopHandler(deps: InteropDeps) {
-  const { log } = deps;
-
   /** The answer message of a parsed body; throws a Refusal for what is not answered with Success. */
   async function answer(req: InteropRequest, header: RequestHeader, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     checkHeader(header, body);
@@ -65,11 +64,12 @@ export function interopHandler(deps: InteropDeps) {
     if (!authenticated) throw new Refusal("UnknownSender", "the sender is not authenticated as SenderID");
     const message = readHomeNSReq(header, version, sender, body);
     const ans = await deps.homeNS(message);
-    log.debug({ sender: sender.netId, via: authenticated.via, transaction: header.transactionId, devEui: message.devEui }, "interop: HomeNSReq answered");
+    requestLogger(deps.log, req).debug({ sender: sender.netId, via: authenticated.via, transaction: header.transactionId, devEui: message.devEui }, "interop: HomeNSReq answered");
     return ans;
   }
 
   return (req: InteropRequest, res: Response): void => {
+    const log = requestLogger(deps.log, req);
     let header: RequestHeader | undefined;
     let raw: unknown;
     (async () => {

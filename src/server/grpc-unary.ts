@@ -12,6 +12,7 @@
 // the body is read: HTTP/1.1, gRPC's JSON codec, compressed requests, a
 // grpc-timeout Connect would refuse, streaming methods.
 // A body that is not exactly one envelope gets Connect's errors, in its order.
+import { callValues } from "../telemetry/request-log/context.js";
 import type http2 from "node:http2";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import {
@@ -213,6 +214,7 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
       timeoutMs,
       responseHeader,
       responseTrailer,
+      contextValues: callValues(req),
     });
     let body: Uint8Array | undefined;
     let failure: unknown;

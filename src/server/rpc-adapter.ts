@@ -16,6 +16,7 @@ import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/conn
 import { ErrorDetailsSchema } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { answerPreflight, rpcCors, setCorsHeaders } from "../gateway/cors.js";
 import type { Logger } from "../log.js";
+import { callValues, requestLogger } from "../telemetry/request-log/index.js";
 import { binaryContentType, decodeBase64Body, encodeBase64Body, isGrpcWebText, textContentType } from "./grpc-web-text.js";
 import type { RequestHandler } from "./listener.js";
 import { grpcUnaryHandler } from "./grpc-unary.js";
@@ -46,7 +47,7 @@ function textResponse(res: UniversalServerResponse): UniversalServerResponse {
 
 /** The runtime could not answer (or write its answer): a 500, or a cut stream once the answer began. */
 function answerFailed(res: Parameters<RequestHandler>[1], reason: unknown, path: string, log: Logger): void {
-  if (ConnectError.from(reason).code !== Code.Aborted) log.error({ err: reason, path }, "RPC answer failed");
+  if (ConnectError.from(reason).code !== Code.Aborted) requestLogger(log, res).error({ err: reason, path }, "RPC answer failed");
   if (!res.headersSent) {
     res.writeHead(500);
     res.end();
@@ -55,7 +56,7 @@ function answerFailed(res: Parameters<RequestHandler>[1], reason: unknown, path:
 
 /** Connect's own answer to a request for `handler` (its universal request from Node's). */
 function connectAnswer(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], handler: UniversalHandler, text: boolean): Promise<UniversalServerResponse> {
-  const uReq = universalRequestFromNodeRequest(req as never, res as never, undefined, undefined);
+  const uReq = universalRequestFromNodeRequest(req as never, res as never, undefined, callValues(req));
   const body = text ? decodeBase64Body(uReq.body as AsyncIterable<Uint8Array>) : uReq.body;
   return handler({ ...uReq, body });
 }

@@ -5,6 +5,7 @@
 // and OpenID Connect clients understand them too.
 import { toHttpError, type IsError } from "../../errors/index.js";
 import type { Logger } from "../../log.js";
+import { requestLogger } from "../../telemetry/request-log/context.js";
 import type { Request, Response } from "../api.js";
 import { isTls, readParams } from "../request-body.js";
 
@@ -50,7 +51,7 @@ export function sendJson(res: Response, status: number, body: unknown, headers: 
 export function sendError(res: Response, log: Logger, err: unknown, rfcCode?: string, headers: Record<string, string> = {}): void {
   const { status, body, headers: errorHeaders } = toHttpError(err);
   const details = body.details[0] as { correlation_id?: string } | undefined;
-  if (status >= 500) log.error({ err, correlation_id: details?.correlation_id }, "OAuth endpoint failed");
+  if (status >= 500) requestLogger(log, res).error({ err, correlation_id: details?.correlation_id }, "OAuth endpoint failed");
   // 429 (a full hash pool): the RFC 6749 code that tells a client to come back later, with Retry-After.
   const error = rfcCode ?? (status >= 500 ? "server_error" : status === 429 ? "temporarily_unavailable" : "invalid_request");
   sendJson(res, status, { ...body, error, error_description: body.message }, { "cache-control": "no-store", ...errorHeaders, ...headers });

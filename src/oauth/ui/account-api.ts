@@ -71,7 +71,7 @@ export async function serveAccountApi(ctx: UiContext): Promise<boolean> {
     if (ctx.req.method !== endpoint.method) throw errMethodNotAllowed({ method: ctx.req.method, route: ctx.url(ctx.path) });
     await endpoint.run(ctx);
   } catch (err) {
-    sendJsonError(ctx.res, settleError(ctx.deps.log, err));
+    sendJsonError(ctx.res, settleError(ctx.log, err));
   }
   return true;
 }

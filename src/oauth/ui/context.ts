@@ -6,6 +6,8 @@ import type { User, UserSession } from "../../../gen/ttn/lorawan/v3/user_pb.js";
 import type { PasswordHasher } from "../../auth/passwords.js";
 import type { SealedStrings } from "../../secrets/sealed-string.js";
 import { errUserNotFound, errUserSessionExpired, errUserSessionNotFound } from "../../errors/index.js";
+import type { Logger } from "../../log.js";
+import { requestLogger } from "../../telemetry/request-log/context.js";
 import type { OAuthCore, OAuthDeps, Request, Response } from "../api.js";
 import { clearSessionCookie, decodeSessionCookie, encodeSessionCookie, sessionCookieName, type CookieKeys } from "../session-cookie.js";
 import type { builtinAssets } from "./assets.js";
@@ -47,6 +49,7 @@ export class UiContext {
   private nonceValue?: string;
   private csrf?: string;
   private current?: Promise<CurrentSession | undefined>;
+  private requestLog?: Logger;
 
   constructor(
     readonly deps: UiDeps,
@@ -58,6 +61,11 @@ export class UiContext {
   ) {
     this.cookies = parseCookies(req.headers.cookie as string | undefined);
     this.secure = isTls(req);
+  }
+
+  /** The server's logger naming this request. */
+  get log(): Logger {
+    return (this.requestLog ??= requestLogger(this.deps.log, this.req));
   }
 
   get nonce(): string {

@@ -21,7 +21,8 @@ export function assertMayLogIn(user: User): void {
 }
 
 export async function passwordLogin(ctx: UiContext, params: Record<string, string>): Promise<CurrentSession> {
-  const { config, store, hasher, throttle, log, now } = ctx.deps;
+  const { config, store, hasher, throttle, now } = ctx.deps;
+  const { log } = ctx;
   assertCredentialsLoginAllowed(config);
   // IDs are lower case; people type them as they like.
   const userId = (params.user_id ?? "").trim().toLowerCase();
@@ -64,7 +65,8 @@ export async function passwordLogin(ctx: UiContext, params: Record<string, strin
 }
 
 export async function tokenLogin(ctx: UiContext, params: Record<string, string>): Promise<CurrentSession> {
-  const { config, store, now, log } = ctx.deps;
+  const { config, store, now } = ctx.deps;
+  const { log } = ctx;
   const token = (params.token ?? "").trim();
   if (!token) throw errMissingLoginToken();
   if (!config.is.loginTokens.enabled) throw errLoginTokensDisabled();

@@ -6,6 +6,7 @@ import { createClient, type Client } from "@connectrpc/connect";
 import type { DescService } from "@bufbuild/protobuf";
 import { EmailValidationRegistry } from "../../../gen/ttn/lorawan/v3/email_validation_pb.js";
 import { UserRegistry } from "../../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { callValues } from "../../telemetry/request-log/context.js";
 import { sessionToken } from "../session-cookie.js";
 import type { CurrentSession, UiContext } from "./context.js";
 
@@ -22,7 +23,8 @@ export function services(ctx: UiContext, as?: CurrentSession): Services {
       unary: (method, signal, timeoutMs, header, input, contextValues) => {
         const headers = new Headers(header);
         if (as) headers.set("authorization", `Bearer ${sessionToken(as)}`);
-        return ctx.deps.transport.unary(method, signal, timeoutMs, headers, input, contextValues);
+        // The page's request record: the calls fill in its line (method, caller).
+        return ctx.deps.transport.unary(method, signal, timeoutMs, headers, input, callValues(ctx.req, contextValues));
       },
     });
   return { users: make(UserRegistry), emailValidations: make(EmailValidationRegistry) };

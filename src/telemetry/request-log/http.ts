@@ -7,13 +7,13 @@
 //   and sets it on the response: every answer carries it, errors included;
 // - for gRPC, adds it to the trailers of a failed call when they lack it
 //   (gRPC clients read a failed call's trailers, not its header);
-// - runs the handler in the request's log scope (record.ts);
+// - keeps the request's record for the code serving it (context.ts);
 // - writes the request's line when the response is over (or the client gone).
 import { Code } from "@connectrpc/connect";
 import type { RequestHandler } from "../../server/listener.js";
 import { protocolOf as rpcProtocolOf } from "../../server/rpc-errors.js";
 import { tenantHeader, type TenantResolver } from "../../tenancy/resolve.js";
-import { runInLogScope } from "../../log.js";
+import { setRecordOfRequest } from "./context.js";
 import { RequestRecord, writeRequestLine, type Protocol, type RequestLineOptions } from "./record.js";
 import { acceptRequestId, requestIdHeader } from "./request-id.js";
 
@@ -128,6 +128,7 @@ export function requestLogHttp(handler: RequestHandler, opts: RequestLogHttpOpti
     }
     tracked.set(res, t);
     (res as { once(event: "close", fn: (this: Res) => void): unknown }).once("close", onClose);
-    runInLogScope(record, () => handler(req, res));
+    setRecordOfRequest(req, record);
+    handler(req, res);
   };
 }

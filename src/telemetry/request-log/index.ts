@@ -1,8 +1,8 @@
 // Request IDs and the request log. Every request gets an ID (the client's
 // `x-request-id` when it is a sane one, else a new ULID), answered in the
 // `x-request-id` header of every response (gRPC: also in a failed call's
-// trailers) and carried by every log line written while serving it (the log
-// scope of src/log.ts). Every request, whatever its protocol, ends with one
+// trailers) and carried by the log lines written while serving it (the code
+// serving it logs through requestLogger / callLogger of context.ts). Every request, whatever its protocol, ends with one
 // structured line: method, protocol, gRPC code and HTTP status, duration, who
 // called (credential kind, holder, key/token/session ID; never a secret),
 // tenant, request ID, peer address, and a failure's error and correlation ID.
@@ -17,6 +17,7 @@ import type { RequestHandler } from "../../server/listener.js";
 import { requestLogHttp, type RequestLogHttpOptions } from "./http.js";
 import { requestLogInterceptor } from "./interceptor.js";
 
+export { callLogger, callValues, recordOfRequest, requestKey, requestLogger } from "./context.js";
 export { acceptRequestId, newRequestId, requestIdHeader } from "./request-id.js";
 export type { RequestLogHttpOptions as RequestLogOptions } from "./http.js";
 

@@ -8,11 +8,12 @@
 // The line itself is the HTTP side's (http.ts), written when the response is
 // over, so a request is one line however it came: a gateway request is the
 // gateway's line (protocol api) with its call's method. A call with no request
-// around it (a transport used on its own) gets a record and a line of its own.
+// record in its context values (a transport used on its own, a call started
+// after its request's line) gets a record and a line of its own.
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ErrorDetailsSchema } from "../../../gen/ttn/lorawan/v3/error_pb.js";
 import { scopeKey } from "../../auth/scope.js";
-import { currentLogScope, runInLogScope } from "../../log.js";
+import { requestKey } from "./context.js";
 import { RequestRecord, writeRequestLine, type Protocol, type RequestLineOptions } from "./record.js";
 import { acceptRequestId, requestIdHeader } from "./request-id.js";
 
@@ -71,13 +72,12 @@ async function observe(next: Next, req: Request, record: RequestRecord): Promise
 
 export function requestLogInterceptor(opts: RequestLineOptions): Interceptor {
   return (next) => (req) => {
-    const scope = currentLogScope();
-    if (scope instanceof RequestRecord && !scope.done) return observe(next, req, scope);
+    const record = req.contextValues.get(requestKey);
+    if (record && !record.done) return observe(next, req, record);
     const own = new RequestRecord(acceptRequestId(req.header.get(requestIdHeader)), protocolOfCall(req.header.get("content-type")));
-    return runInLogScope(own, () =>
-      observe(next, req, own).finally(() => {
-        void writeRequestLine(opts, own);
-      }),
-    );
+    req.contextValues.set(requestKey, own);
+    return observe(next, req, own).finally(() => {
+      void writeRequestLine(opts, own);
+    });
   };
 }

@@ -1,19 +1,18 @@
 // One request as the request log sees it while it is served, and the line
-// written when it is over. The record is also the request's log scope
-// (src/log.ts): every line written while serving it carries its request ID.
+// written when it is over. The code serving the request finds it explicitly
+// (context.ts).
 // The HTTP side (http.ts) makes it and writes the line; the RPC side
 // (interceptor.ts) fills in what only a call knows: the method, its code and
 // error, the tenant and the caller.
 import { Code } from "@connectrpc/connect";
 import type { Caller } from "../../auth/caller.js";
-import { levelAtLeast, type LogLevel, type LogScope, type Logger } from "../../log.js";
+import { levelAtLeast, type LogLevel, type Logger } from "../../log.js";
 import { callerFields, claimedCaller, type CallerFields } from "./caller.js";
 
 /** How the request came: an RPC protocol, the /api/v3 gateway, or any other HTTP (OAuth, health, pictures). */
 export type Protocol = "grpc" | "grpc-web" | "connect" | "api" | "http";
 
-export class RequestRecord implements LogScope {
-  readonly logFields: { readonly request_id: string };
+export class RequestRecord {
   readonly started = performance.now();
   /** `package.Service/Method` of the call that served the request. */
   method?: string;
@@ -33,15 +32,13 @@ export class RequestRecord implements LogScope {
   peerAddress?: string;
   /** Calls under way (interceptor.ts): the outermost is the request's. */
   calls = 0;
-  /** Its line written: later calls and lines in its async context (work it left running) are not its. */
+  /** Its line written: later calls (work it left running) are not its. */
   done = false;
 
   constructor(
     readonly id: string,
     readonly protocol: Protocol,
-  ) {
-    this.logFields = { request_id: id };
-  }
+  ) {}
 }
 
 export interface RequestLineOptions {

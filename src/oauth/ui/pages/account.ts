@@ -71,7 +71,7 @@ async function change(ctx: UiContext, run: (current: CurrentSession, form: Recor
     const done = await run(current, form);
     if (done !== undefined) redirect(ctx.res, `${ctx.url("/")}?done=${done}`, 303);
   } catch (err) {
-    await page(ctx, current, describeError(settleError(ctx.deps.log, err)), form);
+    await page(ctx, current, describeError(settleError(ctx.log, err)), form);
   }
 }
 

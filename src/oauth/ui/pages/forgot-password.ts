@@ -40,7 +40,7 @@ ${message("success", html`If <strong>${userId}</strong> has an account here, we 
 <p><a href="${ctx.url("/login")}">Back to log in</a></p>`,
       });
     } catch (err) {
-      form(ctx, params.user_id ?? "", describeError(settleError(ctx.deps.log, err)));
+      form(ctx, params.user_id ?? "", describeError(settleError(ctx.log, err)));
     }
   },
 };

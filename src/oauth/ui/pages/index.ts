@@ -39,7 +39,7 @@ export const pages: Record<string, Page> = {
 };
 
 export function errorPage(ctx: UiContext, err: unknown): void {
-  const shown = describeError(settleError(ctx.deps.log, err));
+  const shown = describeError(settleError(ctx.log, err));
   if (ctx.res.headersSent) {
     ctx.res.end();
     return;

@@ -58,7 +58,7 @@ export const loginPage = {
       await passwordLogin(ctx, params);
       redirect(ctx.res, safeNext(params.n, "") || ctx.url("/"), 303);
     } catch (err) {
-      const settled = settleError(ctx.deps.log, err);
+      const settled = settleError(ctx.log, err);
       // A full hash pool or the login throttle: the page says when to retry, and so does the header.
       for (const [name, value] of Object.entries(toHttpError(settled).headers)) ctx.res.setHeader(name, value);
       await form(ctx, { userId: params.user_id, next: safeNext(params.n, "") }, describeError(settled));

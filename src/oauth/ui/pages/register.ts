@@ -78,7 +78,7 @@ ${pending
     : html`<p><a href="${next ? loginUrl(ctx, next) : ctx.url("/login")}">Log in</a></p>`}`;
       sendPage(ctx, { title: "Account created", body });
     } catch (err) {
-      form(ctx, { ...params, n: safeNext(params.n, "") }, describeError(settleError(ctx.deps.log, err)));
+      form(ctx, { ...params, n: safeNext(params.n, "") }, describeError(settleError(ctx.log, err)));
     }
   },
 };

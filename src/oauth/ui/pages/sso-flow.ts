@@ -45,7 +45,7 @@ function answeringErrors(handler: Handler): Handler {
       await handler(ctx);
     } catch (err) {
       if (!wantsJson(ctx) || ctx.res.headersSent) throw err;
-      sendJsonError(ctx.res, settleError(ctx.deps.log, err));
+      sendJsonError(ctx.res, settleError(ctx.log, err));
     }
   };
 }
@@ -100,7 +100,7 @@ async function callback(ctx: UiContext, providerId: string): Promise<void> {
   const user = await linkOrRegister(deps, provider, claims, email);
   assertMayLogIn(user);
   const session = await ctx.startSession(user);
-  deps.log.info({ user_id: user.ids?.userId, session_id: session.sessionId, provider_id: providerId }, "user logged in through an authentication provider");
+  ctx.log.info({ user_id: user.ids?.userId, session_id: session.sessionId, provider_id: providerId }, "user logged in through an authentication provider");
   redirect(ctx.res, flow.next || ctx.url("/"));
 }
 

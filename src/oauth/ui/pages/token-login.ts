@@ -35,7 +35,7 @@ export const tokenLoginPage = {
       await tokenLogin(ctx, params);
       redirect(ctx.res, safeNext(params.n, "") || ctx.url("/"), 303);
     } catch (err) {
-      form(ctx, params.token ?? "", safeNext(params.n, ""), describeError(settleError(ctx.deps.log, err)));
+      form(ctx, params.token ?? "", safeNext(params.n, ""), describeError(settleError(ctx.log, err)));
     }
   },
 };

@@ -61,7 +61,7 @@ ${message("success", revoke ? "Your password was changed, and every session and 
 <p><a href="${ctx.url(revoke || !current ? "/login" : "/")}">${revoke || !current ? "Log in" : "Back to your account"}</a></p>`,
       });
     } catch (err) {
-      form(ctx, { user: params.user, current: params.current, fromLink: params.from_link === "true", revoke_all_access: params.revoke_all_access ?? "false" }, describeError(settleError(ctx.deps.log, err)));
+      form(ctx, { user: params.user, current: params.current, fromLink: params.from_link === "true", revoke_all_access: params.revoke_all_access ?? "false" }, describeError(settleError(ctx.log, err)));
     }
   },
 };
