@@ -68,7 +68,8 @@ const tlsTo = (client?: { certPem: Buffer; keyPem: Buffer }, protocol: "https" |
   ca: serverCA.certPem,
   ...(client ? { cert: client.certPem, key: client.keyPem } : {}),
 });
-const pbToken = await issuer.sign({ audience: publicAddress });
+// Signed when the module loads, which in a whole-suite run can be many minutes before these tests run.
+const pbToken = await issuer.sign({ audience: publicAddress, expiresIn: "2h" });
 const asPacketBroker: Target = { ...plain, bearer: pbToken };
 
 // A device of the default tenant with a Network Server address, one without, and one of another tenant.
