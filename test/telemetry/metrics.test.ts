@@ -10,7 +10,9 @@ import * as assert from "uvu/assert";
 import { ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
 import { GrantType } from "../../gen/ttn/lorawan/v3/client_pb.js";
 import { EntityAccess } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
+import { sql } from "drizzle-orm";
 import { api, connectClient, grpcClient } from "../helpers/clients.js";
+import { testDatabase } from "../helpers/database.js";
 import { startTestServer, type TestServer } from "../helpers/harness.js";
 import { R } from "../helpers/population.js";
 import { oauthClient, tokenRequest } from "../oauth/core-helpers.js";
@@ -202,6 +204,35 @@ test("with http.metrics.enable off, /metrics is not there", async () => {
   } finally {
     await off.close();
   }
+});
+
+test("the database pool: connections in use up to its size, the rest waiting, by open transactions", async () => {
+  const database = await testDatabase();
+  const size = value(await scrape(ts), "is_db_pool_max_connections", { database: "primary" });
+  // The test database: is.database-max-open-conns 10 on PostgreSQL; PGlite's thread is a pool of one.
+  assert.is(size, process.env.DATABASE_URL ? 10 : 1);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const held = size + 2;
+  const open = Array.from({ length: held }, () => database.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT 1`);
+    await gate;
+  }));
+  // What the gauges report while the transactions are held, read where they read it: a scrape
+  // would wait for a connection itself (the outbox gauges query the database).
+  const pool = async () => database.queries.pool();
+  let busy = await pool();
+  for (let i = 0; i < 50 && (busy.inUse < size || busy.waiting < 2); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    busy = await pool();
+  }
+  assert.is(busy.inUse, size);
+  assert.ok(busy.waiting >= 2, "the transactions beyond the pool wait");
+  release();
+  await Promise.all(open);
+  const idle = await scrape(ts);
+  assert.is(value(idle, "is_db_pool_connections", { database: "primary", state: "waiting" }), 0);
+  assert.ok(value(idle, "is_db_pool_connections", { database: "primary", state: "in_use" }) <= 1, "only the scrape's own statement, if any");
 });
 
 test.after(() => ts.close());

@@ -67,7 +67,8 @@ function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<bool
 }
 
 export async function openDatabase(uri: string, opts: DatabaseOptions): Promise<Database> {
-  const queries = new QueryMeter();
+  // PGlite answers one statement at a time in its thread: a pool of one.
+  const queries = new QueryMeter(uri.startsWith("pglite://") ? 1 : opts.maxOpenConns);
   if (uri.startsWith("pglite://")) {
     const location = uri.slice("pglite://".length);
     const dataDir = location === "memory" || location === "" ? undefined : location;

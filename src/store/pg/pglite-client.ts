@@ -183,7 +183,7 @@ export class PGliteThreadClient {
     if (this.#closed) throw closedError();
     checkParams(params);
     const request: StatementRequest = { op, id: this.#nextId++, tx, sql, params, ...statementOptions(options) };
-    const started = this.#meter?.start();
+    const started = this.#meter?.start(tx !== undefined);
     let failed = true;
     try {
       const value = await this.#send(request);
@@ -199,7 +199,7 @@ export class PGliteThreadClient {
       }
       throw err;
     } finally {
-      if (started !== undefined) this.#meter!.end(started, failed);
+      if (started !== undefined) this.#meter!.end(started, failed, tx !== undefined);
     }
   }
 
@@ -219,6 +219,16 @@ export class PGliteThreadClient {
    */
   async transaction<T>(callback: (tx: ThreadTransaction) => Promise<T>): Promise<T> {
     if (this.#closed) throw closedError();
+    // Counted from the BEGIN asked for to its end (QueryMeter.pool).
+    if (this.#meter) this.#meter.transactions++;
+    try {
+      return await this.#transaction(callback);
+    } finally {
+      if (this.#meter) this.#meter.transactions--;
+    }
+  }
+
+  async #transaction<T>(callback: (tx: ThreadTransaction) => Promise<T>): Promise<T> {
     const id = this.#nextId++;
     await this.#send({ op: "begin", id });
     let closed = false;

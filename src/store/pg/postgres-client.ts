@@ -88,29 +88,29 @@ function preparer(): Preparer {
  * Chaining `then` instead would start the query at once, before drizzle has
  * chained `.values()` onto it.
  */
-function metered(query: unknown, meter: QueryMeter): void {
+function metered(query: unknown, meter: QueryMeter, inTransaction: boolean): void {
   const q = query as { resolve?: (x: unknown) => unknown; reject?: (x: unknown) => unknown };
   const { resolve, reject } = q;
   if (typeof resolve !== "function" || typeof reject !== "function") return;
-  const started = meter.start();
+  const started = meter.start(inTransaction);
   let settled = false;
   const end = (failed: boolean) => {
     if (settled) return;
     settled = true;
-    meter.end(started, failed);
+    meter.end(started, failed, inTransaction);
   };
   q.resolve = (x) => (end(false), resolve(x));
   q.reject = (x) => (end(true), reject(x));
 }
 
-const preparedUnsafe = (sql: PostgresClient | TransactionSql, prepare: Preparer, meter: QueryMeter | undefined) => (...args: UnsafeArgs) => {
+const preparedUnsafe = (sql: PostgresClient | TransactionSql, prepare: Preparer, meter: QueryMeter | undefined, inTransaction = false) => (...args: UnsafeArgs) => {
   const query = (sql.unsafe as (...a: UnsafeArgs) => unknown)(...prepare(args));
-  if (meter) metered(query, meter);
+  if (meter) metered(query, meter, inTransaction);
   return query;
 };
 
 function guardTransaction(tx: TransactionSql, isDead: () => boolean, prepare: Preparer, meter: QueryMeter | undefined): TransactionSql {
-  const unsafe = preparedUnsafe(tx, prepare, meter);
+  const unsafe = preparedUnsafe(tx, prepare, meter, true);
   return new Proxy(tx, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -147,10 +147,18 @@ function guardedBegin(sql: PostgresClient, prepare: Preparer, meter: QueryMeter 
         throw err;
       }
     };
+    // Counted from the BEGIN asked for (waiting for a connection, perhaps) to its end (meter.pool()).
+    if (meter) meter.transactions++;
     const begun = (sql.begin as (...a: unknown[]) => Promise<unknown>)(...args.slice(0, -1), wrapped);
-    begun.catch((err: unknown) => {
-      if (connectionErrorCode(err)) dead = true;
-    });
+    begun.then(
+      () => {
+        if (meter) meter.transactions--;
+      },
+      (err: unknown) => {
+        if (meter) meter.transactions--;
+        if (connectionErrorCode(err)) dead = true;
+      },
+    );
     return begun;
   }) as PostgresClient["begin"];
 }

@@ -1,9 +1,10 @@
 // The database clients' statements: how many are in flight and how long each
-// took, per database (primary, replica). postgres.js publishes no pool
-// statistics, so in-flight statements stand in for "pool in use + waiting":
-// on PostgreSQL they are the statements running on a pooled connection or
-// waiting for one (transactions count their statements, not their connection),
-// on PGlite those queued for or running in its thread. Counted by the clients
+// took, per database (primary, replica), and the pool's connections in use and
+// requests waiting for one. postgres.js publishes no pool statistics, so those
+// are derived from the counts (QueryMeter.pool): each open transaction holds a
+// connection, each statement outside one needs one, up to
+// is.database-max-open-conns; the rest wait. On PGlite, a pool of one: its
+// thread answers one statement at a time. Counted by the clients
 // (src/store/pg/query-meter.ts); a database shared by several servers in one
 // process (tests) shows all of its statements to each.
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
@@ -26,6 +27,28 @@ export function databaseMetrics(registry: Registry): DatabaseMetrics {
     registers: [registry],
     collect() {
       for (const { meter, role } of meters) this.set({ database: role }, meter.inFlight);
+    },
+  });
+  new Gauge({
+    name: "is_db_pool_connections",
+    help: "Connections of the database pool in use (state in_use, at most is.database-max-open-conns) and statements or transactions waiting for one (state waiting), by database",
+    labelNames: ["database", "state"] as const,
+    registers: [registry],
+    collect() {
+      for (const { meter, role } of meters) {
+        const { inUse, waiting } = meter.pool();
+        this.set({ database: role, state: "in_use" }, inUse);
+        this.set({ database: role, state: "waiting" }, waiting);
+      }
+    },
+  });
+  new Gauge({
+    name: "is_db_pool_max_connections",
+    help: "Connections the database pool opens at most (is.database-max-open-conns; 1 for the embedded database), by database",
+    labelNames: ["database"] as const,
+    registers: [registry],
+    collect() {
+      for (const { meter, role } of meters) this.set({ database: role }, meter.poolSize);
     },
   });
   const seconds = new Histogram({
