@@ -38,6 +38,7 @@ import { authCache } from "./cache/index.js";
 import { seedFromTemplate } from "./store/pglite-template.js";
 import { createPgStore } from "./store/pg/store.js";
 import { pgRateLimits } from "./store/pg/rate-limits.js";
+import { heardWrites, type HeardWrites } from "./store/heard-writes.js";
 import { readYourWrites } from "./store/read-your-writes.js";
 import { clientAddress, trustedProxies } from "./net/client-address.js";
 import { deploymentOutbox } from "./store/pg/email-outbox.js";
@@ -106,12 +107,13 @@ export async function openDatabases(config: Config): Promise<{ primary: Database
 
 /**
  * A tenant's store on the primary, reading from the replica when there is one,
- * except right after its own writes (read-your-writes.ts).
+ * except right after its own writes and those `heard` of (read-your-writes.ts).
  */
-function tenantStore(config: Config, primary: Database, replica: Database | undefined, tenantId: string): { store: Store; primaryStore: Store } {
+function tenantStore(config: Config, primary: Database, replica: Database | undefined, tenantId: string, heard?: HeardWrites): { store: Store; primaryStore: Store } {
   const primaryStore = createPgStore({ primary: primary.db, tenantId });
   if (!replica) return { store: primaryStore, primaryStore };
-  const store = readYourWrites(createPgStore({ primary: primary.db, replica: replica.db, tenantId }), primaryStore, { windowMs: config.is.readDatabasePrimaryWindow });
+  const elsewhere = heard && (() => heard.recent(tenantId));
+  const store = readYourWrites(createPgStore({ primary: primary.db, replica: replica.db, tenantId }), primaryStore, { windowMs: config.is.readDatabasePrimaryWindow, elsewhere });
   return { store, primaryStore };
 }
 
@@ -213,12 +215,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { databases, primary, replica } = opened;
   // Requests read credentials and memberships through the auth cache (src/cache/), each tenant's store its own.
   const cache = authCache(primary, config.is.authCache.membershipTtl, metrics?.cache);
+  // With a replica: other servers' writes, heard from the same feed, route a tenant's reads to the primary for a while too.
+  const heard = replica ? heardWrites({ windowMs: config.is.readDatabasePrimaryWindow }) : undefined;
+  const unlisten = heard ? cache.listen({ changed: (_scope, tenantId) => heard.changed(tenantId), trusted: (listening) => heard.trusted(listening) }) : () => {};
   const tenants = tenantDirectory({
     defaultId: defaultTenantId,
     config,
     // Behind the auth cache, each tenant's entity limits (src/tenancy/limits.ts) on every create.
     storeOf: (tenantId) => {
-      const { store, primaryStore } = tenantStore(config, primary, replica, tenantId);
+      const { store, primaryStore } = tenantStore(config, primary, replica, tenantId, heard);
       return withTenantLimits(cache.wrap(store, primaryStore), () => tenants.record(tenantId));
     },
     records: createPgTenantStore(primary.db),
@@ -342,6 +347,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await Promise.all(listeners.map((l) => l.close(config.http.shutdownTimeout)));
         await emails.close(); // the send under way finishes; the rest stays queued for the next start
         metrics?.close();
+        unlisten();
         await cache.release();
         await Promise.all(databases.map((d) => d.close()));
       },
@@ -350,6 +356,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await Promise.all(listeners.map((l) => l.close(0)));
     await emails.close();
     metrics?.close();
+    unlisten();
     await cache.release();
     await Promise.all(databases.map((d) => d.close()));
     throw err;

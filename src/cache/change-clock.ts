@@ -7,8 +7,10 @@
 // Writes of this process tick the clock themselves (before and after they
 // run, and after their transaction commits: see cached-store.ts); writes of
 // other processes on the same PostgreSQL database arrive as notifications
-// (the triggers of migrations 0007 and 0008), so several replicas, the CLI and
-// `is-db` all invalidate every replica's cache.
+// (the triggers of migrations 0007-0011), so several replicas, the CLI and
+// `is-db` all invalidate every replica's cache. The same notifications name
+// the tenant whose rows changed, which read-your-writes hears through `listen`
+// (src/store/heard-writes.ts).
 
 /**
  * What a change touched: OAuth token rows alone ("tokens": every login,
@@ -17,6 +19,9 @@
  * API keys, memberships, entities and clients.
  */
 export type ChangeScope = "any" | "tokens";
+
+/** What the feed tells: a ChangeScope, or "data": rows no cached answer reads (end devices, bookmarks...), which move no clock. */
+export type HeardScope = ChangeScope | "data";
 
 export interface ChangeClock {
   /** Moves on every change; an answer read while it stood still is current. */
@@ -30,11 +35,20 @@ export interface ChangeClock {
 
 export interface ChangeFeed {
   /**
-   * Calls `changed` on every change made by any process, `trusted(true)` once
-   * it listens (and again after a reconnection), `trusted(false)` when it may miss some.
-   * Returns a function that stops listening.
+   * Calls `changed` on every change made by any process (with the tenant
+   * whose rows changed; none: maybe every tenant's), `trusted(true)` once it
+   * listens (and again after a reconnection), `trusted(false)` when it may
+   * miss some. Returns a function that stops listening.
    */
-  subscribe(changed: (scope: ChangeScope) => void, trusted: (listening: boolean) => void): Promise<() => Promise<void>>;
+  subscribe(changed: (scope: HeardScope, tenantId?: string) => void, trusted: (listening: boolean) => void): Promise<() => Promise<void>>;
+}
+
+/** One who hears what the feed tells (beside the clock), for as long as it holds the clock. */
+export interface ChangeListener {
+  /** A change by any process, this one included: of one tenant's rows, or (no tenant) maybe of every tenant's. */
+  changed(scope: HeardScope, tenantId: string | undefined): void;
+  /** Whether the feed hears every change: told at once, then on each change of it. */
+  trusted(listening: boolean): void;
 }
 
 class Clock implements ChangeClock {
@@ -55,6 +69,7 @@ class Clock implements ChangeClock {
 interface Shared {
   clock: Clock;
   holders: number;
+  listeners: Set<ChangeListener>;
   stop?: Promise<() => Promise<void>>;
 }
 
@@ -64,6 +79,8 @@ export interface HeldClock {
   clock: ChangeClock;
   /** Resolves once the feed has tried to listen for the first time. */
   ready: Promise<void>;
+  /** Adds a listener of the feed (told the feed's trust at once); the result removes it. */
+  listen(listener: ChangeListener): () => void;
   release(): Promise<void>;
 }
 
@@ -71,12 +88,17 @@ export function acquireChangeClock(database: object, feed: ChangeFeed): HeldCloc
   let shared = clocks.get(database);
   if (!shared) {
     const clock = new Clock();
-    shared = { clock, holders: 0 };
+    const listeners = new Set<ChangeListener>();
+    shared = { clock, holders: 0, listeners };
     shared.stop = feed.subscribe(
-      (scope) => clock.tick(scope),
+      (scope, tenantId) => {
+        if (scope !== "data") clock.tick(scope);
+        for (const l of listeners) l.changed(scope, tenantId);
+      },
       (listening) => {
         clock.tick(); // whatever was cached across a gap may be stale
         clock.trusted = listening;
+        for (const l of listeners) l.trusted(listening);
       },
     );
     clocks.set(database, shared);
@@ -87,6 +109,11 @@ export function acquireChangeClock(database: object, feed: ChangeFeed): HeldCloc
   return {
     clock: held.clock,
     ready: held.stop!.then(() => {}, () => {}),
+    listen(listener) {
+      held.listeners.add(listener);
+      listener.trusted(held.clock.trusted);
+      return () => held.listeners.delete(listener);
+    },
     async release() {
       if (released) return;
       released = true;

@@ -3,13 +3,13 @@
 // entity, whether the entity exists) answered from memory for up to
 // `is.auth-cache.membership-ttl`, and never past a change: writes through this
 // process's store move the database's change clock as they happen, and the
-// triggers of migrations 0007-0008 tell every process on the database (replicas,
+// triggers of migrations 0007-0011 tell every process on the database (replicas,
 // `is-db`) about changes made elsewhere. While that feed is down, nothing is
 // cached. Plugged in at one seam: the Store the server hands to requests.
 import type { Database } from "../store/pg/database.js";
 import type { Store } from "../store/interfaces.js";
 import type { CacheObserver } from "./bounded-cache.js";
-import { acquireChangeClock, type ChangeClock, type ChangeFeed } from "./change-clock.js";
+import { acquireChangeClock, type ChangeClock, type ChangeFeed, type ChangeListener } from "./change-clock.js";
 import { withAuthCache } from "./cached-store.js";
 
 // A database that cannot tell of changes: never trusted, so nothing is cached.
@@ -26,6 +26,8 @@ export interface AuthCache {
   wrap(store: Store, primary: Store): Store;
   /** The database's change clock, for other caches of what lives in it (tenant records). */
   clock: ChangeClock;
+  /** What the database's change feed tells, for others who need it (read-your-writes across servers). */
+  listen(listener: ChangeListener): () => void;
   ttlMs: number;
   release(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export function authCache(database: Pick<Database, "db" | "changeFeed">, ttlMs: 
   return {
     wrap: (store, primary) => withAuthCache(store, { clock: held.clock, ttlMs, source: primary, observe }),
     clock: held.clock,
+    listen: (listener) => held.listen(listener),
     ttlMs,
     release: () => held.release(),
   };

@@ -53,7 +53,7 @@ export const options = [
   { name: "is.tenancy.admin-keys", type: "string-list", default: [], description: "Keys that can be used for tenant administration (16, 24 or 32 hex-encoded bytes)" },
   { name: "is.database-uri", type: "string", default: "pglite://./data", description: "postgres://... for PostgreSQL, pglite://<folder> or pglite://memory for embedded" },
   { name: "is.read-database-uri", type: "string", default: "", description: "PostgreSQL read replica; reads go there when set" },
-  { name: "is.read-database-primary-window", type: "duration", default: "5s", description: "After a write through a tenant's store, how long this server reads that tenant from the primary rather than the replica (read-your-writes; keep it above the replica's lag)" },
+  { name: "is.read-database-primary-window", type: "duration", default: "5s", description: "After a write to a tenant's rows (through this server, or by another process as its change feed tells), how long this server reads that tenant from the primary rather than the replica (read-your-writes; keep it above the replica's lag)" },
   { name: "is.database-max-idle-conns", type: "int", default: 10, description: "Idle PostgreSQL connections: 0 closes them at once; otherwise they close after a minute idle (postgres.js keeps no fixed idle pool)" },
   { name: "is.database-max-open-conns", type: "int", default: 20, description: "Upper bound on concurrently open database connections" },
   { name: "is.delete.restore", type: "duration", default: "24h", description: "How long a deleted entity can be restored before it is purged" },

@@ -1,21 +1,27 @@
 // Read-your-writes over a read replica (`is.read-database-uri`). A replica
 // replays the primary's changes a little later; without care, a client that
 // has just created an application could ask for it and be told it does not
-// exist. So a tenant's Store on this server reads from the primary while a
-// write through it is under way and for `is.read-database-primary-window`
-// after the last one ended; otherwise from the replica.
+// exist. So a tenant's Store reads from the primary while a write through it
+// is under way and for `is.read-database-primary-window` after the last one
+// ended, or after a write to the tenant's rows by another process was heard
+// (heard-writes.ts); otherwise from the replica.
 //
 // Why per tenant and not per caller: one browser or script writes and reads
 // under several identities (the account pages write a session that the next
 // /api/v3 call authenticates with; registration is anonymous, the login that
 // follows is not), and the pages and the OAuth endpoints have no caller at
-// all. Routing all of a tenant's reads on this server covers each of those
-// at one seam (the Store the directory hands out), at the price of sending
-// more reads to the primary while a tenant writes steadily. A client whose
-// next request reaches another server that has not written for the tenant
-// reads from the replica there: keep clients on one server (HTTP keep-alive,
-// gRPC's one connection, or the load balancer's affinity), or keep the window
-// above the replica's lag and the clients' turnaround alike.
+// all. Routing all of a tenant's reads covers each of those at one seam (the
+// Store the directory hands out), at the price of sending more reads to the
+// primary while a tenant writes steadily.
+//
+// Across servers (several behind a load balancer, one primary): the server
+// that wrote knows at once; every other one hears it from the database's
+// change feed, whose notification PostgreSQL sends as the write commits,
+// before the writing server has answered its client, so in practice before
+// the client's next request reaches another server. Not a guarantee: a
+// notification slowed on its way (a busy server or network) can lose that race.
+// While the feed may be missing changes (its connection lost), every tenant's
+// reads go to the primary. Either way the window must exceed the replica's lag.
 //
 // Which methods read is the list in read-methods.ts; every other method, and
 // `transact`, counts as a write (a transaction reads its own writes on the
@@ -28,6 +34,8 @@ export interface ReadYourWritesOptions {
   windowMs: number;
   /** A monotonic clock in milliseconds (default performance.now). */
   clock?: () => number;
+  /** Whether reads must go to the primary for writes elsewhere (HeardWrites.recent of the tenant); default never. */
+  elsewhere?: () => boolean;
 }
 
 type Fn = (...args: unknown[]) => unknown;
@@ -42,7 +50,8 @@ export function readYourWrites(replicaReads: Store, primaryReads: Store, opts: R
   const clock = opts.clock ?? (() => performance.now());
   let writing = 0;
   let quietFrom = -Infinity;
-  const recent = () => writing > 0 || clock() < quietFrom + opts.windowMs;
+  const elsewhere = opts.elsewhere ?? (() => false);
+  const recent = () => writing > 0 || clock() < quietFrom + opts.windowMs || elsewhere();
 
   /** Runs a write, counting it as under way until it settles (committed or not: a failed write may have half-happened). */
   const tracked = <T>(write: () => T): T => {

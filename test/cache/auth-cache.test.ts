@@ -220,7 +220,8 @@ if (process.env.DATABASE_URL) {
     await get();
     await s.get();
     // ...until their listeners are cut: what they held may be stale, so it goes.
-    await db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${changeFeedApplicationName}`);
+    // This database's listeners only: other test runs may share the server.
+    await db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${changeFeedApplicationName} AND datname = current_database()`);
     await within(1000, () => rejects(get(), Code.PermissionDenied, "no_application_rights").then(() => {}));
     await within(1000, () => rejects(s.get(), Code.PermissionDenied, "no_application_rights").then(() => {}));
   });

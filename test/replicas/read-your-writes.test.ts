@@ -1,64 +1,28 @@
-// Read-your-writes through a lagging read replica (src/store/read-your-writes.ts).
-// The replica is simulated: a second database with the schema (a second
-// PostgreSQL database, or a second PGlite) that receives the tenant's rows
-// only when the test says so (`replicate`), so it lags as long as a test
-// wants and where a read went shows in its answer. A client that wrote reads
-// its write from the primary at once; once is.read-database-primary-window has
-// passed without writes, reads go to the replica again (stale until it
-// catches up: what the window is there to hide).
+// Read-your-writes through a lagging read replica (src/store/read-your-writes.ts)
+// on one server; across servers: across-servers.test.ts. The replica is
+// simulated (lagging-replica.ts). A client that wrote reads its write from the
+// primary at once; once is.read-database-primary-window has passed without
+// writes, reads go to the replica again (stale until it catches up: what the
+// window is there to hide).
 import { randomBytes } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
-import { eq, sql } from "drizzle-orm";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ApplicationSchema } from "../../gen/ttn/lorawan/v3/application_pb.js";
 import { silentLogger } from "../../src/log.js";
 import { startServer } from "../../src/server.js";
-import { openDatabase, type Database } from "../../src/store/pg/database.js";
 import { createPgStore } from "../../src/store/pg/store.js";
-import { tenantTables } from "../../src/store/pg/tenant-purge.js";
 import { readYourWrites } from "../../src/store/read-your-writes.js";
 import { api } from "../helpers/clients.js";
 import { testDatabase } from "../helpers/database.js";
 import { httpError } from "../helpers/expect.js";
 import { testConfig, type TestServer } from "../helpers/harness.js";
 import { Population } from "../helpers/population.js";
+import { laggingReplica } from "./lagging-replica.js";
 
 const primary = await testDatabase();
 
-/** An empty database with the schema: PostgreSQL next to the test database, or PGlite in memory. */
-async function standInReplica(): Promise<{ replica: Database; drop(): Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const replica = await openDatabase("pglite://memory", { maxOpenConns: 2 });
-    await replica.migrate();
-    return { replica, drop: () => replica.close() };
-  }
-  const name = `is_lagging_${randomBytes(4).toString("hex")}`;
-  await primary.db.execute(sql.raw(`CREATE DATABASE ${name}`));
-  const replicaURL = new URL(url);
-  replicaURL.pathname = `/${name}`;
-  const replica = await openDatabase(replicaURL.toString(), { maxOpenConns: 4 });
-  await replica.migrate();
-  return {
-    replica,
-    async drop() {
-      await replica.close();
-      await primary.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
-  };
-}
-
-const { replica, drop } = await standInReplica();
-
-/** The replica catches up with the primary: every row of the tenant, as it is now. */
-async function replicate(tenantId: string): Promise<void> {
-  for (const table of tenantTables) {
-    const rows = await primary.db.select().from(table).where(eq(table.tenant_id, tenantId));
-    await replica.db.delete(table).where(eq(table.tenant_id, tenantId));
-    if (rows.length) await replica.db.insert(table).values(rows as never);
-  }
-}
+const { replica, replicate, drop } = await laggingReplica(primary);
 
 const windowMs = 400;
 const tenantId = `t${randomBytes(6).toString("hex")}`;

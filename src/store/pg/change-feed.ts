@@ -1,7 +1,8 @@
-// The change feed of a PostgreSQL database for the auth cache (src/cache/):
-// one dedicated connection that LISTENs on the channel the triggers of
-// migration 0007 notify when a table that decides rights changes, in any
-// process (another replica, `is-db`, the CLI through another server).
+// The change feed of a PostgreSQL database for the auth cache (src/cache/) and
+// read-your-writes across servers (src/store/heard-writes.ts): one dedicated
+// connection that LISTENs on the channel the triggers of migrations 0007-0011
+// notify when a tenant's rows change, in any process (another replica,
+// `is-db`, the CLI through another server).
 //
 // The cache may trust it only while it surely hears every change: from the
 // moment LISTEN succeeded until the connection closes or stops answering the
@@ -9,11 +10,28 @@
 // keeps reconnecting in the background.
 import type { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import type { ChangeFeed, ChangeScope } from "../../cache/change-clock.js";
+import type { ChangeFeed, HeardScope } from "../../cache/change-clock.js";
 
 export const changeChannel = "is_rights_changed";
-// Migration 0008: the token table's trigger says "tokens"; every other table's says nothing.
-const scopeOf = (payload: string | undefined): ChangeScope => (payload === "tokens" ? "tokens" : "any");
+
+/**
+ * A notification's payload: "<scope> <tenant_id>" since migration 0011, the
+ * scope alone for a TRUNCATE (every tenant); before it "tokens" or "" (0007,
+ * 0008). An unknown scope is "any": too many cache drops, never too few.
+ */
+export function parseChange(payload: string | undefined): { scope: HeardScope; tenantId?: string } {
+  const text = payload ?? "";
+  const space = text.indexOf(" ");
+  const head = space < 0 ? text : text.slice(0, space);
+  const tenantId = space < 0 ? undefined : text.slice(space + 1) || undefined;
+  const scope: HeardScope = head === "tokens" || head === "data" ? head : "any";
+  return tenantId === undefined ? { scope } : { scope, tenantId };
+}
+
+const deliver = (changed: Parameters<ChangeFeed["subscribe"]>[0], payload: string | undefined) => {
+  const { scope, tenantId } = parseChange(payload);
+  changed(scope, tenantId);
+};
 
 // Named in pg_stat_activity, so operators (and the tests) can tell it from the pool.
 export const changeFeedApplicationName = "identity-server change feed";
@@ -54,7 +72,7 @@ export function postgresChangeFeed(uri: string): ChangeFeed {
           fetch_types: false,
           connection: { application_name: changeFeedApplicationName },
           onnotice: () => {},
-          onnotify: (channel: string, payload: string) => channel === changeChannel && changed(scopeOf(payload)),
+          onnotify: (channel: string, payload: string) => channel === changeChannel && deliver(changed, payload),
           // A closed connection has lost its LISTEN: whatever happens next goes unheard.
           onclose: () => sql === own && lost(),
         } as postgres.Options<{}>);
@@ -99,7 +117,7 @@ export function postgresChangeFeed(uri: string): ChangeFeed {
 export function pgliteChangeFeed(client: Pick<PGlite, "listen">): ChangeFeed {
   return {
     async subscribe(changed, trusted) {
-      const unlisten = await client.listen(changeChannel, (payload) => changed(scopeOf(payload)));
+      const unlisten = await client.listen(changeChannel, (payload) => deliver(changed, payload));
       trusted(true);
       return async () => {
         await unlisten().catch(() => {});
