@@ -220,7 +220,7 @@ test("the database pool: connections in use up to its size, the rest waiting, by
   }));
   // What the gauges report while the transactions are held, read where they read it: a scrape
   // would wait for a connection itself (the outbox gauges query the database).
-  const pool = async () => database.queries.pool();
+  const pool = async () => database.queries!.pool();
   let busy = await pool();
   for (let i = 0; i < 50 && (busy.inUse < size || busy.waiting < 2); i++) {
     await new Promise((r) => setTimeout(r, 20));
