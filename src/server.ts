@@ -48,6 +48,7 @@ import { withTenantLimits } from "./tenancy/limits.js";
 import { tenantResolver } from "./tenancy/resolve.js";
 import { createMetrics } from "./telemetry/metrics/index.js";
 import { requestLog, requestLogger } from "./telemetry/request-log/index.js";
+import { createTracing } from "./telemetry/tracing/index.js";
 import type { Store } from "./store/interfaces.js";
 
 /** `tenancy.default-id`'s default: the tenant of everything from before tenants. */
@@ -83,7 +84,9 @@ export interface RunningServer {
   tenants: TenantDirectory;
   /** The server's e-mail: `queue` through its worker (tests trigger mail with it). */
   emails: EmailService;
-  /** Drains: health turns NOT_SERVING, listeners stop accepting, running requests finish. */
+  /** With tracing on: exports the spans ended so far (tests wait for them); undefined when tracing is off. */
+  flushTraces?(): Promise<void>;
+  /** Drains: health turns NOT_SERVING, listeners stop accepting, running requests finish; then the last spans are exported. */
   close(): Promise<void>;
 }
 
@@ -210,11 +213,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const defaultTenantId = opts.tenantId ?? config.tenancy.defaultId;
   // Prometheus metrics (http.metrics.enable): a registry of this server's own, fed at the seams below.
   const metrics = createMetrics({ config, log });
+  // OpenTelemetry (tracing.enable, off by default): undefined when off, and then nothing below is wrapped.
+  const tracing = await createTracing({ config, log });
   const emails = await createEmails({ config, log, now, defaultTenantId });
   const opened = opts.database ? { primary: opts.database, replica: opts.replica, databases: [] } : await openDatabases(config);
   const { databases, primary, replica } = opened;
   // Requests read credentials and memberships through the auth cache (src/cache/), each tenant's store its own.
-  const cache = authCache(primary, config.is.authCache.membershipTtl, metrics?.cache);
+  // With tracing, the cache also tells the traced store views which lookups it answered from memory.
+  const cache = authCache(primary, config.is.authCache.membershipTtl, tracing ? tracing.observeCache(metrics?.cache) : metrics?.cache);
   // With a replica: other servers' writes, heard from the same feed, route a tenant's reads to the primary for a while too.
   const heard = replica ? heardWrites({ windowMs: config.is.readDatabasePrimaryWindow }) : undefined;
   const unlisten = heard ? cache.listen({ changed: (_scope, tenantId) => heard.changed(tenantId), trusted: (listening) => heard.trusted(listening) }) : () => {};
@@ -246,13 +252,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const gatewaySecrets = gatewaySecretsOf(staticKeyVault(parseKeyVault(config.keyVault.static)), config.is.gateways.encryptionKeyId);
   const routes = registerRoutes({ hasher, health, gatewaySecrets, endDeviceSecrets, providerSecrets });
   const resolver = tenantResolver({ defaultId: tenants.defaultId, baseDomains: config.tenancy.baseDomains });
-  const chain = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log, observeAuthentication: metrics?.observeAuthentication }), policyInterceptor()];
+  const chain = [errorInterceptor(log), textInterceptor(), scopeInterceptor({ config, tenants, resolver, now, emails, log, observeAuthentication: metrics?.observeAuthentication, traceStore: tracing?.traceStore }), policyInterceptor()];
   // Request IDs and one log line per request (src/telemetry/request-log/): first in the chain, and around the handler below.
   const requests = requestLog({ log, level: config.log.requestLevel, resolver });
+  // Then tracing (src/telemetry/tracing/): the call's span named after its method, its trace in the call's context values.
+  const traced = tracing ? [tracing.interceptor] : [];
   // Then metrics: they see every call with the code its caller gets; in-process calls count as protocol "api".
-  const interceptors = [requests.interceptor, ...(metrics ? [metrics.wireInterceptor] : []), ...chain];
+  const interceptors = [requests.interceptor, ...traced, ...(metrics ? [metrics.wireInterceptor] : []), ...chain];
   // The gateway calls the services in-process, through the same interceptors.
-  const transport = createInProcessTransport(routes, { interceptors: [requests.interceptor, ...(metrics ? [metrics.apiInterceptor] : []), ...chain] });
+  const transport = createInProcessTransport(routes, { interceptors: [requests.interceptor, ...traced, ...(metrics ? [metrics.apiInterceptor] : []), ...chain] });
   const gateway = createGateway({ services: [...apiServices], transport, maxBodySize: config.http.maxBodySize, log });
   // Everything under is.oauth.mount: protocol endpoints (core), the pages and their JSON API, per tenant of the host.
   // Behind trusted proxies (http.trusted-proxies) the client address is the one they forwarded.
@@ -293,15 +301,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   // With metrics: /metrics, and the fallback's requests counted by route.
   const fallback = metrics ? metrics.http(serveFallback) : serveFallback;
-  // (The request log inside grpc-message's patch: its own patch of gRPC trailers goes over that one.)
-  const handler = withSpecGrpcMessage(requests.http(rpcAdapter({
+  const adapter = rpcAdapter({
     routes,
     interceptors,
     fallback,
     readMaxBytes: config.http.maxBodySize,
     jsonOptions: { useProtoFieldName: true },
     log,
-  })));
+  });
+  // (The request log inside grpc-message's patch: its own patch of gRPC trailers goes over that one.
+  // Tracing inside the request log: its span starts from the request's record.)
+  const handler = withSpecGrpcMessage(requests.http(tracing ? tracing.http(adapter) : adapter));
 
   const listeners: Listener[] = [];
   const bind = async (option: OptionName, address: string, secure: boolean) => {
@@ -326,7 +336,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log.info({ http: httpAddress, grpc: grpcAddress, https: httpsAddress, grpcs: grpcsAddress, interop: interopAddress, interopTls: interopTlsAddress }, "identity server listening");
     // One worker for the mail of every tenant of the deployment.
     const outbox = deploymentOutbox({ primary: primary.db, read: primary.db }, tenants.defaultId);
-    emails.start(outbox, metrics?.email);
+    emails.start(outbox, metrics?.email, tracing?.email);
     metrics?.outbox(outbox);
     metrics?.database(primary.queries, "primary");
     if (replica) metrics?.database(replica.queries, "replica");
@@ -341,6 +351,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       store,
       tenants,
       emails,
+      flushTraces: tracing?.flush,
       async close() {
         health.serving = false;
         drain();
@@ -350,6 +361,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         unlisten();
         await cache.release();
         await Promise.all(databases.map((d) => d.close()));
+        await tracing?.close(); // the last spans (of the requests just drained) exported
       },
     };
   } catch (err) {
@@ -359,6 +371,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     unlisten();
     await cache.release();
     await Promise.all(databases.map((d) => d.close()));
+    await tracing?.close();
     throw err;
   }
 }

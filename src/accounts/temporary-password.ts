@@ -16,7 +16,7 @@ export const TEMPORARY_PASSWORD_TTL_MS = 3600_000;
  */
 export async function createTemporaryPassword(scope: RequestScope, userId: string, hasher: PasswordHasher): Promise<void> {
   const temporaryPassword = base32(randomBytes(32));
-  const hash = await hasher.hash(temporaryPassword);
+  const hash = await hasher.hash(temporaryPassword, scope.trace);
   const now = scope.now();
   try {
     // One transaction: the e-mail goes out only if the password was stored.

@@ -16,7 +16,8 @@ import {
 } from "../errors/index.js";
 import { adminRights, clusterRights, implied, intersect, RIGHT_ALL, rightByName, sorted, type RightSet } from "../rights/algebra.js";
 import type { EntityRef, Store, StoredAPIKey } from "../store/interfaces.js";
-import { constantTimeEqual, verifySecret } from "./secrets.js";
+import type { RequestTrace } from "../telemetry/tracing/request-trace.js";
+import { constantTimeEqual, hashAlgorithmOf, verifySecret } from "./secrets.js";
 import { parseToken, TokenType } from "./tokens.js";
 import { entityIdentifiers } from "./identifiers.js";
 
@@ -53,6 +54,15 @@ export interface AuthenticateDeps {
   now: () => Date;
   /** `is.user-registration.contact-info-validation.required`: unvalidated users are restricted. */
   validationRequired?: boolean;
+  /** The call's trace when it is traced: checking the secret is a span of it. */
+  trace?: RequestTrace;
+}
+
+/** Whether `secret` matches its stored hash; a span of the call's trace when it is traced. */
+function secretMatches(secret: string, stored: string, deps: AuthenticateDeps): boolean {
+  if (!deps.trace) return verifySecret(secret, stored);
+  const algorithm = hashAlgorithmOf(stored);
+  return deps.trace.measure(`verify ${algorithm}`, { "is.hash.algorithm": algorithm }, () => verifySecret(secret, stored));
 }
 
 export async function authenticate(header: string | null, deps: AuthenticateDeps): Promise<Caller> {
@@ -69,7 +79,7 @@ export async function authenticate(header: string | null, deps: AuthenticateDeps
   if (token.type !== TokenType.APIKey) throw errUnsupportedAuthorization();
   const stored = await deps.store.apiKeys.lookup(token.id);
   if (!stored || stored.user?.deleted) throw errAPIKeyNotFound();
-  if (!verifySecret(token.secret, stored.secretHash)) throw errInvalidAuthorization();
+  if (!secretMatches(token.secret, stored.secretHash, deps)) throw errInvalidAuthorization();
   if (stored.key.expiresAt && timestampDate(stored.key.expiresAt) <= deps.now()) throw errAPIKeyExpired();
   return apiKeyCaller(stored, deps);
 }
@@ -161,7 +171,7 @@ function restrictByUser(caller: Caller, user: UserFacts, credential: RightSet, d
 async function accessTokenCaller(id: string, secret: string, deps: AuthenticateDeps): Promise<Caller> {
   const stored = await deps.store.oauth.lookupToken(id);
   if (!stored?.user || stored.user.deleted || !stored.client || stored.client.deleted) throw errTokenNotFound();
-  if (!verifySecret(secret, stored.accessTokenHash)) throw errInvalidAuthorization();
+  if (!secretMatches(secret, stored.accessTokenHash, deps)) throw errInvalidAuthorization();
   if (!stored.token.expiresAt || timestampDate(stored.token.expiresAt) <= deps.now()) throw errTokenExpired();
   if (stored.client.state === State.REJECTED) throw errOAuthClientRejected({ description: stored.client.stateDescription });
   if (stored.client.state === State.SUSPENDED) throw errOAuthClientSuspended({ description: stored.client.stateDescription });

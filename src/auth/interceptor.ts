@@ -16,6 +16,7 @@ import { toConnectError } from "../errors/index.js";
 import type { Emails } from "../email/api.js";
 import type { Logger } from "../log.js";
 import { callLogger } from "../telemetry/request-log/context.js";
+import { traceKey, type RequestTrace } from "../telemetry/tracing/index.js";
 import type { Store } from "../store/interfaces.js";
 import type { TenantDirectory } from "../tenancy/directory.js";
 import { tenantHeader, type TenantResolver } from "../tenancy/resolve.js";
@@ -31,6 +32,12 @@ export interface ScopeDeps {
   log: Logger;
   /** Sees every authentication of a presented credential (src/telemetry/metrics/auth.ts); absent when metrics are off. */
   observeAuthentication?: (header: string, caller: Promise<Caller>) => Promise<Caller>;
+  /**
+   * The store a call's scope hands out: for a traced call a view opening a
+   * span per store operation (src/telemetry/tracing/store.ts), else `store`;
+   * absent when tracing is off.
+   */
+  traceStore?: (store: Store, values: ContextValues) => Store;
 }
 
 /**
@@ -80,6 +87,11 @@ class Scope implements RequestScope {
     return (this.resolved = observe && this.header ? observe(this.header, resolved) : resolved);
   }
 
+  /** The call's trace, when traced: the parent of the spans its handler opens (hashing). */
+  get trace(): RequestTrace | undefined {
+    return this.values.get(traceKey);
+  }
+
   askedCaller(): Promise<Caller> | undefined {
     return this.resolved;
   }
@@ -120,7 +132,14 @@ export function scopeInterceptor(deps: ScopeDeps): Interceptor {
       await deps.tenants.admit(tenantId);
       config = await deps.tenants.config(tenantId);
     }
-    const scope = new Scope(deps, config, tenantId, authOf(deps.tenants.store(tenantId), config), req.header.get("authorization"), req.contextValues);
+    const store = deps.tenants.store(tenantId);
+    let auth = authOf(store, config);
+    if (deps.traceStore) {
+      // A traced call reads (and authenticates) through a view of the store whose operations are spans.
+      const traced = deps.traceStore(store, req.contextValues);
+      if (traced !== store) auth = { ...auth, store: traced, trace: req.contextValues.get(traceKey) };
+    }
+    const scope = new Scope(deps, config, tenantId, auth, req.header.get("authorization"), req.contextValues);
     req.contextValues.set(scopeKey, scope);
     let res;
     try {

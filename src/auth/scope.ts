@@ -8,6 +8,7 @@ import type { Emails } from "../email/api.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/interfaces.js";
 import type { TenantDirectory } from "../tenancy/directory.js";
+import type { RequestTrace } from "../telemetry/tracing/request-trace.js";
 import type { Caller } from "./caller.js";
 
 export interface RequestScope {
@@ -26,6 +27,8 @@ export interface RequestScope {
   caller(): Promise<Caller>;
   /** The caller when the call has asked who it is (the request log reads it; it never starts an authentication). */
   askedCaller?(): Promise<Caller> | undefined;
+  /** The call's trace when it is traced (src/telemetry/tracing/): the parent of the spans a handler opens (hashing). */
+  readonly trace?: RequestTrace;
   /** Rights of the caller by entity key; filled by the rights gate. */
   readonly rights: Map<string, Promise<Set<Right>>>;
 }

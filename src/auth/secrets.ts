@@ -28,6 +28,14 @@ export function verifySecret(secret: string, stored: string): boolean {
   return false;
 }
 
+/** The algorithm of a stored secret or password hash, as span names and attributes tell it. */
+export function hashAlgorithmOf(stored: string): string {
+  if (stored.startsWith(`${prefix}$`)) return "hmac-sha256";
+  if (stored.startsWith("PBKDF2$")) return "pbkdf2";
+  if (stored.startsWith("$argon2")) return stored.slice(1, stored.indexOf("$", 1)) || "argon2";
+  return "unknown";
+}
+
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -109,6 +109,7 @@ function expected(o: OptionDef): string {
     case "address": return "[host]:port with a port from 0 to 65535 (such as :1885 or 127.0.0.1:1885), or empty for off";
     case "hex": return `hex digits encoding ${o.bytes.join(" or ")} bytes, or empty`;
     case "int": return "a non-negative integer";
+    case "float": return "a number such as 0.25, 1 or 1e-3";
     case "bool": return boolExpected;
     case "duration": return "a non-negative duration such as 24h, 10m, 1h30m or 500ms";
     case "string-list": return "a list of strings (comma-separated in env and flags)";
@@ -153,6 +154,11 @@ function parseText(o: OptionDef, text: string, source: string): Value {
       if (/^\d+$/.test(t) && Number.isSafeInteger(n)) return n;
       break;
     }
+    case "float": {
+      const n = Number(t);
+      if (/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(t) && Number.isFinite(n)) return n;
+      break;
+    }
     case "bool": {
       const b = parseBoolText(t);
       if (b !== undefined) return b;
@@ -193,6 +199,9 @@ function parseYamlValue(o: OptionDef, raw: unknown, source: string): Value {
       break;
     case "int":
       if (typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0) return raw;
+      break;
+    case "float":
+      if (typeof raw === "number" && Number.isFinite(raw)) return raw;
       break;
     case "bool":
       if (typeof raw === "boolean") return raw;

@@ -5,7 +5,7 @@
 // one line here and nothing else.
 
 /** Value types an option can have; see load.ts for the accepted syntax of each. */
-export type OptionType = "string" | "url" | "address" | "hex" | "int" | "bool" | "duration" | "string-list" | "enum";
+export type OptionType = "string" | "url" | "address" | "hex" | "int" | "float" | "bool" | "duration" | "string-list" | "enum";
 
 /**
  * Shape every row must have. Defaults are written the way an operator would
@@ -21,6 +21,8 @@ export type OptionDef = { readonly name: string; readonly description: string } 
   /** Empty, or hex digits encoding one of the listed numbers of bytes. */
   | { readonly type: "hex"; readonly default: string; readonly bytes: readonly number[] }
   | { readonly type: "int"; readonly default: number }
+  /** A decimal number, negative and fractional ones included (0.1, -1, 1e-3). */
+  | { readonly type: "float"; readonly default: number }
   | { readonly type: "bool"; readonly default: boolean }
   | { readonly type: "duration"; readonly default: string }
   /** With `map`, a YAML mapping is accepted too and read as `<key>=<value>` entries (the stack's map options). */
@@ -42,6 +44,13 @@ export const options = [
   { name: "http.max-body-size", type: "int", default: 16777216, description: "Largest accepted request body in bytes" },
   { name: "http.metrics.enable", type: "bool", default: true, description: "Serve Prometheus metrics on /metrics of the HTTP listener (src/telemetry/metrics/)" },
   { name: "http.metrics.password", type: "string", default: "", description: "Password of /metrics (HTTP Basic, user name `metrics`); empty: open to anyone who reaches the listener" },
+  { name: "tracing.enable", type: "bool", default: false, description: "Trace requests with OpenTelemetry (src/telemetry/tracing/): a span per request, with database, hashing and outgoing calls inside" },
+  { name: "tracing.exporter", type: "enum", values: ["otlp", "writer"], default: "otlp", description: "Where spans go: otlp (OTLP over HTTP to tracing.collector-config.endpoint-url) or writer (one JSON line per span to tracing.writer-config.destination)" },
+  { name: "tracing.collector-config.endpoint-url", type: "string", default: "http://localhost:4318", description: "OTLP/HTTP traces URL of the collector; a URL without a path gets /v1/traces, a host:port without scheme is https (http with tracing.collector-config.insecure)" },
+  { name: "tracing.collector-config.insecure", type: "bool", default: false, description: "Plain HTTP to a collector endpoint given as host:port (a URL's scheme decides by itself)" },
+  { name: "tracing.writer-config.destination", type: "enum", values: ["stdout", "stderr"], default: "stdout", description: "Stream the writer exporter writes spans to" },
+  { name: "tracing.writer-config.timestamps", type: "bool", default: true, description: "Start and end times in the writer exporter's lines (off: durations only, for comparing output)" },
+  { name: "tracing.sample-probability", type: "float", default: 1, description: "Share of new traces recorded: >= 1 all, <= 0 none (negative counts as 0); a request whose traceparent says sampled is always recorded, one that says not sampled never" },
   { name: "http.trusted-proxies", type: "string-list", default: ["127.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"], description: "CIDRs of trusted reverse proxies: from these peers the client address is read from Forwarded or X-Forwarded-For (empty = trust none)" },
   { name: "grpc.listen", type: "address", default: ":1884", description: "gRPC address for other stack components (empty = off)" },
   { name: "grpc.listen-tls", type: "address", default: "", description: "TLS gRPC address for other stack components (empty = off; needs tls.certificate)" },
@@ -195,6 +204,7 @@ interface ValueTypes {
   address: string;
   hex: string;
   int: number;
+  float: number;
   bool: boolean;
   duration: number;
   "string-list": string[];

@@ -22,7 +22,7 @@ import { providerOf } from "./providers/index.js";
 import { checkTemplates, renderEmail, type Rendered } from "./templates/render.js";
 import { loadTemplateSet } from "./templates/sources.js";
 import type { Network } from "./templates/view.js";
-import { startWorker, type DeliveryEvents, type Worker } from "./worker.js";
+import { startWorker, type DeliveryEvents, type TraceDelivery, type Worker } from "./worker.js";
 
 export type { Emails } from "./api.js";
 export { TemplateError } from "./templates/render.js";
@@ -30,8 +30,11 @@ export { TemplateError } from "./templates/render.js";
 export interface EmailService extends Emails {
   /** The subject, text and HTML a request renders to for the tenant (default: the default tenant); what `queue` stores. */
   render(email: EmailRequest, tenantId?: string): Rendered;
-  /** Starts delivering the outboxes (no-op without a provider); `events` sees each delivery's outcome (metrics). */
-  start(outbox: OutboxQueue, events?: DeliveryEvents): void;
+  /**
+   * Starts delivering the outboxes (no-op without a provider); `events` sees
+   * each delivery's outcome (metrics), `trace` wraps each attempt (tracing).
+   */
+  start(outbox: OutboxQueue, events?: DeliveryEvents, trace?: TraceDelivery): void;
   /** Stops the worker after the sends under way; no timers stay behind. */
   close(): Promise<void>;
 }
@@ -112,7 +115,7 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
       });
       store.afterCommit(() => worker?.kick());
     },
-    start(outbox, events) {
+    start(outbox, events, trace) {
       if (!provider || worker || closed) return;
       worker = startWorker({
         outbox,
@@ -126,6 +129,7 @@ export async function createEmails(deps: { config: Config; log: Logger; now?: ()
         pollIntervalMs: e.queue.pollInterval,
         concurrency: e.provider === "smtp" ? e.smtp.connections : 4,
         events,
+        trace,
       });
     },
     async close() {

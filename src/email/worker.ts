@@ -29,7 +29,15 @@ export interface WorkerOptions {
   concurrency: number;
   /** Sees each delivery's outcome (src/telemetry/metrics/email.ts); absent when metrics are off. */
   events?: DeliveryEvents;
+  /** Runs each delivery attempt in a span (src/telemetry/tracing/email.ts); absent when tracing is off. */
+  trace?: TraceDelivery;
 }
+
+/**
+ * Wraps one delivery attempt: `send` gets the trace headers (`traceparent`)
+ * for a provider that speaks HTTP to pass on.
+ */
+export type TraceDelivery = (message: TenantOutboxMessage, provider: string, send: (traceHeaders?: Record<string, string>) => Promise<void>) => Promise<void>;
 
 /** Outcomes of delivery attempts, for metrics. */
 export interface DeliveryEvents {
@@ -84,7 +92,8 @@ export function startWorker(o: WorkerOptions): Worker {
       // A key this replica's key-vault.static lacks fails here and is retried like
       // an outage: during a key roll-out another replica (or a fixed config) sends it.
       const mail: OutgoingMail = { id: m.id, template: m.template, from: o.from, to: m.to, subject: o.open(m.subject), text: o.open(m.text), html: o.open(m.html), date: m.createdAt };
-      await o.provider.send(mail);
+      if (o.trace) await o.trace(m, o.provider.name, (traceHeaders) => o.provider.send(traceHeaders ? { ...mail, traceHeaders } : mail));
+      else await o.provider.send(mail);
     } catch (err) {
       const message = (err as Error).message;
       const permanent = err instanceof DeliveryError && err.permanent;

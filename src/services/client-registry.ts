@@ -115,7 +115,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
       // generated secret gets the fast keyed hash, a chosen one argon2id (auth/client-secrets.ts).
       const origin = client.secret ? "chosen" : "generated";
       const secret = client.secret || base32(randomBytes(32));
-      client.secret = await hashClientSecret(deps.hasher, secret, origin);
+      client.secret = await hashClientSecret(deps.hasher, secret, origin, scope.trace);
       if (!caller.isAdmin) {
         // Clients of non-admins wait for an admin's approval and get no privileges.
         Object.assign(client, { state: State.REQUESTED, stateDescription: "admin approval required", skipAuthorization: false, endorsed: false });
@@ -185,7 +185,7 @@ export function clientRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<ty
         extra.push("state_description");
       }
       // A new secret is stored hashed like the first one (the stack stores it in plain text here).
-      if (top.has("secret")) client.secret = await hashClientSecret(deps.hasher, client.secret, "chosen");
+      if (top.has("secret")) client.secret = await hashClientSecret(deps.hasher, client.secret, "chosen", scope.trace);
       const updated = await scope.store.clients.update(ref.id, client, [...paths, ...extra]);
       if (top.has("state")) await entityStateChanged(scope, ref, updated.state, updated.stateDescription);
       return applyReadMask(ClientSchema, withoutSecret(updated), paths.filter((p) => !secretFields.includes(p)));

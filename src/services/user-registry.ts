@@ -85,7 +85,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
       const at = now(scope.now());
       const toStore: User = create(UserSchema, {
         ...user,
-        password: await deps.hasher.hash(user.password),
+        password: await deps.hasher.hash(user.password, scope.trace),
         passwordUpdatedAt: at,
         temporaryPassword: "",
         temporaryPasswordCreatedAt: undefined,
@@ -96,7 +96,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         // Self-registration: without privileges, approved or pending (registration policy).
         Object.assign(toStore, { admin: false, ...initialState(scope.config), requirePasswordUpdate: false, primaryEmailAddressValidatedAt: undefined });
       } else if (user.temporaryPassword) {
-        toStore.temporaryPassword = await deps.hasher.hash(user.temporaryPassword);
+        toStore.temporaryPassword = await deps.hasher.hash(user.temporaryPassword, scope.trace);
         toStore.temporaryPasswordCreatedAt = at;
       }
       // With the invitation consumed and the validation e-mail queued, in one transaction.
@@ -163,7 +163,7 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         extra.push("primary_email_address_validated_at");
       }
       if (top.has("temporary_password") && user.temporaryPassword) {
-        update.temporaryPassword = await deps.hasher.hash(user.temporaryPassword);
+        update.temporaryPassword = await deps.hasher.hash(user.temporaryPassword, scope.trace);
         // One clock reading: the expiry is exactly 36 hours after creation.
         const createdAt = scope.now();
         update.temporaryPasswordCreatedAt = now(createdAt);
@@ -211,16 +211,16 @@ export function userRegistry(deps: { hasher: PasswordHasher }): ServiceImpl<type
         if (errUserNotFound.is(err)) throw errPasswordMismatch();
         throw err;
       });
-      const matchesPassword = !byAdmin && (await deps.hasher.verify(req.old, user.password));
-      const matchesTemporary = !byAdmin && !matchesPassword && user.temporaryPassword !== "" && (await deps.hasher.verify(req.old, user.temporaryPassword));
+      const matchesPassword = !byAdmin && (await deps.hasher.verify(req.old, user.password, scope.trace));
+      const matchesTemporary = !byAdmin && !matchesPassword && user.temporaryPassword !== "" && (await deps.hasher.verify(req.old, user.temporaryPassword, scope.trace));
       if (!byAdmin && !matchesPassword && !matchesTemporary) throw errPasswordMismatch();
       if (matchesTemporary && user.temporaryPasswordExpiresAt && timestampDate(user.temporaryPasswordExpiresAt) <= scope.now()) {
         throw errTemporaryPasswordExpired();
       }
-      if (req.new === req.old || (matchesTemporary && (await deps.hasher.verify(req.new, user.password)))) throw errPasswordEqualsOld();
+      if (req.new === req.old || (matchesTemporary && (await deps.hasher.verify(req.new, user.password, scope.trace)))) throw errPasswordEqualsOld();
       assertPasswordStrength(req.new, userId, passwordRules(scope));
       const update = create(UserSchema, {
-        password: await deps.hasher.hash(req.new),
+        password: await deps.hasher.hash(req.new, scope.trace),
         passwordUpdatedAt: now(scope.now()),
         requirePasswordUpdate: false,
         temporaryPassword: "",

@@ -125,7 +125,7 @@ test("option table is well-formed", () => {
 
 test("defaultConfig has every option at its path with the table default", () => {
   const config = defaultConfig();
-  const expectedType = { string: "string", url: "string", address: "string", hex: "string", int: "number", bool: "boolean", duration: "number", enum: "string" } as const;
+  const expectedType = { string: "string", url: "string", address: "string", hex: "string", int: "number", float: "number", bool: "boolean", duration: "number", enum: "string" } as const;
   for (const o of options) {
     const v = get(config, o.name);
     if (o.type === "string-list") assert.ok(Array.isArray(v), o.name);

@@ -17,6 +17,8 @@ export interface OutgoingMail {
   html: string;
   /** When it was queued: the Date header. */
   date: Date;
+  /** `traceparent` of the delivery's span (tracing on): HTTP providers send it along. */
+  traceHeaders?: Record<string, string>;
 }
 
 export interface Provider {

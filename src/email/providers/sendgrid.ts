@@ -27,7 +27,7 @@ export function sendgridProvider(config: Config): Provider {
     try {
       res = await fetch(url, {
         method: "POST",
-        headers: { authorization: `Bearer ${o.apiKey}`, "content-type": "application/json" },
+        headers: { ...mail.traceHeaders, authorization: `Bearer ${o.apiKey}`, "content-type": "application/json" },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });

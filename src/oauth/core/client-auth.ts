@@ -9,6 +9,7 @@ import {
   errClientRejected, errClientNotFound, errClientSuspended, errInvalidClient, errMissingClientID, errMissingClientSecret,
 } from "../../errors/index.js";
 import { check, checks } from "../../services/shared/validate.js";
+import type { RequestTrace } from "../../telemetry/tracing/request-trace.js";
 import type { OAuthDeps, Request } from "../api.js";
 import { authorizationHeader, rfc } from "./http.js";
 
@@ -36,7 +37,8 @@ export function credentialsOf(req: Request, params: Record<string, string>): Cli
   return { clientId: params.client_id ?? "", clientSecret: params.client_secret ?? "" };
 }
 
-export async function authenticateClient(deps: OAuthDeps, creds: ClientCredentials): Promise<Client> {
+/** `trace`: the request's, when traced (the secret check is a span of it). */
+export async function authenticateClient(deps: OAuthDeps, creds: ClientCredentials, trace?: RequestTrace): Promise<Client> {
   if (!creds.clientId) throw rfc("invalid_request", errMissingClientID());
   check("client_id", creds.clientId, checks.id3);
   const client = await deps.store.clients.get(creds.clientId).catch((err: unknown) => {
@@ -47,7 +49,7 @@ export async function authenticateClient(deps: OAuthDeps, creds: ClientCredentia
     if (creds.clientSecret) throw rfc("invalid_client", errInvalidClient());
   } else {
     if (!creds.clientSecret) throw rfc("invalid_request", errMissingClientSecret());
-    const ok = await verifyClientSecret(deps.hasher, creds.clientSecret, client.secret);
+    const ok = await verifyClientSecret(deps.hasher, creds.clientSecret, client.secret, trace);
     if (!ok) throw rfc("invalid_client", errInvalidClient());
   }
   const client_id = creds.clientId;

@@ -1,6 +1,7 @@
 // POST <mount>/token: the client authenticates (HTTP Basic or the body), then
 // the grant named by grant_type turns the request into tokens.
 import { errInvalidGrantType, errMethodNotAllowed, errMissingGrantType } from "../../errors/index.js";
+import { requestTraceOf } from "../../telemetry/tracing/index.js";
 import type { OAuthDeps, Request, Response } from "../api.js";
 import { authenticateClient, credentialsOf } from "./client-auth.js";
 import { authorizationCodeGrant } from "./grants/authorization-code.js";
@@ -28,7 +29,7 @@ export async function tokenEndpoint(deps: OAuthDeps, route: string, req: Request
     const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
     grantLabel = grant ? grantType : "unsupported";
     if (!grant) throw rfc("unsupported_grant_type", errInvalidGrantType({ grant_type: grantType }));
-    const client = await authenticateClient(deps, credentialsOf(req, params));
+    const client = await authenticateClient(deps, credentialsOf(req, params), requestTraceOf(req));
     const body = await grant({ deps, req, params, client, issuer: issuerOf(deps.config, req) });
     sendJson(res, 200, body, { "cache-control": "no-store", pragma: "no-cache" });
     deps.events?.grant(grantLabel, "ok");

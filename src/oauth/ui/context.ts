@@ -8,6 +8,7 @@ import type { SealedStrings } from "../../secrets/sealed-string.js";
 import { errUserNotFound, errUserSessionExpired, errUserSessionNotFound } from "../../errors/index.js";
 import type { Logger } from "../../log.js";
 import { requestLogger } from "../../telemetry/request-log/context.js";
+import { requestTraceOf, type RequestTrace } from "../../telemetry/tracing/index.js";
 import type { OAuthCore, OAuthDeps, Request, Response } from "../api.js";
 import { clearSessionCookie, decodeSessionCookie, encodeSessionCookie, sessionCookieName, type CookieKeys } from "../session-cookie.js";
 import type { builtinAssets } from "./assets.js";
@@ -66,6 +67,11 @@ export class UiContext {
   /** The server's logger naming this request. */
   get log(): Logger {
     return (this.requestLog ??= requestLogger(this.deps.log, this.req));
+  }
+
+  /** The request's trace (tracing on, request sampled): the parent of the spans the page opens. */
+  get trace(): RequestTrace | undefined {
+    return requestTraceOf(this.req);
   }
 
   get nonce(): string {

@@ -45,7 +45,7 @@ export async function passwordLogin(ctx: UiContext, params: Record<string, strin
       })
     : undefined;
   // An unknown user costs a hash check too, so timing does not tell which IDs exist.
-  const matches = user ? await hasher.verify(password, user.password) : (await hasher.verify(password, await ctx.deps.dummyHash), false);
+  const matches = user ? await hasher.verify(password, user.password, ctx.trace) : (await hasher.verify(password, await ctx.deps.dummyHash, ctx.trace), false);
   if (!user || !matches) {
     await throttle.fail(userId, address, now().getTime());
     log.info({ user_id: userId, address }, "login failed");
@@ -56,7 +56,7 @@ export async function passwordLogin(ctx: UiContext, params: Record<string, strin
   if (hasher.needsRehash(user.password)) {
     // Upgrading is best effort: a failure must not cost the user the login.
     await store.users
-      .update(userId, create(UserSchema, { password: await hasher.hash(password) }), ["password"])
+      .update(userId, create(UserSchema, { password: await hasher.hash(password, ctx.trace) }), ["password"])
       .catch((err: unknown) => log.warn({ err, user_id: userId }, "password rehash failed"));
   }
   const session = await ctx.startSession(user);

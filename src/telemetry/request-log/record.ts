@@ -7,6 +7,7 @@
 import { Code } from "@connectrpc/connect";
 import type { Caller } from "../../auth/caller.js";
 import { levelAtLeast, type LogLevel, type Logger } from "../../log.js";
+import type { RequestTrace } from "../tracing/request-trace.js";
 import { callerFields, claimedCaller, type CallerFields } from "./caller.js";
 
 /** How the request came: an RPC protocol, the /api/v3 gateway, or any other HTTP (OAuth, health, pictures). */
@@ -30,6 +31,12 @@ export class RequestRecord {
   httpPath?: string;
   httpStatus?: number;
   peerAddress?: string;
+  /**
+   * The request's trace (src/telemetry/tracing/): set by the tracing side when
+   * the request is sampled, null when it is not (its calls are not traced
+   * either); undefined when tracing is off or has not seen the request.
+   */
+  trace?: RequestTrace | null;
   /** Calls under way (interceptor.ts): the outermost is the request's. */
   calls = 0;
   /** Its line written: later calls (work it left running) are not its. */
@@ -88,6 +95,7 @@ export async function writeRequestLine(opts: RequestLineOptions, record: Request
         peer_address: record.peerAddress,
         error: record.error,
         correlation_id: record.correlationId,
+        trace_id: record.trace?.traceId,
         http_method: http ? record.httpMethod : undefined,
         http_path: http ? record.httpPath : undefined,
       },

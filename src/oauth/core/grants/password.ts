@@ -9,6 +9,7 @@ import { State } from "../../../../gen/ttn/lorawan/v3/enums_pb.js";
 import { assertCredentialsLoginAllowed } from "../../../accounts/credentials-login.js";
 import type { PasswordHasher } from "../../../auth/passwords.js";
 import { errClientNotApproved, errLoginRateLimited, type IsError, errNoUserIDPasswordMatch, errOAuthInvalidRequest, errUserNotFound } from "../../../errors/index.js";
+import { requestTraceOf } from "../../../telemetry/tracing/index.js";
 import { scopesOf } from "../authorize.js";
 import { rfc } from "../http.js";
 import { issueTokens, tokenResponse, tokenRights } from "../issue.js";
@@ -48,7 +49,8 @@ export const passwordGrant: Grant = async (ctx) => {
     if (errUserNotFound.is(err)) return undefined;
     throw err;
   });
-  const ok = user ? await hasher.verify(password, user.password) : (await hasher.verify(password, await dummyHash(hasher)), false);
+  const trace = requestTraceOf(req);
+  const ok = user ? await hasher.verify(password, user.password, trace) : (await hasher.verify(password, await dummyHash(hasher), trace), false);
   if (!ok) {
     await deps.throttle?.fail(userId, address, deps.now().getTime());
     throw rfc("invalid_grant", errNoUserIDPasswordMatch());

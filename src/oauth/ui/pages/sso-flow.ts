@@ -9,7 +9,7 @@ import type { AuthenticationProvider } from "../../../../gen/ttn/lorawan/v3/auth
 import { errAuthenticationProviderNotFound, errInvalidLoginState, errLoginNotStarted, errLoginProviderMismatch, errProviderRefused } from "../../../errors/index.js";
 import { issuerOf } from "../../core/settings.js";
 import { exchangeCode } from "../../../sso/callback.js";
-import { providerConfiguration } from "../../../sso/discovery.js";
+import { providerConfiguration, withFetch } from "../../../sso/discovery.js";
 import { checkEmail } from "../../../sso/email-rule.js";
 import { clearFlowCookie, flowCookie, flowCookieName, readFlowCookie } from "../../../sso/flow-cookie.js";
 import { linkOrRegister } from "../../../sso/link-or-register.js";
@@ -55,9 +55,15 @@ async function providerOf(ctx: UiContext, providerId: string): Promise<Authentic
   return ctx.deps.store.authenticationProviders.get(providerId);
 }
 
+/** The request's traced fetch (tracing on): calls to the provider are spans of the request, with its `traceparent`. */
+function tracedFetch(ctx: UiContext): oidc.CustomFetch | undefined {
+  const trace = ctx.trace;
+  return trace && ((url, options) => trace.fetch(url, options));
+}
+
 async function start(ctx: UiContext, providerId: string): Promise<void> {
   const provider = await providerOf(ctx, providerId);
-  const config = await providerConfiguration(ctx.deps, ctx.deps, provider);
+  const config = await providerConfiguration(ctx.deps, ctx.deps, provider, tracedFetch(ctx));
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const flow = {
     providerId,
@@ -92,10 +98,12 @@ async function callback(ctx: UiContext, providerId: string): Promise<void> {
   const error = ctx.query.get("error");
   if (error) throw errProviderRefused({ provider_id: providerId, error, error_description: ctx.query.get("error_description") || "no reason given" });
 
-  const config = await providerConfiguration(deps, deps, provider);
+  const fetch = tracedFetch(ctx);
+  const config = await providerConfiguration(deps, deps, provider, fetch);
   const answer = new URL(callbackUrl(issuerOf(deps.config, ctx.req), providerId));
   answer.search = ctx.query.toString();
-  const claims = await exchangeCode(config, providerId, answer, flow);
+  const exchange = (c: oidc.Configuration) => exchangeCode(c, providerId, answer, flow);
+  const claims = await (fetch ? withFetch(config, fetch, exchange) : exchange(config));
   const email = checkEmail(provider, claims);
   const user = await linkOrRegister(deps, provider, claims, email);
   assertMayLogIn(user);
