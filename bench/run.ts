@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { formatTarget, type Target } from "./lib/report.js";
 import { databaseName, settings } from "./lib/settings.js";
 
-const all = ["application-get", "json-get", "oauth", "search-and-list", "startup", "end-device-list", "tenants", "metrics"];
+const all = ["application-get", "json-get", "oauth", "search-and-list", "startup", "end-device-list", "tenants", "metrics", "tracing"];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : all;
 const unknown = names.filter((n) => !all.includes(n));
 if (unknown.length) {

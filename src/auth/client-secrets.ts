@@ -4,18 +4,16 @@
 // confidential client. One a person chose (an operator's `--secret`, a secret set
 // through the API) may be guessable, so it gets argon2id, in the hash pool.
 // Checking dispatches on the stored format: argon2id and imported PBKDF2 hashes
-// of existing clients keep working. Given the request's trace, the hash or
-// check is a span of it.
+// of existing clients keep working. Given the request's trace, an argon2id or
+// PBKDF2 hash or check is a span of it (an HMAC takes microseconds: none).
 import type { RequestTrace } from "../telemetry/tracing/request-trace.js";
 import type { PasswordHasher } from "./passwords.js";
 import { hashSecret, isKeyedHash, verifySecret } from "./secrets.js";
 
 export function hashClientSecret(hasher: PasswordHasher, secret: string, origin: "generated" | "chosen", trace?: RequestTrace): Promise<string> {
-  if (origin === "chosen") return hasher.hash(secret, trace);
-  return Promise.resolve(trace ? trace.measure("hash hmac-sha256", { "is.hash.algorithm": "hmac-sha256" }, () => hashSecret(secret)) : hashSecret(secret));
+  return origin === "generated" ? Promise.resolve(hashSecret(secret)) : hasher.hash(secret, trace);
 }
 
 export function verifyClientSecret(hasher: PasswordHasher, secret: string, stored: string, trace?: RequestTrace): Promise<boolean> {
-  if (!isKeyedHash(stored)) return hasher.verify(secret, stored, trace);
-  return Promise.resolve(trace ? trace.measure("verify hmac-sha256", { "is.hash.algorithm": "hmac-sha256" }, () => verifySecret(secret, stored)) : verifySecret(secret, stored));
+  return isKeyedHash(stored) ? Promise.resolve(verifySecret(secret, stored)) : hasher.verify(secret, stored, trace);
 }

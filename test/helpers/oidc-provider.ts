@@ -51,8 +51,8 @@ export interface OpOptions {
 /** What reached the token endpoint. */
 export interface TokenRequest {
   authorization: string | undefined;
-  /** The W3C trace context the relying party sent (tracing on). */
-  traceparent: string | undefined;
+  /** The W3C trace context the relying party sent (tracing on); absent when it sent none. */
+  traceparent?: string;
   /** Whether `authorization` was refused by the `basic` check before oidc-provider saw it. */
   refusedAsSent: boolean;
 }
@@ -195,7 +195,8 @@ export async function startOidcProvider(opts: OpOptions = {}): Promise<TestOidcP
   /** The `basic` check of a token request: true when it was refused here. */
   const refusedBasic = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
     const authorization = req.headers.authorization;
-    const seen: TokenRequest = { authorization, traceparent: req.headers.traceparent as string | undefined, refusedAsSent: false };
+    const traceparent = req.headers.traceparent as string | undefined;
+    const seen: TokenRequest = { authorization, ...(traceparent ? { traceparent } : {}), refusedAsSent: false };
     tokenRequests.push(seen);
     const basic = /^Basic (.+)$/i.exec(authorization ?? "");
     if (!basic || (opts.basic ?? "decoded") === "decoded") return false;

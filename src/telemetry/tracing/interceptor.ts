@@ -24,15 +24,16 @@ import { RequestTrace, spanFailed } from "./request-trace.js";
 type Next = Parameters<Interceptor>[0];
 type Request = Parameters<Next>[0];
 
-/** The rpc.* attributes of a method, made once per method descriptor. */
-const methodAttributes = new WeakMap<DescMethod, Attributes>();
+/** The rpc.* attributes of a method (gRPC, Connect), made once per method descriptor. */
+const methodAttributes = new WeakMap<DescMethod, [Attributes, Attributes]>();
 function attributesOf(method: DescMethod, protocol: string): Attributes {
-  let attributes = methodAttributes.get(method);
-  if (!attributes) {
-    attributes = { "rpc.service": method.parent.typeName, "rpc.method": method.name };
-    methodAttributes.set(method, attributes);
+  let both = methodAttributes.get(method);
+  if (!both) {
+    const named = { "rpc.service": method.parent.typeName, "rpc.method": method.name };
+    both = [Object.freeze({ ...named, "rpc.system": "grpc" }), Object.freeze({ ...named, "rpc.system": "connect_rpc" })];
+    methodAttributes.set(method, both);
   }
-  return { ...attributes, "rpc.system": protocol === "connect" ? "connect_rpc" : "grpc" };
+  return both[protocol === "connect" ? 1 : 0];
 }
 
 const nameOf = (method: DescMethod) => `${method.parent.typeName}/${method.name}`;
@@ -88,7 +89,8 @@ export function tracingInterceptor(tracer: Tracer): Interceptor {
     if (request.claimable) {
       // The request is this call: its span takes the method's name; the HTTP side ends it.
       request.claimable = false;
-      request.span.updateName(nameOf(req.method));
+      // (An RPC's span is named after its path already.)
+      if (protocol === "api") request.span.updateName(nameOf(req.method));
       request.span.setAttributes(attributesOf(req.method, protocol));
       req.contextValues.set(traceKey, request);
       return next(req);

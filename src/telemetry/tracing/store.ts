@@ -29,9 +29,12 @@ export class CacheProbe implements CacheObserver {
 
 const traceOf = Symbol("trace");
 const targetOf = Symbol("target");
+const subsOf = Symbol("sub-stores");
 interface View {
   [traceOf]: RequestTrace;
   [targetOf]: object;
+  /** The store view's sub-store views, by the sub-store's index, made on first use. */
+  [subsOf]?: Array<View | undefined>;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -59,6 +62,7 @@ export class TracedStores {
     const view = Object.create(proto) as View;
     view[traceOf] = trace;
     view[targetOf] = store;
+    view[subsOf] = undefined;
     return view as unknown as Store;
   }
 
@@ -100,19 +104,25 @@ export class TracedStores {
 
   private storePrototype(store: Store): object {
     const proto: Record<string, unknown> = {};
+    let subs = 0;
     for (const [name, value] of Object.entries(store)) {
       if (typeof value === "function") {
         // afterCommit registers a hook: nothing is sent.
         proto[name] = name === "afterCommit" ? function (this: View, ...args: unknown[]) { return (this[targetOf] as Record<string, Method>)[name]!(...args); } : this.traced(name, name);
       } else if (value && typeof value === "object") {
         const subProto = this.subPrototype(name, value);
+        const index = subs++;
         Object.defineProperty(proto, name, {
           get(this: View) {
-            const sub = Object.create(subProto) as View;
-            sub[traceOf] = this[traceOf];
-            sub[targetOf] = (this[targetOf] as Record<string, object>)[name]!;
-            // Made once per call: later reads find it on the view itself.
-            Object.defineProperty(this, name, { value: sub });
+            // Made once per call (views keep their shape: no property is added to them).
+            const made = (this[subsOf] ??= []);
+            let sub = made[index];
+            if (!sub) {
+              sub = Object.create(subProto) as View;
+              sub[traceOf] = this[traceOf];
+              sub[targetOf] = (this[targetOf] as Record<string, object>)[name]!;
+              made[index] = sub;
+            }
             return sub;
           },
         });
