@@ -13,7 +13,7 @@ const otherSections = [
   "noc", "tbs",
   // Shared base settings of the stack that this server does not use.
   "cache", "redis", "events", "sentry", "frequency-plans", "device-repository", "rights", "rate-limiting",
-  "tracing", "telemetry", "experimental", "skip-version-check", "output-format",
+  "telemetry", "experimental", "skip-version-check", "output-format",
 ];
 
 /** Shared base options inside sections this server also reads, but which it does not implement. */
@@ -27,6 +27,8 @@ const otherSharedOptions = [
   "cluster.device-template-converter", "cluster.qr-code-generator", "cluster.device-repository",
   "key-vault.provider", "key-vault.cache",
   "blob.aws", "blob.gcp", "blob.azure",
+  // Tracing (src/telemetry/tracing/) sends OTLP over HTTP to an endpoint URL: no client certificates, no pretty writer.
+  "tracing.collector-config.tls", "tracing.writer-config.pretty",
 ];
 
 const prefixes = [...otherSections, ...otherSharedOptions];

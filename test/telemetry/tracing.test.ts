@@ -286,6 +286,9 @@ test("bad tracing options stop the start with a ConfigError naming the option", 
   assert.is(load("--tracing.sample-probability", "0.25").config.tracing.sampleProbability, 0.25);
   assert.is(load("--tracing.sample-probability", "-1").config.tracing.sampleProbability, -1, "taken (counts as 0)");
   assert.is(load().config.tracing.enable, false);
+  // A typo under tracing is refused; the stack's options this server lacks are ignored with a warning.
+  assert.throws(() => load("--tracing.enabel", "true"), (e: unknown) => e instanceof ConfigError && /did you mean tracing\.enable/.test(e.message));
+  assert.match(load("--tracing.writer-config.pretty", "true").warnings.join(), "tracing.writer-config.pretty");
 });
 
 test("collector URLs: a path is kept, none gets /v1/traces, host:port is https unless insecure", () => {

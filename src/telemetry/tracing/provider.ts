@@ -45,6 +45,8 @@ function sampler(probability: number): Sampler {
 }
 
 const failureLogInterval = 60_000;
+/** How long one export may take: also what a collector that does not answer adds to the server's close. */
+const exportTimeoutMs = 5_000;
 
 /** `inner`, with failed exports logged (the SDK reports them to its diagnostics logger only, which nobody reads). */
 function logged(inner: SpanExporter, log: Logger, where: string): SpanExporter {
@@ -67,7 +69,7 @@ function logged(inner: SpanExporter, log: Logger, where: string): SpanExporter {
 export function startTraceProvider(settings: TracingSettings, log: Logger): TraceProvider {
   const exporter =
     settings.exporter === "otlp"
-      ? logged(new OTLPTraceExporter({ url: settings.endpointUrl }), log, settings.endpointUrl)
+      ? logged(new OTLPTraceExporter({ url: settings.endpointUrl, timeoutMillis: exportTimeoutMs }), log, settings.endpointUrl)
       : logged(writerExporter({ write: (text) => process[settings.destination].write(text), timestamps: settings.timestamps }), log, settings.destination);
   const version = packageVersion();
   const provider = new BasicTracerProvider({
