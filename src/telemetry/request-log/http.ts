@@ -87,6 +87,7 @@ function onClose(this: Res): void {
   record.httpStatus = complete ? this.statusCode : 499;
   if (!complete && record.protocol !== "api" && record.protocol !== "http") record.grpcCode ??= Code.Canceled;
   record.tenantId ??= tenantOf(t);
+  record.onComplete?.(record);
   void writeRequestLine(t.opts, record);
 }
 

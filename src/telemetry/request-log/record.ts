@@ -37,6 +37,12 @@ export class RequestRecord {
    * either); undefined when tracing is off or has not seen the request.
    */
   trace?: RequestTrace | null;
+  /**
+   * Called once the response is over and the record complete (status, code,
+   * tenant), before its line is written: how the tracing side ends the
+   * request's span without a close listener of its own.
+   */
+  onComplete?: (record: RequestRecord) => void;
   /** Calls under way (interceptor.ts): the outermost is the request's. */
   calls = 0;
   /** Its line written: later calls (work it left running) are not its. */

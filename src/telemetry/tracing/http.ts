@@ -21,9 +21,6 @@ import { RequestTrace } from "./request-trace.js";
 type Req = Parameters<RequestHandler>[0];
 type Res = Parameters<RequestHandler>[1];
 
-// The record of each response under way, for the one shared close listener
-// (no closure per request).
-const open = new WeakMap<Res, RequestRecord>();
 
 function spanName(record: RequestRecord, routeOf: (path: string) => HttpRoute): string {
   const path = record.httpPath ?? "/";
@@ -35,12 +32,10 @@ function spanName(record: RequestRecord, routeOf: (path: string) => HttpRoute): 
 /** gRPC's name of a status code, for the span's status message when no error named itself. */
 const codeName = (code: number) => Code[code] ?? String(code);
 
-function onClose(this: Res): void {
-  const record = open.get(this);
-  open.delete(this);
-  const t = record?.trace;
-  if (!record || !t) return;
-  // The request log's close listener ran first (it was added first): the record is complete.
+/** Ends the request's span with what its record says once complete (the request log calls it when the response is over). */
+function onComplete(record: RequestRecord): void {
+  const t = record.trace;
+  if (!t) return;
   const span = t.span;
   if (record.httpStatus !== undefined) span.setAttribute("http.response.status_code", record.httpStatus);
   if (record.tenantId) span.setAttribute("is.tenant_id", record.tenantId);
@@ -73,8 +68,7 @@ function start(tracer: Tracer, record: RequestRecord, req: Req, res: Res, routeO
     return;
   }
   record.trace = new RequestTrace(tracer, span, record.protocol !== "http");
-  open.set(res, record);
-  (res as { once(event: "close", fn: (this: Res) => void): unknown }).once("close", onClose);
+  record.onComplete = onComplete;
 }
 
 /** `handler` with a span per request; goes inside the request log's wrapper (src/telemetry/request-log/http.ts). */

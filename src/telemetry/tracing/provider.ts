@@ -1,23 +1,20 @@
-// The server's tracer provider: its own (never registered globally, so servers
-// in one process keep apart and no context manager is installed), the
-// resource (service.name identity-server, service.version), the sampler
-// (parent-based: a request's sampled `traceparent` is followed, new traces are
-// sampled with tracing.sample-probability), spans batched and sent by the
-// exporter (OTLP over HTTP as JSON, or the writer). Failed exports are logged,
-// at most once a minute.
+// The server's tracer (its own: never registered globally, so servers in one
+// process keep apart and no context manager is installed): spans.ts's
+// LightTracer, sampling with tracing.sample-probability (parent-based: a
+// request's sampled `traceparent` is followed), ended spans batched
+// (batch.ts) for the exporter: OTLP/JSON over HTTP (otlp-http.ts) or the
+// writer (writer-exporter.ts). The resource names the service
+// (service.name identity-server, service.version, telemetry.sdk.*). Failed
+// exports and dropped spans are logged, at most once a minute.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Tracer } from "@opentelemetry/api";
-import { ExportResultCode } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler,
-  type Sampler, type SpanExporter,
-} from "@opentelemetry/sdk-trace-base";
+import type { Attributes, Tracer } from "@opentelemetry/api";
 import type { Logger } from "../../log.js";
+import { SpanBatcher } from "./batch.js";
+import { otlpHttpSink } from "./otlp-http.js";
 import type { TracingSettings } from "./settings.js";
+import { LightTracer } from "./spans.js";
 import { writerExporter } from "./writer-exporter.js";
 
 export interface TraceProvider {
@@ -39,47 +36,44 @@ function packageVersion(): string | undefined {
   }
 }
 
-function sampler(probability: number): Sampler {
-  const root = probability >= 1 ? new AlwaysOnSampler() : probability <= 0 ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(probability);
-  return new ParentBasedSampler({ root });
-}
-
 const failureLogInterval = 60_000;
 /** How long one export may take: also what a collector that does not answer adds to the server's close. */
 const exportTimeoutMs = 5_000;
 
-/** `inner`, with failed exports logged (the SDK reports them to its diagnostics logger only, which nobody reads). */
-function logged(inner: SpanExporter, log: Logger, where: string): SpanExporter {
-  let lastLogged = -Infinity;
-  return {
-    export(spans, done) {
-      inner.export(spans, (result) => {
-        if (result.code !== ExportResultCode.SUCCESS && performance.now() - lastLogged >= failureLogInterval) {
-          lastLogged = performance.now();
-          log.warn({ err: result.error, spans: spans.length, to: where }, "tracing: exporting spans failed (logged at most once a minute)");
-        }
-        done(result);
-      });
-    },
-    shutdown: () => inner.shutdown(),
-    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
-  };
-}
-
 export function startTraceProvider(settings: TracingSettings, log: Logger): TraceProvider {
-  const exporter =
-    settings.exporter === "otlp"
-      ? logged(new OTLPTraceExporter({ url: settings.endpointUrl, timeoutMillis: exportTimeoutMs }), log, settings.endpointUrl)
-      : logged(writerExporter({ write: (text) => process[settings.destination].write(text), timestamps: settings.timestamps }), log, settings.destination);
   const version = packageVersion();
-  const provider = new BasicTracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ "service.name": "identity-server", ...(version ? { "service.version": version } : {}) })),
-    sampler: sampler(settings.probability),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+  const service = "identity-server";
+  const resource: Attributes = {
+    "service.name": service,
+    ...(version ? { "service.version": version } : {}),
+    "telemetry.sdk.name": "identity-server",
+    "telemetry.sdk.language": "nodejs",
+    "process.pid": process.pid,
+  };
+  const where = settings.exporter === "otlp" ? settings.endpointUrl : settings.destination;
+  const sink =
+    settings.exporter === "otlp"
+      ? otlpHttpSink(settings.endpointUrl, resource, { name: service, version }, exportTimeoutMs)
+      : writerExporter({ write: (text) => process[settings.destination].write(text), timestamps: settings.timestamps, service });
+  let lastLogged = -Infinity;
+  let droppedLogged = 0;
+  const batcher: SpanBatcher = new SpanBatcher(sink, (err, spans) => {
+    if (performance.now() - lastLogged < failureLogInterval) return;
+    lastLogged = performance.now();
+    const dropped = batcher.dropped - droppedLogged;
+    droppedLogged = batcher.dropped;
+    log.warn({ err, spans, dropped, to: where }, "tracing: exporting spans failed (logged at most once a minute)");
+  });
+  let stopped = false;
+  const tracer = new LightTracer(settings.probability, (span) => {
+    if (!stopped) batcher.add(span);
   });
   return {
-    tracer: provider.getTracer("identity-server", version),
-    flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    tracer,
+    flush: () => batcher.flush(),
+    async shutdown() {
+      await batcher.flush();
+      stopped = true;
+    },
   };
 }

@@ -10,6 +10,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type TimeInput, type Tracer } from "@opentelemetry/api";
 import { IsError } from "../../errors/definition.js";
 import { traceHeaders } from "./propagation.js";
+import { LightTracer } from "./spans.js";
 
 /** `namespace:name` of a catalogue error, else the error's class name. */
 export function errorType(err: unknown): string {
@@ -52,6 +53,8 @@ export class RequestTrace {
 
   /** A child span of this one; `startTime` when it began earlier than now (`performance.now()` or epoch milliseconds). */
   start(name: string, kind: SpanKind, attributes?: Attributes, startTime?: TimeInput): Span {
+    // Our tracer makes a child without a Context object for it.
+    if (this.tracer instanceof LightTracer) return this.tracer.startChild(name, { kind, attributes, startTime }, this.span);
     return this.tracer.startSpan(name, { kind, attributes, startTime }, this.context);
   }
 

@@ -1,0 +1,31 @@
+// OTLP over HTTP: export requests POSTed as JSON (otlp-json.ts) to the
+// collector's traces URL (tracing.collector-config.endpoint-url) with Node's
+// own http/https client and one kept-alive connection, each bounded in time.
+import http from "node:http";
+import https from "node:https";
+import type { Attributes } from "@opentelemetry/api";
+import type { SpanSink } from "./batch.js";
+import { exportRequest } from "./otlp-json.js";
+
+export function otlpHttpSink(url: string, resource: Attributes, scope: { name: string; version?: string }, timeoutMs: number): SpanSink {
+  const target = new URL(url);
+  const client = target.protocol === "https:" ? https : http;
+  const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
+  return (spans) =>
+    new Promise<void>((resolve, reject) => {
+      const body = Buffer.from(exportRequest(spans, resource, scope), "utf8");
+      const req = client.request(target, { method: "POST", agent, timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": body.length } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(new Error(`the collector answered HTTP ${status}: ${Buffer.concat(chunks).toString("utf8").slice(0, 200)}`));
+        });
+        res.on("error", reject);
+      });
+      req.on("timeout", () => req.destroy(new Error(`the collector did not answer within ${timeoutMs} ms`)));
+      req.on("error", reject);
+      req.end(body);
+    });
+}

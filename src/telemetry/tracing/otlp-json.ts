@@ -1,0 +1,93 @@
+// OTLP/JSON (the OpenTelemetry protocol's JSON encoding of an
+// ExportTraceServiceRequest) written directly as text: one resource, one
+// instrumentation scope, the spans. IDs are lowercase hex, times integer
+// nanoseconds since the epoch as decimal strings, span kinds and status codes
+// OTLP's numbers (the API's span kind plus one).
+import { SpanKind, type Attributes, type AttributeValue } from "@opentelemetry/api";
+import type { FinishedSpan } from "./spans.js";
+
+function anyValue(v: AttributeValue): string {
+  if (typeof v === "string") return `{"stringValue":${JSON.stringify(v)}}`;
+  if (typeof v === "boolean") return `{"boolValue":${v}}`;
+  if (typeof v === "number") return Number.isSafeInteger(v) ? `{"intValue":"${v}"}` : `{"doubleValue":${Number.isFinite(v) ? v : JSON.stringify(String(v))}}`;
+  if (Array.isArray(v)) return `{"arrayValue":{"values":[${v.filter((x) => x !== null && x !== undefined).map((x) => anyValue(x as AttributeValue)).join(",")}]}}`;
+  return `{"stringValue":${JSON.stringify(String(v))}}`;
+}
+
+/** The key-value pairs of `attributes`, comma-separated, without brackets. */
+function pairs(attributes: Attributes): string {
+  let out = "";
+  for (const key of Object.keys(attributes)) {
+    const v = attributes[key];
+    if (v === undefined) continue;
+    out += `${out ? "," : ""}{"key":${JSON.stringify(key)},"value":${anyValue(v)}}`;
+  }
+  return out;
+}
+
+// Frozen attribute sets are shared by many spans (a method's, a store operation's): written once.
+const written = new WeakMap<Attributes, string>();
+
+function pairsOf(attributes: Attributes): string {
+  if (!Object.isFrozen(attributes)) return pairs(attributes);
+  let text = written.get(attributes);
+  if (text === undefined) written.set(attributes, (text = pairs(attributes)));
+  return text;
+}
+
+export function keyValues(attributes: Attributes): string {
+  return `[${pairsOf(attributes)}]`;
+}
+
+/** Span names come from a small set (methods, store operations, routes): their JSON kept, up to a bound. */
+const names = new Map<string, string>();
+function nameJson(name: string): string {
+  let json = names.get(name);
+  if (json === undefined) {
+    json = JSON.stringify(name);
+    if (names.size < 4096) names.set(name, json);
+  }
+  return json;
+}
+
+/** Milliseconds since the epoch (with fractions) as integer nanoseconds, exactly enough: past 2^53, so as text. */
+export function unixNanos(ms: number): string {
+  let whole = Math.floor(ms);
+  let nanos = Math.round((ms - whole) * 1e6);
+  if (nanos >= 1e6) {
+    whole += 1;
+    nanos -= 1e6;
+  }
+  return `${whole}${String(nanos).padStart(6, "0")}`;
+}
+
+/** A span's attributes: its parts (spans.ts) when it has them, else the one set. */
+function spanAttributes(s: FinishedSpan): string {
+  const parts = (s as { parts?: Attributes[] }).parts;
+  if (!parts) return keyValues(s.attributes);
+  let out = "";
+  for (const part of parts) {
+    const text = pairsOf(part);
+    if (text) out += out ? `,${text}` : text;
+  }
+  return `[${out}]`;
+}
+
+function span(s: FinishedSpan): string {
+  const status = s.status.code === 0 ? "{}" : `{"code":${s.status.code}${s.status.message ? `,"message":${JSON.stringify(s.status.message)}` : ""}}`;
+  const events = s.events.length
+    ? `,"events":[${s.events.map((e) => `{"name":${JSON.stringify(e.name)},"timeUnixNano":"${unixNanos(e.timeMs)}","attributes":${keyValues(e.attributes ?? {})}}`).join(",")}]`
+    : "";
+  return (
+    `{"traceId":"${s.traceId}","spanId":"${s.spanId}"${s.parentSpanId ? `,"parentSpanId":"${s.parentSpanId}"` : ""}` +
+    `,"name":${nameJson(s.name)},"kind":${(s.kind ?? SpanKind.INTERNAL) + 1}` +
+    `,"startTimeUnixNano":"${unixNanos(s.startMs)}","endTimeUnixNano":"${unixNanos(s.endMs)}"` +
+    `,"attributes":${spanAttributes(s)}${events},"status":${status}}`
+  );
+}
+
+/** The export request's body for `spans` of the resource (`service.name`, ...) and scope. */
+export function exportRequest(spans: readonly FinishedSpan[], resource: Attributes, scope: { name: string; version?: string }): string {
+  const scopeJson = `{"name":${JSON.stringify(scope.name)}${scope.version ? `,"version":${JSON.stringify(scope.version)}` : ""}}`;
+  return `{"resourceSpans":[{"resource":{"attributes":${keyValues(resource)}},"scopeSpans":[{"scope":${scopeJson},"spans":[${spans.map(span).join(",")}]}]}]}`;
+}
