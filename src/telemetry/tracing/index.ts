@@ -1,7 +1,8 @@
 // OpenTelemetry tracing of one server (tracing.enable, off by default as in
 // The Things Stack; options named as the stack names them, see settings.ts).
 // Spans go to an OTLP/HTTP collector or, one JSON line each, to stdout/stderr
-// (provider.ts). What is traced, each at a seam of its own:
+// (provider.ts). The spans are our own behind OpenTelemetry's API (spans.ts
+// says why), exported as OTLP/JSON (otlp-json.ts, otlp-http.ts, batch.ts). What is traced, each at a seam of its own:
 // - http.ts: a SERVER span per request, around the listeners' handler inside
 //   the request log's wrapper; parent from the request's `traceparent`;
 // - interceptor.ts: right after the request log's interceptor: the span named
@@ -24,7 +25,7 @@
 // provider is never registered globally.
 //
 // Off, this costs nothing: createTracing returns undefined, nothing is
-// wrapped, and the OpenTelemetry SDK is not even loaded (index.ts and the
+// wrapped, and the tracer is not even loaded (index.ts and the
 // modules the seams import hold no more than types and a context key).
 import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import type { CacheObserver } from "../../cache/index.js";

@@ -61,10 +61,22 @@ export function unixNanos(ms: number): string {
   return `${whole}${String(nanos).padStart(6, "0")}`;
 }
 
+function overlap(parts: Attributes[]): boolean {
+  const seen = new Set<string>();
+  for (const part of parts) {
+    for (const key of Object.keys(part)) {
+      if (seen.has(key)) return true;
+      seen.add(key);
+    }
+  }
+  return false;
+}
+
 /** A span's attributes: its parts (spans.ts) when it has them, else the one set. */
 function spanAttributes(s: FinishedSpan): string {
   const parts = (s as { parts?: Attributes[] }).parts;
-  if (!parts) return keyValues(s.attributes);
+  // A key set twice (a set's key set again one by one) is written once, with the later value.
+  if (!parts || (parts.length > 1 && overlap(parts))) return `[${pairs(s.attributes)}]`;
   let out = "";
   for (const part of parts) {
     const text = pairsOf(part);
