@@ -5,7 +5,7 @@ import http from "node:http";
 import https from "node:https";
 import type { Attributes } from "@opentelemetry/api";
 import type { SpanSink } from "./batch.js";
-import { exportRequest } from "./otlp-json.js";
+import { exportRequestPieces } from "./otlp-json.js";
 
 export function otlpHttpSink(url: string, resource: Attributes, scope: { name: string; version?: string }, timeoutMs: number): SpanSink {
   const target = new URL(url);
@@ -13,7 +13,7 @@ export function otlpHttpSink(url: string, resource: Attributes, scope: { name: s
   const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
   return (spans) =>
     new Promise<void>((resolve, reject) => {
-      const body = Buffer.from(exportRequest(spans, resource, scope), "utf8");
+      const body = Buffer.concat(exportRequestPieces(spans, resource, scope).map((piece) => Buffer.from(piece, "utf8")));
       const req = client.request(target, { method: "POST", agent, timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": body.length } }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

@@ -72,34 +72,70 @@ function overlap(parts: Attributes[]): boolean {
   return false;
 }
 
-/** A span's attributes: its parts (spans.ts) when it has them, else the one set. */
-function spanAttributes(s: FinishedSpan): string {
+/** A span's attributes, pushed onto `out`: its parts (spans.ts) when it has them, else the one set. */
+function pushAttributes(out: string[], s: FinishedSpan): void {
   const parts = (s as { parts?: Attributes[] }).parts;
   // A key set twice (a set's key set again one by one) is written once, with the later value.
-  if (!parts || (parts.length > 1 && overlap(parts))) return `[${pairs(s.attributes)}]`;
-  let out = "";
+  if (!parts || (parts.length > 1 && overlap(parts))) {
+    out.push("[", pairs(s.attributes), "]");
+    return;
+  }
+  out.push("[");
+  let first = true;
   for (const part of parts) {
     const text = pairsOf(part);
-    if (text) out += out ? `,${text}` : text;
+    if (!text) continue;
+    if (!first) out.push(",");
+    out.push(text);
+    first = false;
   }
-  return `[${out}]`;
+  out.push("]");
 }
 
-function span(s: FinishedSpan): string {
-  const status = s.status.code === 0 ? "{}" : `{"code":${s.status.code}${s.status.message ? `,"message":${JSON.stringify(s.status.message)}` : ""}}`;
-  const events = s.events.length
-    ? `,"events":[${s.events.map((e) => `{"name":${JSON.stringify(e.name)},"timeUnixNano":"${unixNanos(e.timeMs)}","attributes":${keyValues(e.attributes ?? {})}}`).join(",")}]`
-    : "";
-  return (
-    `{"traceId":"${s.traceId}","spanId":"${s.spanId}"${s.parentSpanId ? `,"parentSpanId":"${s.parentSpanId}"` : ""}` +
-    `,"name":${nameJson(s.name)},"kind":${(s.kind ?? SpanKind.INTERNAL) + 1}` +
-    `,"startTimeUnixNano":"${unixNanos(s.startMs)}","endTimeUnixNano":"${unixNanos(s.endMs)}"` +
-    `,"attributes":${spanAttributes(s)}${events},"status":${status}}`
-  );
+// Pieces pushed onto one array and joined once: concatenating them would make
+// every span's text a deep rope for the final join to flatten (measured: most
+// of the cost of an export).
+function pushSpan(out: string[], s: FinishedSpan): void {
+  out.push('{"traceId":"', s.traceId, '","spanId":"', s.spanId);
+  if (s.parentSpanId) out.push('","parentSpanId":"', s.parentSpanId);
+  out.push('","name":', nameJson(s.name), ',"kind":', kindText[s.kind ?? SpanKind.INTERNAL] ?? "1");
+  out.push(',"startTimeUnixNano":"', unixNanos(s.startMs), '","endTimeUnixNano":"', unixNanos(s.endMs), '","attributes":');
+  pushAttributes(out, s);
+  if (s.events.length) {
+    out.push(',"events":[', s.events.map((e) => `{"name":${JSON.stringify(e.name)},"timeUnixNano":"${unixNanos(e.timeMs)}","attributes":${keyValues(e.attributes ?? {})}}`).join(","), "]");
+  }
+  if (s.status.code === 0) out.push(',"status":{}}');
+  else out.push(',"status":{"code":', String(s.status.code), s.status.message ? `,"message":${JSON.stringify(s.status.message)}}}` : "}}");
 }
 
-/** The export request's body for `spans` of the resource (`service.name`, ...) and scope. */
-export function exportRequest(spans: readonly FinishedSpan[], resource: Attributes, scope: { name: string; version?: string }): string {
+/** OTLP's span kinds: the API's plus one. */
+const kindText = ["1", "2", "3", "4", "5"];
+
+/** Spans per piece of text: a batch as one string cost 22 µs per request of 2.5 spans, in pieces of 32 spans 4 µs (V8 makes and flattens large strings slowly). */
+const spansPerPiece = 32;
+
+/**
+ * The export request's body for `spans` of the resource (`service.name`, ...)
+ * and scope, in pieces of text to be sent one after another.
+ */
+export function exportRequestPieces(spans: readonly FinishedSpan[], resource: Attributes, scope: { name: string; version?: string }): string[] {
   const scopeJson = `{"name":${JSON.stringify(scope.name)}${scope.version ? `,"version":${JSON.stringify(scope.version)}` : ""}}`;
-  return `{"resourceSpans":[{"resource":{"attributes":${keyValues(resource)}},"scopeSpans":[{"scope":${scopeJson},"spans":[${spans.map(span).join(",")}]}]}]}`;
+  const pieces: string[] = [];
+  let out: string[] = [`{"resourceSpans":[{"resource":{"attributes":${keyValues(resource)}},"scopeSpans":[{"scope":${scopeJson},"spans":[`];
+  for (let i = 0; i < spans.length; i++) {
+    if (i > 0) out.push(",");
+    pushSpan(out, spans[i]!);
+    if (i % spansPerPiece === spansPerPiece - 1) {
+      pieces.push(out.join(""));
+      out = [];
+    }
+  }
+  out.push("]}]}]}");
+  pieces.push(out.join(""));
+  return pieces;
+}
+
+/** The export request's body as one text. */
+export function exportRequest(spans: readonly FinishedSpan[], resource: Attributes, scope: { name: string; version?: string }): string {
+  return exportRequestPieces(spans, resource, scope).join("");
 }
