@@ -13,8 +13,10 @@ export function otlpHttpSink(url: string, resource: Attributes, scope: { name: s
   const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
   return (spans) =>
     new Promise<void>((resolve, reject) => {
-      const body = Buffer.concat(exportRequestPieces(spans, resource, scope).map((piece) => Buffer.from(piece, "utf8")));
-      const req = client.request(target, { method: "POST", agent, timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": body.length } }, (res) => {
+      // The pieces written as they are (chunked): Node encodes strings straight onto the socket,
+      // with no Buffer of the body made here (external memory that would bring the next GC closer).
+      const pieces = exportRequestPieces(spans, resource, scope);
+      const req = client.request(target, { method: "POST", agent, timeout: timeoutMs, headers: { "content-type": "application/json" } }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
@@ -26,6 +28,7 @@ export function otlpHttpSink(url: string, resource: Attributes, scope: { name: s
       });
       req.on("timeout", () => req.destroy(new Error(`the collector did not answer within ${timeoutMs} ms`)));
       req.on("error", reject);
-      req.end(body);
+      for (const piece of pieces) req.write(piece, "utf8");
+      req.end();
     });
 }
