@@ -318,7 +318,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!address) return undefined;
     // LoRaWAN Backend Interfaces have listeners of their own; their TLS asks senders for client certificates.
     const interopOption = option.startsWith("interop.");
-    const options = interopOption ? { handler: requestLog({ log, level: config.log.requestLevel }).http(interop.handler), tls: secure && tls ? interop.tls(tls) : undefined } : { handler: handler as never, tls: secure ? tls : undefined };
+    // (Traced as requests of their own: spans named `POST interop`.)
+    const interopHandler = tracing ? tracing.http(interop.handler, "interop") : interop.handler;
+    const options = interopOption ? { handler: requestLog({ log, level: config.log.requestLevel }).http(interopHandler), tls: secure && tls ? interop.tls(tls) : undefined } : { handler: handler as never, tls: secure ? tls : undefined };
     const l = await listen({ address, ...options }).catch((err: unknown) => {
       throw startError(config, option, "cannot listen on", err);
     });

@@ -214,6 +214,22 @@ test("the token endpoint: the client secret and the password checks are spans of
   assert.equal(hashes.map((s) => s.name), ["verify pbkdf2", "verify pbkdf2"]);
 });
 
+test("a LoRaWAN Backend Interfaces request (interop listener) is a span of its own: POST interop, its status", async () => {
+  const { ts: server, receiver: own } = await tracedServer({ "interop.listen": "127.0.0.1:0" });
+  try {
+    const id = requestId();
+    const res = await fetch(`http://${server.server.interopAddress}/`, { method: "POST", headers: { "content-type": "application/json", "x-request-id": id }, body: "not json" });
+    assert.is(res.status, 400);
+    const span = await requestSpan(server, own, id);
+    assert.is(span.name, "POST interop");
+    assert.is(span.kind, Kind.SERVER);
+    assert.is(span.attributes["http.response.status_code"], 400);
+  } finally {
+    await server.close();
+    await own.close();
+  }
+});
+
 test("off by default: nothing is exported, a traceparent changes nothing, the request log has no trace_id", async () => {
   const quiet = await startOtlpReceiver();
   const output: string[] = [];

@@ -22,7 +22,7 @@ type Req = Parameters<RequestHandler>[0];
 type Res = Parameters<RequestHandler>[1];
 
 
-function spanName(record: RequestRecord, routeOf: (path: string) => HttpRoute): string {
+function spanName(record: RequestRecord, routeOf: (path: string) => HttpRoute | string): string {
   const path = record.httpPath ?? "/";
   if (record.protocol !== "http" && record.protocol !== "api") return path.slice(1);
   const route = routeOf(path);
@@ -48,7 +48,7 @@ function onComplete(record: RequestRecord): void {
   span.end();
 }
 
-function start(tracer: Tracer, record: RequestRecord, req: Req, res: Res, routeOf: (path: string) => HttpRoute): void {
+function start(tracer: Tracer, record: RequestRecord, req: Req, res: Res, routeOf: (path: string) => HttpRoute | string): void {
   const span = tracer.startSpan(
     spanName(record, routeOf),
     {
@@ -72,7 +72,7 @@ function start(tracer: Tracer, record: RequestRecord, req: Req, res: Res, routeO
 }
 
 /** `handler` with a span per request; goes inside the request log's wrapper (src/telemetry/request-log/http.ts). */
-export function tracingHttp(tracer: Tracer, handler: RequestHandler, routeOf: (path: string) => HttpRoute): RequestHandler {
+export function tracingHttp(tracer: Tracer, handler: RequestHandler, routeOf: (path: string) => HttpRoute | string): RequestHandler {
   return (req, res) => {
     const record = recordOfRequest(req);
     if (record) start(tracer, record, req, res, routeOf);

@@ -43,8 +43,12 @@ export type { RequestTrace } from "./request-trace.js";
 export interface ServerTracing {
   /** The RPC side: right after the request log's interceptor in every chain. */
   readonly interceptor: Interceptor;
-  /** The HTTP side: around the listeners' handler, inside the request log's wrapper. */
-  http(handler: RequestHandler): RequestHandler;
+  /**
+   * The HTTP side: around the listeners' handler, inside the request log's
+   * wrapper. With `route`, every request of `handler` is that route in its
+   * span's name (`POST interop`: the LoRaWAN Backend Interfaces listeners).
+   */
+  http(handler: RequestHandler, route?: string): RequestHandler;
   /** The store of a call's scope: a traced view when the call is traced (src/auth/interceptor.ts). */
   readonly traceStore: (store: Store, values: ContextValues) => Store;
   /** The auth cache's observers, telling the store views which lookups were answered from memory; `inner` (metrics) sees everything too. */

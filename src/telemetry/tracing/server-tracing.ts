@@ -20,7 +20,7 @@ export function serverTracing(settings: TracingSettings, deps: TracingDeps): Ser
   const stores = new TracedStores(probe);
   return {
     interceptor: tracingInterceptor(tracer),
-    http: (handler) => tracingHttp(tracer, handler, routeOf),
+    http: (handler, route) => tracingHttp(tracer, handler, route === undefined ? routeOf : () => route),
     traceStore(store, values) {
       const trace = values.get(traceKey);
       return trace ? stores.view(store, trace) : store;
