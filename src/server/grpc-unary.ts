@@ -195,7 +195,7 @@ export function grpcUnaryHandler(opts: GrpcUnaryOptions) {
     const timeout = parseTimeout(firstValue(req.headers["grpc-timeout"]), maxTimeoutMs);
     if (timeout.error) return undefined;
     const compression = compressionNegotiate(acceptCompression, encoding, firstValue(req.headers["grpc-accept-encoding"]), "Grpc-Accept-Encoding");
-    return call(req, spec, compression.response, timeout.timeoutMs).then((answer) => writeAnswer(res, answer, opts.convert));
+    return call(req, spec, compression.response, timeout.timeoutMs).then((answer) => writeAnswer(res, answer, (err) => opts.convert(err, req)));
   };
 
   async function call(req: http2.Http2ServerRequest, spec: UnarySpec, compression: Compression | null, timeoutMs: number | undefined): Promise<GrpcAnswer> {

@@ -20,7 +20,7 @@ import { callValues, requestLogger } from "../telemetry/request-log/index.js";
 import { binaryContentType, decodeBase64Body, encodeBase64Body, isGrpcWebText, textContentType } from "./grpc-web-text.js";
 import type { RequestHandler } from "./listener.js";
 import { grpcUnaryHandler } from "./grpc-unary.js";
-import { protocolOf, rpcErrorResponse, stackErrorConverter, withStackErrors } from "./rpc-errors.js";
+import { protocolOf, rpcErrorResponse, stackErrorConverter, withStackErrors, type Convert } from "./rpc-errors.js";
 import { implementations } from "./unary-call.js";
 
 type RouterOptions = NonNullable<Parameters<typeof createConnectRouter>[0]>;
@@ -72,9 +72,9 @@ export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
   // One instance of each service, for Connect and for the gRPC fast path alike.
   const specs = implementations(opts.routes, router);
   const handlers = new Map<string, UniversalHandler>(router.handlers.map((h) => [h.requestPath, h]));
-  const convert = stackErrorConverter((err, converted) => {
+  const convert = stackErrorConverter((err, converted, req) => {
     const correlationId = converted.findDetails(ErrorDetailsSchema)[0]?.correlationId;
-    opts.log.error({ err, correlation_id: correlationId }, "request failed outside the handlers");
+    (req ? requestLogger(opts.log, req as never) : opts.log).error({ err, correlation_id: correlationId }, "request failed outside the handlers");
   });
   const grpcUnary = grpcUnaryHandler({ interceptors: opts.interceptors ?? [], readMaxBytes: opts.readMaxBytes, acceptCompression, convert });
 
@@ -106,17 +106,19 @@ export function rpcAdapter(opts: RpcAdapterOptions): RequestHandler {
     const fast = spec?.kind === "unary" ? grpcUnary(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse, spec) : undefined;
     if (fast) return void fast.catch((reason: unknown) => answerFailed(res, reason, path, opts.log));
 
+    // The request's own converter: what it logs names the request.
+    const convertHere: Convert = (err) => convert(err, req);
     let answer: Promise<UniversalServerResponse>;
     if (!handler) {
-      const unknown = rpcErrorResponse(protocol!, contentType, convert(new ConnectError(`unknown method ${path}`, Code.Unimplemented)));
+      const unknown = rpcErrorResponse(protocol!, contentType, convertHere(new ConnectError(`unknown method ${path}`, Code.Unimplemented)));
       // Connect says 404 for a procedure it does not serve (its code: unimplemented).
       answer = Promise.resolve(protocol === "connect" ? { ...unknown, status: 404 } : unknown);
     } else {
       answer = connectAnswer(req, res, handler, text).then(
-        (uRes) => (protocol ? withStackErrors(protocol, uRes, convert) : uRes),
+        (uRes) => (protocol ? withStackErrors(protocol, uRes, convertHere) : uRes),
         (reason: unknown) => {
           if (!protocol) throw reason;
-          return rpcErrorResponse(protocol, contentType, convert(reason));
+          return rpcErrorResponse(protocol, contentType, convertHere(reason));
         },
       );
     }

@@ -25,14 +25,14 @@ export function protocolOf(method: string, contentType: string, queryString: str
   return query.get("connect") === "v1" || query.has("encoding") ? "connect" : undefined;
 }
 
-/** Any thrown value as the stack's error. */
-export type Convert = (err: unknown) => ConnectError;
+/** Any thrown value as the stack's error; `req`, the Node request it answers, names the request in the log. */
+export type Convert = (err: unknown, req?: object) => ConnectError;
 
-export function stackErrorConverter(onInternal: (err: unknown, converted: ConnectError) => void): Convert {
-  return (err) => {
+export function stackErrorConverter(onInternal: (err: unknown, converted: ConnectError, req?: object) => void): Convert {
+  return (err, req) => {
     if (err instanceof ConnectError && err.findDetails(ErrorDetailsSchema).length > 0) return err;
     const converted = toConnectError(err);
-    if (converted.code === Code.Internal || converted.code === Code.Unknown) onInternal(err, converted);
+    if (converted.code === Code.Internal || converted.code === Code.Unknown) onInternal(err, converted, req);
     return converted;
   };
 }
